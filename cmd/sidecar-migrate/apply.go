@@ -1,0 +1,70 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/sidecar-migrate/sidecar-migrate/kio"
+	"github.com/spf13/cobra"
+)
+
+type applyOptions struct {
+	*globalOptions
+}
+
+func newApplyCmd(g *globalOptions, s streams) *cobra.Command {
+	o := &applyOptions{globalOptions: g}
+	return &cobra.Command{
+		Use:   "apply [PATH...]",
+		Short: "Migrate files in place, or standard input to standard output",
+		Long: `apply writes the migration in place: each changed file is replaced atomically (a temporary
+file in the same folder, then a rename), unchanged files are not written, a file that
+cannot be processed is never written. With "-" (or piped input and no PATH) it reads a
+stream of manifests and writes the migrated stream to stdout: a filter for Helm's
+--post-renderer and for kubectl pipelines.`,
+		Example: `  sidecar-migrate apply ./deploy
+  helm template my-release ./chart --post-renderer sidecar-migrate --post-renderer-args apply --post-renderer-args -
+  kubectl get deploy web -o yaml | sidecar-migrate apply - | kubectl apply -f -`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.complete(cmd); err != nil {
+				return err
+			}
+			return o.run(args, s)
+		},
+	}
+}
+
+func (o *applyOptions) run(paths []string, s streams) error {
+	toStdout := readsStdin(paths, s.in)
+	sum, err := o.migrateAll(paths, s, func(r kio.FileResult) error {
+		if toStdout {
+			_, werr := s.out.Write(r.After)
+			return werr
+		}
+		if !r.Changed() {
+			return nil
+		}
+		if werr := kio.WriteFile(r.Path, r.After); werr != nil {
+			return werr
+		}
+		if !o.quiet {
+			fmt.Fprintf(s.out, "%s: %s\n", r.Path, describe(r))
+		}
+		return nil
+	})
+	if !o.quiet && !toStdout {
+		fmt.Fprintln(s.err, sum)
+	}
+	return err
+}
+
+// describe says in a few words what changed in a file.
+func describe(r kio.FileResult) string {
+	msg := fmt.Sprintf("%d sidecars moved", r.Stats.Sidecars)
+	if r.Stats.Sidecars == 1 {
+		msg = "1 sidecar moved"
+	}
+	if r.Stats.Workarounds > 0 {
+		msg += fmt.Sprintf(", %d workarounds removed", r.Stats.Workarounds)
+	}
+	return msg
+}

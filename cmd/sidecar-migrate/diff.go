@@ -1,0 +1,57 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/sidecar-migrate/sidecar-migrate/kio"
+	"github.com/spf13/cobra"
+)
+
+type diffOptions struct {
+	*globalOptions
+	exitCode bool
+}
+
+func newDiffCmd(g *globalOptions, s streams) *cobra.Command {
+	o := &diffOptions{globalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "diff [PATH...]",
+		Short: "Print the migration as a unified diff; write nothing",
+		Long: `diff prints, as a git-style unified diff on stdout, every change that apply would make.
+Findings go to stderr. PATH is a file or a folder (walked for *.yaml, *.yml and *.json);
+"-", or no PATH with piped input, reads standard input.`,
+		Example: `  sidecar-migrate diff ./deploy
+  sidecar-migrate diff --exit-code ./deploy   # in CI: exit 1 while legacy sidecars remain
+  sidecar-migrate diff ./deploy | git apply     # the same as apply`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.complete(cmd); err != nil {
+				return err
+			}
+			return o.run(args, s)
+		},
+	}
+	cmd.Flags().BoolVar(&o.exitCode, "exit-code", false, "exit 1 when changes are pending")
+	return cmd
+}
+
+func (o *diffOptions) run(paths []string, s streams) error {
+	color := o.color == "always" || (o.color == "auto" && isTerminal(s.out))
+	sum, err := o.migrateAll(paths, s, func(r kio.FileResult) error {
+		d := kio.UnifiedDiff(r.Path, r.Before, r.After)
+		if color {
+			d = kio.Colorize(d)
+		}
+		_, werr := s.out.Write(d)
+		return werr
+	})
+	if !o.quiet {
+		fmt.Fprintln(s.err, sum)
+	}
+	if err != nil {
+		return err
+	}
+	if o.exitCode && sum.changed > 0 {
+		return errPending
+	}
+	return nil
+}

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/sidecar-migrate/sidecar-migrate/kio"
+	"github.com/sidecar-migrate/sidecar-migrate/migrate"
+)
+
+// stdinName names standard input in findings and diffs.
+const stdinName = "<stdin>"
+
+// summary counts what a run over many files did.
+type summary struct {
+	files, changed, failed, warnings int
+	stats                            migrate.Stats
+}
+
+func (s summary) String() string {
+	return fmt.Sprintf("%d files scanned, %d changed, %d sidecars moved, %d workarounds removed, %d warnings, %d errors",
+		s.files, s.changed, s.stats.Sidecars, s.stats.Workarounds, s.warnings, s.failed)
+}
+
+// migrateAll migrates the paths, or standard input, and hands each file's result to onFile in
+// input order. Findings and errors go to stderr as they come. It returns the summary and an
+// exit error when some input could not be processed.
+func (g *globalOptions) migrateAll(paths []string, s streams, onFile func(kio.FileResult) error) (summary, error) {
+	var sum summary
+	var firstErr error
+	handle := func(r kio.FileResult) {
+		sum.files++
+		sum.stats.Add(r.Stats)
+		for _, f := range r.Findings {
+			if f.Severity == migrate.Warning {
+				sum.warnings++
+			}
+		}
+		g.printFindings(s.err, r)
+		if r.Err != nil {
+			sum.failed++
+			return
+		}
+		if r.Changed() {
+			sum.changed++
+		}
+		if err := onFile(r); err != nil {
+			fmt.Fprintf(s.err, "%s: error: %v\n", r.Path, err)
+			sum.failed++
+			if firstErr == nil {
+				firstErr = err
+			}
+		}
+	}
+	if readsStdin(paths, s.in) {
+		data, err := io.ReadAll(s.in)
+		if err != nil {
+			return sum, &exitError{code: exitFailed, msg: "reading standard input: " + err.Error()}
+		}
+		handle(kio.MigrateBytes(stdinName, data, g.migrate))
+	} else {
+		inputs, errs := kio.Collect(paths, kio.Filter{Include: g.include, Exclude: g.exclude})
+		for _, err := range errs {
+			fmt.Fprintf(s.err, "error: %v\n", err)
+			sum.failed++
+		}
+		p := newProgress(s.err, len(inputs), g.quiet)
+		kio.Run(inputs, g.jobs, g.migrate, func(r kio.FileResult) {
+			p.clear()
+			handle(r)
+			p.step()
+		})
+		p.clear()
+	}
+	if sum.failed > 0 {
+		return sum, &exitError{code: exitFailed}
+	}
+	return sum, nil
+}
+
+// printFindings prints a file's findings, one a line, and its error.
+func (g *globalOptions) printFindings(w io.Writer, r kio.FileResult) {
+	for _, f := range r.Findings {
+		if g.quiet && f.Severity < migrate.Warning {
+			continue
+		}
+		fmt.Fprintf(w, "%s:%s\n", r.Path, f)
+	}
+	if r.Err != nil {
+		fmt.Fprintln(w, errorLine(r.Err))
+	}
+}
+
+// errorLine formats a file error as "FILE:LINE: error: message", like a finding.
+func errorLine(err error) string {
+	var e *kio.Error
+	if errors.As(err, &e) {
+		if e.Line > 0 {
+			return fmt.Sprintf("%s:%d: error: %s", e.Path, e.Line, e.Msg)
+		}
+		return fmt.Sprintf("%s: error: %s", e.Path, e.Msg)
+	}
+	return "error: " + err.Error()
+}
+
+// progress shows "n/N files" on a terminal during long runs; never when piped.
+type progress struct {
+	w          io.Writer
+	total, n   int
+	on, active bool
+}
+
+func newProgress(w io.Writer, total int, quiet bool) *progress {
+	return &progress{w: w, total: total, on: !quiet && total >= 20 && isTerminal(w)}
+}
+
+func (p *progress) step() {
+	p.n++
+	if p.on && (p.n%10 == 0 || p.n == p.total) {
+		fmt.Fprintf(p.w, "\r%d/%d files", p.n, p.total)
+		p.active = true
+	}
+}
+
+func (p *progress) clear() {
+	if p.active {
+		fmt.Fprint(p.w, "\r\033[K")
+		p.active = false
+	}
+}

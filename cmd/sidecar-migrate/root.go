@@ -1,0 +1,173 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/sidecar-migrate/sidecar-migrate/migrate"
+	"github.com/spf13/cobra"
+)
+
+// Exit statuses, as in the README.
+const (
+	exitOK      = 0
+	exitPending = 1 // changes pending under --exit-code
+	exitFailed  = 2 // bad usage, or some input could not be processed
+)
+
+// exitError carries an exit status through cobra's error return.
+type exitError struct {
+	code int
+	msg  string // printed on stderr when not empty
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+// errPending is returned when --exit-code is set and changes remain.
+var errPending = &exitError{code: exitPending}
+
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	var e *exitError
+	if errors.As(err, &e) {
+		if e.msg != "" {
+			fmt.Fprintln(stderr, "sidecar-migrate:", e.msg)
+		}
+		return e.code
+	}
+	fmt.Fprintln(stderr, "sidecar-migrate:", err)
+	return exitFailed
+}
+
+// globalOptions are the flags shared by every command.
+type globalOptions struct {
+	configFile       string
+	kubeVersion      string
+	allowFeatureGate bool
+	placement        string
+	keepHacks        bool
+	include, exclude []string
+	color            string
+	quiet            bool
+	jobs             int
+
+	migrate migrate.Options // completed from the flags and the config file
+}
+
+func newRootCmd(s streams) *cobra.Command {
+	g := &globalOptions{}
+	root := &cobra.Command{
+		Use:   "sidecar-migrate",
+		Short: "Move Kubernetes legacy sidecars to native sidecars",
+		Long: `sidecar-migrate moves helper containers that sit in a pod's containers (service mesh
+proxies, database proxies, log shippers, ...) into initContainers with restartPolicy: Always,
+the native sidecars of Kubernetes 1.29+, keeping every comment and the file's formatting.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(s.in)
+	root.SetOut(s.out)
+	root.SetErr(s.err)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return &exitError{code: exitFailed, msg: err.Error()}
+	})
+	f := root.PersistentFlags()
+	f.StringVar(&g.configFile, "config", "", "rules and options file (same schema as the KRM functionConfig spec)")
+	f.StringVar(&g.kubeVersion, "kube-version", "1.33", "Kubernetes version of the target cluster (X.Y)")
+	f.BoolVar(&g.allowFeatureGate, "allow-feature-gate", false, "allow --kube-version 1.28, where native sidecars need the SidecarContainers feature gate")
+	f.StringVar(&g.placement, "placement", "", "where sidecars go in initContainers: after-init (default) or before-init")
+	f.BoolVar(&g.keepHacks, "keep-hacks", false, "move sidecars but leave Job workarounds alone")
+	f.StringSliceVar(&g.include, "include", nil, "only files matching these globs (\"**\" crosses folders)")
+	f.StringSliceVar(&g.exclude, "exclude", nil, "skip files matching these globs")
+	f.StringVar(&g.color, "color", "auto", "colour the diff: auto, always or never")
+	f.BoolVarP(&g.quiet, "quiet", "q", false, "print errors only")
+	f.IntVar(&g.jobs, "jobs", 0, "files processed in parallel (default GOMAXPROCS)")
+
+	root.AddCommand(newDiffCmd(g, s), newApplyCmd(g, s), newRulesCmd(s), newVersionCmd(s))
+	return root
+}
+
+// complete fills g.migrate from the config file and the flags (flags win) and checks them.
+func (g *globalOptions) complete(cmd *cobra.Command) error {
+	if g.configFile != "" {
+		opts, err := loadOptions(g.configFile)
+		if err != nil {
+			return &exitError{code: exitFailed, msg: err.Error()}
+		}
+		g.migrate = opts
+	}
+	if cmd.Flags().Changed("placement") || g.migrate.Placement == "" {
+		g.migrate.Placement = migrate.Placement(g.placement)
+	}
+	if g.keepHacks {
+		g.migrate.KeepHacks = true
+	}
+	if err := g.migrate.Validate(); err != nil {
+		return &exitError{code: exitFailed, msg: err.Error()}
+	}
+	switch g.color {
+	case "auto", "always", "never":
+	default:
+		return &exitError{code: exitFailed, msg: fmt.Sprintf("--color %q: want auto, always or never", g.color)}
+	}
+	return g.checkKubeVersion()
+}
+
+// checkKubeVersion refuses targets that cannot run native sidecars.
+func (g *globalOptions) checkKubeVersion() error {
+	major, minor, ok := strings.Cut(g.kubeVersion, ".")
+	mi, err := strconv.Atoi(minor)
+	if !ok || major != "1" || err != nil {
+		return &exitError{code: exitFailed, msg: fmt.Sprintf("--kube-version %q: want X.Y, for example 1.33", g.kubeVersion)}
+	}
+	switch {
+	case mi < 28:
+		return &exitError{code: exitFailed, msg: fmt.Sprintf("Kubernetes %s cannot run native sidecars (they need 1.28 with the SidecarContainers feature gate, or 1.29+); nothing was changed", g.kubeVersion)}
+	case mi == 28 && !g.allowFeatureGate:
+		return &exitError{code: exitFailed, msg: "Kubernetes 1.28 runs native sidecars only with the alpha SidecarContainers feature gate, off by default; pass --allow-feature-gate if your clusters enable it"}
+	}
+	return nil
+}
+
+// isTerminal reports whether w is a terminal, for colour and progress output.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// readsStdin reports whether the paths mean standard input: "-", or no path and a
+// piped stdin.
+func readsStdin(paths []string, in io.Reader) bool {
+	if len(paths) == 1 && paths[0] == "-" {
+		return true
+	}
+	if len(paths) > 0 {
+		return false
+	}
+	f, ok := in.(*os.File)
+	return !ok || !isTerminal(f)
+}
+
+
+// loadOptions reads the --config file.
+func loadOptions(path string) (migrate.Options, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return migrate.Options{}, err
+	}
+	opts, err := migrate.ParseOptions(data)
+	if err != nil {
+		return opts, fmt.Errorf("%s: %w", path, err)
+	}
+	return opts, nil
+}

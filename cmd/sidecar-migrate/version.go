@@ -1,0 +1,42 @@
+package main
+
+import (
+	"fmt"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+)
+
+// version and commit are set at link time by the Makefile (-ldflags -X); otherwise they
+// come from the module's build information.
+var version, commit string
+
+func newVersionCmd(s streams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version, commit and Go version",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			v, c, goVersion := version, commit, "unknown"
+			if info, ok := debug.ReadBuildInfo(); ok {
+				goVersion = info.GoVersion
+				if v == "" {
+					v = info.Main.Version
+				}
+				for _, kv := range info.Settings {
+					if kv.Key == "vcs.revision" && c == "" {
+						c = kv.Value
+					}
+				}
+			}
+			if v == "" {
+				v = "(devel)"
+			}
+			if c == "" {
+				c = "unknown"
+			}
+			_, err := fmt.Fprintf(s.out, "sidecar-migrate %s\ncommit %s\n%s\n", v, c, goVersion)
+			return err
+		},
+	}
+}

@@ -1,0 +1,171 @@
+package kio
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/sidecar-migrate/sidecar-migrate/migrate"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// RuleFallback is the id of the info finding emitted when a changed document could not keep
+// its formatting and was serialized instead.
+const RuleFallback = "formatting-fallback"
+
+// FileResult is the outcome of migrating one file.
+type FileResult struct {
+	Path     string
+	Before   []byte
+	After    []byte // equal to Before when nothing changed or Err is set
+	Findings []migrate.Finding
+	Stats    migrate.Stats
+	// Fallbacks counts documents that were serialized because their edit could not be
+	// spliced into the original lines.
+	Fallbacks int
+	// Err is set when the file could not be processed; it is never written then.
+	Err error
+}
+
+// Changed reports whether the file's content changed.
+func (r FileResult) Changed() bool { return r.Err == nil && !bytes.Equal(r.Before, r.After) }
+
+// MigrateBytes migrates the documents of one file. Documents that need no change are kept
+// byte for byte; changed documents keep every line the migration did not touch. path is
+// used in messages and to tell JSON from YAML.
+func MigrateBytes(path string, data []byte, opts migrate.Options) FileResult {
+	r := FileResult{Path: path, Before: data, After: data}
+	if err := checkText(data); err != nil {
+		r.fail(err)
+		return r
+	}
+	t := decodeText(data)
+	isJSON := strings.EqualFold(filepath.Ext(path), ".json")
+	var out bytes.Buffer
+	prev := 0
+	for _, d := range splitDocuments(t.body) {
+		content := t.body[d.start:d.end]
+		// Most documents of a repository are not workloads: skip them before any parsing.
+		if !bytes.Contains(content, []byte("containers")) {
+			continue
+		}
+		edited, err := r.migrateDocument(content, d.line, isJSON, opts)
+		if err != nil {
+			r.fail(err)
+			return r
+		}
+		if edited != nil {
+			out.Write(t.body[prev:d.start])
+			out.Write(edited)
+			prev = d.end
+		}
+	}
+	if prev == 0 {
+		return r
+	}
+	out.Write(t.body[prev:])
+	r.After = t.encode(out.Bytes())
+	return r
+}
+
+// migrateDocument migrates one document and returns its new content, or nil when it does not
+// change.
+func (r *FileResult) migrateDocument(content []byte, line int, isJSON bool, opts migrate.Options) ([]byte, *Error) {
+	doc, err := parseDocument(content, line)
+	if err != nil || doc == nil {
+		return nil, err
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, &Error{Line: line + root.Line - 1, Msg: fmt.Sprintf("the document is a %s, not a Kubernetes object", kindName(root.Kind))}
+	}
+	isJSON = isJSON || root.Style&yaml.FlowStyle != 0
+	var l *layout
+	if !isJSON {
+		l = newLayout(content, doc)
+	}
+	res := migrate.Migrate(yaml.NewRNode(doc), opts)
+	for i := range res.Findings {
+		res.Findings[i].Line += line - 1
+	}
+	r.Findings = append(r.Findings, res.Findings...)
+	r.Stats.Add(res.Stats)
+	for _, f := range res.Findings {
+		if f.Severity == migrate.Error {
+			return nil, &Error{Line: f.Line, Msg: fmt.Sprintf("%s %s: %s", f.Resource, f.Container, f.Message)}
+		}
+	}
+	if !res.Changed() {
+		return nil, nil
+	}
+	if isJSON {
+		indent := jsonIndent(string(content))
+		if encodeJSON(root, indent) != strings.TrimSpace(string(content)) {
+			r.fallback(res, root, line, "the JSON input is not in the layout this tool writes")
+		}
+		return []byte(encodeJSON(root, indent) + trailingSpace(content)), nil
+	}
+	text, rerr := l.render(doc)
+	if rerr == nil {
+		if parsed, perr := parseDocument([]byte(text), 1); perr != nil || parsed == nil || !sameTree(parsed, doc) {
+			rerr = errUnsupported
+		}
+	}
+	if rerr != nil {
+		r.fallback(res, root, line, "the edit could not be spliced into the original lines")
+		if text, rerr = encodeYAML(doc, detectStyle(l.lines)); rerr != nil {
+			return nil, &Error{Line: line, Msg: rerr.Error()}
+		}
+	}
+	return []byte(text), nil
+}
+
+// fail records err, naming the file, and drops every change.
+func (r *FileResult) fail(err *Error) {
+	err.Path = r.Path
+	r.Err, r.After = err, r.Before
+}
+
+func (r *FileResult) fallback(res migrate.Result, root *yaml.Node, line int, why string) {
+	r.Fallbacks++
+	f := migrate.Finding{Rule: RuleFallback, Severity: migrate.Info, Line: line + root.Line - 1, Column: 1,
+		Message: "formatting of this document could not be kept: " + why}
+	if len(res.Findings) > 0 {
+		f.Resource = res.Findings[0].Resource
+	}
+	r.Findings = append(r.Findings, f)
+}
+
+func trailingSpace(b []byte) string {
+	return string(b[len(bytes.TrimRight(b, " \t\n")):])
+}
+
+func kindName(k yaml.Kind) string {
+	switch k {
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.ScalarNode:
+		return "scalar"
+	case yaml.AliasNode:
+		return "alias"
+	}
+	return "mapping"
+}
+
+// checkText rejects content that is not UTF-8 text, naming the first bad line.
+func checkText(data []byte) *Error {
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		return &Error{Line: 1 + bytes.Count(data[:i], []byte("\n")), Msg: "binary content (a NUL byte), not YAML"}
+	}
+	if utf8.Valid(data) {
+		return nil
+	}
+	for i, line := range bytes.SplitAfter(data, []byte("\n")) {
+		if !utf8.Valid(line) {
+			return &Error{Line: i + 1, Msg: "not UTF-8 text"}
+		}
+	}
+	return nil
+}

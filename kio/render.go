@@ -1,0 +1,295 @@
+package kio
+
+import (
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// render writes the edited tree doc as the original lines with only the changed entries
+// spliced in: removed entries are cut, moved entries are copied from where they were (and
+// re-indented when their nesting column differs), new scalar pairs get one line in the
+// style of their siblings. It returns errUnsupported for edits it cannot express that way.
+func (l *layout) render(doc *yaml.Node) (string, error) {
+	root := doc
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
+		root = doc.Content[0]
+	}
+	c := l.colls[root]
+	if c == nil {
+		return "", errUnsupported
+	}
+	body, err := l.entries(c, root)
+	if err != nil {
+		return "", err
+	}
+	var out []string
+	out = append(out, l.lines[:c.entries[0].start]...)
+	out = append(out, body...)
+	out = append(out, l.lines[c.entries[len(c.entries)-1].end:]...)
+	return join(out, l.endsWithNewline()), nil
+}
+
+func (l *layout) endsWithNewline() bool {
+	return len(l.lines) == 0 || strings.HasSuffix(l.lines[len(l.lines)-1], "\n")
+}
+
+// join concatenates lines, making sure every line but the last ends with a newline and the
+// last ends with one exactly when the original did.
+func join(lines []string, newline bool) string {
+	var b strings.Builder
+	for i, s := range lines {
+		s = strings.TrimSuffix(s, "\n")
+		b.WriteString(s)
+		if i < len(lines)-1 || newline {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// entries renders the entries of n, whose original collection is c.
+func (l *layout) entries(c *collection, n *yaml.Node) ([]string, error) {
+	var out []string
+	last := -1 // index in c.entries of the last original entry written
+	wasLast := false
+	step := 2
+	if n.Kind == yaml.SequenceNode {
+		step = 1
+	}
+	for i := 0; i < len(n.Content); i += step {
+		key, value := n.Content[i], n.Content[i+step-1]
+		idx := indexOfEntry(c, key)
+		switch {
+		case idx >= 0:
+			if idx < last {
+				return nil, errUnsupported // reordered entries
+			}
+			if i == 0 && idx != 0 && c.entries[0].start == c.entries[0].line && n.Kind == yaml.MappingNode && l.sharesDash(c) {
+				return nil, errUnsupported // the first key shares its line with the item's dash
+			}
+			lines, err := l.entry(c.entries[idx], 0)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, lines...)
+			last, wasLast = idx, idx == len(c.entries)-1
+		case l.owner[key] != nil && n.Kind == yaml.SequenceNode:
+			lines, err := l.moved(key, c.col)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, lines...)
+			wasLast = false
+		case n.Kind == yaml.MappingNode:
+			lines, err := l.newPair(c, n, key, value)
+			if err != nil {
+				return nil, err
+			}
+			if i == 0 && l.sharesDash(c) {
+				return nil, errUnsupported
+			}
+			out = append(out, lines...)
+			wasLast = false
+		default:
+			return nil, errUnsupported
+		}
+	}
+	if len(out) == 0 {
+		return nil, errUnsupported // an emptied collection needs "[]" or "{}"
+	}
+	if !wasLast {
+		// The entry now last keeps no blank lines of its own: the original last entry's
+		// trailing blank lines, kept outside the entries, separate what follows.
+		for len(out) > 1 && isBlank(out[len(out)-1]) {
+			out = out[:len(out)-1]
+		}
+	}
+	return out, nil
+}
+
+// sharesDash reports whether c is a mapping that is a sequence item whose first key sits on
+// the item's dash line.
+func (l *layout) sharesDash(c *collection) bool {
+	if c.node.Kind != yaml.MappingNode {
+		return false
+	}
+	first := l.lines[c.entries[0].line]
+	return strings.HasPrefix(strings.TrimSpace(first[:min(c.col, len(first))]), "-")
+}
+
+func indexOfEntry(c *collection, n *yaml.Node) int {
+	for i, e := range c.entries {
+		if e.node == n {
+			return i
+		}
+	}
+	return -1
+}
+
+// entry renders one original entry, recursing into its value when it changed, and shifts
+// its lines right (or left) by shift columns.
+func (l *layout) entry(e entry, shift int) ([]string, error) {
+	var lines []string
+	switch vc := l.colls[e.value]; {
+	case !l.isDirty(e.value) && !(e.node != e.value && l.isDirty(e.node)):
+		lines = l.lines[e.start:e.end]
+	case vc != nil:
+		body, err := l.entries(vc, e.value)
+		if err != nil {
+			return nil, err
+		}
+		lines = append(lines, l.lines[e.start:vc.entries[0].start]...)
+		lines = append(lines, body...)
+		lines = append(lines, l.lines[vc.entries[len(vc.entries)-1].end:e.end]...)
+	case e.value.Kind == yaml.ScalarNode && e.node != e.value && !l.isDirty(e.node):
+		line, err := l.scalarLine(e.value)
+		if err != nil {
+			return nil, err
+		}
+		lines = append(lines, l.lines[e.start:e.value.Line-1]...)
+		lines = append(lines, line)
+		lines = append(lines, l.lines[e.value.Line:e.end]...)
+	default:
+		return nil, errUnsupported
+	}
+	return reindent(lines, shift), nil
+}
+
+// moved renders an item that comes from another sequence, at dash column col.
+func (l *layout) moved(item *yaml.Node, col int) ([]string, error) {
+	from := l.owner[item]
+	idx := indexOfEntry(from, item)
+	lines, err := l.entry(from.entries[idx], col-from.col)
+	if err != nil {
+		return nil, err
+	}
+	for len(lines) > 1 && isBlank(lines[len(lines)-1]) {
+		lines = lines[:len(lines)-1]
+	}
+	return lines, nil
+}
+
+// newPair renders a pair the edit added to mapping n: a scalar value on one line, or a
+// sequence of moved items under its key.
+func (l *layout) newPair(c *collection, n, key, value *yaml.Node) ([]string, error) {
+	if key.Kind != yaml.ScalarNode || l.orig[key].content != nil {
+		return nil, errUnsupported
+	}
+	indent := strings.Repeat(" ", c.col)
+	switch {
+	case value.Kind == yaml.ScalarNode && !strings.Contains(value.Value, "\n"):
+		return []string{indent + plainKey(key.Value) + ": " + encodeScalar(value) + "\n"}, nil
+	case value.Kind == yaml.SequenceNode && value.Style&yaml.FlowStyle == 0 && len(value.Content) > 0:
+		out := []string{indent + plainKey(key.Value) + ":\n"}
+		col := c.col + l.seqOffset(n)
+		for _, item := range value.Content {
+			if l.owner[item] == nil {
+				return nil, errUnsupported
+			}
+			lines, err := l.moved(item, col)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, lines...)
+		}
+		return out, nil
+	}
+	return nil, errUnsupported
+}
+
+// seqOffset returns how far the dashes of a block sequence in mapping m sit to the right of
+// its keys: 0 for the compact style ("key:\n- a"), usually 2 for the indented one. It follows
+// a sibling sequence when there is one.
+func (l *layout) seqOffset(m *yaml.Node) int {
+	c := l.colls[m]
+	for i := 1; i < len(m.Content); i += 2 {
+		if sc := l.colls[m.Content[i]]; sc != nil && sc.node.Kind == yaml.SequenceNode {
+			return sc.col - c.col
+		}
+	}
+	return 2
+}
+
+func plainKey(k string) string { return encodeScalar(&yaml.Node{Kind: yaml.ScalarNode, Value: k, Tag: "!!str"}) }
+
+// encodeScalar returns the YAML text of a one-line scalar in its style.
+func encodeScalar(n *yaml.Node) string {
+	out, err := yaml.Marshal(&yaml.Node{Kind: yaml.ScalarNode, Value: n.Value, Tag: n.Tag, Style: n.Style})
+	if err != nil {
+		return n.Value
+	}
+	return strings.TrimSuffix(string(out), "\n")
+}
+
+// scalarLine rewrites the line of a single-line scalar whose value changed, keeping the
+// rest of the line (key, comment) as it was.
+func (l *layout) scalarLine(n *yaml.Node) (string, error) {
+	s, ok := l.orig[n]
+	if !ok || s.style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 || strings.Contains(n.Value, "\n") {
+		return "", errUnsupported
+	}
+	line := l.lines[n.Line-1]
+	start := n.Column - 1
+	end := tokenEnd(line, start, s.style)
+	if end < 0 {
+		return "", errUnsupported
+	}
+	return line[:start] + encodeScalar(n) + line[end:], nil
+}
+
+// tokenEnd returns the end offset of the scalar token starting at start, or -1.
+func tokenEnd(line string, start int, style yaml.Style) int {
+	switch {
+	case style&yaml.DoubleQuotedStyle != 0:
+		for i := start + 1; i < len(line); i++ {
+			switch line[i] {
+			case '\\':
+				i++
+			case '"':
+				return i + 1
+			}
+		}
+		return -1
+	case style&yaml.SingleQuotedStyle != 0:
+		for i := start + 1; i < len(line); i++ {
+			if line[i] == '\'' {
+				if i+1 < len(line) && line[i+1] == '\'' {
+					i++
+					continue
+				}
+				return i + 1
+			}
+		}
+		return -1
+	}
+	end := strings.Index(line[start:], " #")
+	if end < 0 {
+		return len(strings.TrimRight(line, " \t\r\n"))
+	}
+	return len(strings.TrimRight(line[:start+end], " \t"))
+}
+
+// reindent shifts lines by shift columns. Lines with too little indentation to move left
+// (blank lines, comments at column 0) are left as they are; the semantic check catches a
+// shift that changed the meaning.
+func reindent(lines []string, shift int) []string {
+	if shift == 0 {
+		return lines
+	}
+	out := make([]string, len(lines))
+	pad := strings.Repeat(" ", max(shift, 0))
+	for i, s := range lines {
+		switch {
+		case isBlank(s):
+			out[i] = s
+		case shift > 0:
+			out[i] = pad + s
+		case indentOf(s) >= -shift:
+			out[i] = s[-shift:]
+		default:
+			out[i] = s
+		}
+	}
+	return out
+}

@@ -1,0 +1,32 @@
+package migrate
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+var unknownFieldRe = regexp.MustCompile(`field (\S+) not found in type`)
+
+// ParseOptions decodes options written as YAML (the --config file, or the spec of the KRM
+// functionConfig). Unknown fields are an error that names them.
+func ParseOptions(data []byte) (Options, error) {
+	var o Options
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&o); err != nil && !errors.Is(err, io.EOF) {
+		if m := unknownFieldRe.FindAllStringSubmatch(err.Error(), -1); m != nil {
+			var names []string
+			for _, x := range m {
+				names = append(names, x[1])
+			}
+			return o, fmt.Errorf("unknown field %v", names)
+		}
+		return o, err
+	}
+	return o, o.Validate()
+}

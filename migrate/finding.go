@@ -1,0 +1,76 @@
+package migrate
+
+import "fmt"
+
+// Severity ranks a finding.
+type Severity int
+
+// The severities, from least to most severe.
+const (
+	Info Severity = iota
+	Warning
+	Error
+)
+
+// String returns the lower-case name of s, as printed in findings.
+func (s Severity) String() string {
+	switch s {
+	case Info:
+		return "info"
+	case Warning:
+		return "warning"
+	default:
+		return "error"
+	}
+}
+
+// ParseSeverity parses the name of a severity.
+func ParseSeverity(name string) (Severity, error) {
+	for _, s := range []Severity{Info, Warning, Error} {
+		if s.String() == name {
+			return s, nil
+		}
+	}
+	return Info, fmt.Errorf("unknown severity %q (want info, warning or error)", name)
+}
+
+// Resource identifies the Kubernetes object a finding is about.
+type Resource struct {
+	APIVersion string
+	Kind       string
+	Namespace  string
+	Name       string
+}
+
+// String returns KIND/NAME, or KIND/NAMESPACE/NAME when the namespace is set.
+func (r Resource) String() string {
+	if r.Namespace != "" {
+		return r.Kind + "/" + r.Namespace + "/" + r.Name
+	}
+	return r.Kind + "/" + r.Name
+}
+
+// Finding is one decision of the migration: something moved, something left alone and why,
+// or a mistake found in the input. Line and Column are 1-based positions in the document
+// that Migrate was given; callers shift them to file positions.
+type Finding struct {
+	Rule      string
+	Severity  Severity
+	Line      int
+	Column    int
+	Resource  Resource
+	Container string // empty when the finding is about the whole workload
+	Message   string
+	// Fixed is true when the migration changed the document because of this finding.
+	Fixed bool
+}
+
+// String formats f as "LINE: SEVERITY RULE KIND/NAME container NAME: message", the form the
+// command line prints after the file name.
+func (f Finding) String() string {
+	s := fmt.Sprintf("%d: %s %s %s", f.Line, f.Severity, f.Rule, f.Resource)
+	if f.Container != "" {
+		s += " container " + f.Container
+	}
+	return s + ": " + f.Message
+}

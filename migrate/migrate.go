@@ -1,0 +1,461 @@
+package migrate
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Result is what Migrate decided for one document.
+type Result struct {
+	Findings []Finding
+	Stats    Stats
+}
+
+// Stats counts what a migration did.
+type Stats struct {
+	Workloads   int // pod templates looked at
+	Sidecars    int // containers moved to initContainers
+	Workarounds int // Job workarounds removed
+}
+
+// Add adds the counts of o to s.
+func (s *Stats) Add(o Stats) {
+	s.Workloads += o.Workloads
+	s.Sidecars += o.Sidecars
+	s.Workarounds += o.Workarounds
+}
+
+// Changed reports whether the migration edited the document.
+func (r Result) Changed() bool {
+	for _, f := range r.Findings {
+		if f.Fixed {
+			return true
+		}
+	}
+	return false
+}
+
+// Failed reports whether a finding is an error: the document could not be migrated safely
+// and callers must not write it.
+func (r Result) Failed() bool {
+	for _, f := range r.Findings {
+		if f.Severity == Error {
+			return true
+		}
+	}
+	return false
+}
+
+// Migrate moves the legacy sidecars of every pod template in doc (one Kubernetes object, or
+// a List of them) into initContainers with restartPolicy: Always, editing doc in place. Nodes
+// that do not change keep their identity, so a caller can tell what moved. Migrate never
+// edits a document that has an error finding.
+func Migrate(doc *yaml.RNode, opts Options) Result {
+	var r Result
+	root := doc.YNode()
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	m := migration{opts: opts, catalogue: newCatalogue(opts)}
+	for _, t := range findPodTemplates(root, opts) {
+		r.Stats.Workloads++
+		m.template(t)
+	}
+	r.Findings = m.findings
+	r.Stats.Sidecars = m.moved
+	sort.SliceStable(r.Findings, func(i, j int) bool { return r.Findings[i].Line < r.Findings[j].Line })
+	return r
+}
+
+// migration carries the state of one Migrate call.
+type migration struct {
+	opts      Options
+	catalogue catalogue
+	findings  []Finding
+	moved     int
+}
+
+// container is the part of a container entry that detection reads.
+type container struct {
+	node          *yaml.Node
+	name          string
+	image         string
+	words         []string // command and args split on white space, shell scripts included
+	env           map[string]string
+	restartPolicy string
+}
+
+func readContainer(n *yaml.Node) container {
+	c := container{node: n, name: scalar(n, "name"), image: scalar(n, "image"), restartPolicy: scalar(n, "restartPolicy"), env: map[string]string{}}
+	for _, key := range []string{"command", "args"} {
+		if seq := lookup(n, key); seq != nil && seq.Kind == yaml.SequenceNode {
+			for _, w := range seq.Content {
+				c.words = append(c.words, strings.Fields(w.Value)...)
+			}
+		}
+	}
+	if env := lookup(n, "env"); env != nil && env.Kind == yaml.SequenceNode {
+		for _, e := range env.Content {
+			c.env[scalar(e, "name")] = scalar(e, "value")
+		}
+	}
+	return c
+}
+
+// hasWord reports whether w is one of the words of the command line, as is or as the base
+// name of a path.
+func (c container) hasWord(w string) bool {
+	for _, x := range c.words {
+		if x == w || path.Base(x) == w {
+			return true
+		}
+	}
+	return false
+}
+
+// oneShot returns why the container plainly runs once and exits, or "".
+func (c container) oneShot() string {
+	for i, w := range c.words {
+		switch {
+		case w == "--mode=validate" || (w == "--mode" && i+1 < len(c.words) && c.words[i+1] == "validate"):
+			return "it runs in validate mode"
+		case strings.TrimLeft(w, "-") == "exit-after-auth" || strings.TrimLeft(w, "-") == "exit-after-auth=true":
+			return "it exits after authenticating (-exit-after-auth)"
+		case strings.TrimLeft(w, "-") == "one-time" || strings.TrimLeft(w, "-") == "one-time=true":
+			return "it syncs once (--one-time)"
+		case w == "migrate" || w == "backup" || w == "restore" || w == "db:migrate":
+			return fmt.Sprintf("its command runs %q", w)
+		}
+	}
+	for _, k := range []string{"GITSYNC_ONE_TIME", "GIT_SYNC_ONE_TIME"} {
+		if c.env[k] == "true" {
+			return "it syncs once (" + k + ")"
+		}
+	}
+	return ""
+}
+
+// followsFile reports whether the command streams a file with tail -f or -F.
+func (c container) followsFile() bool {
+	for i, w := range c.words {
+		if path.Base(w) != "tail" {
+			continue
+		}
+		for _, flag := range c.words[i+1:] {
+			if strings.HasPrefix(flag, "--follow") || (strings.HasPrefix(flag, "-") && !strings.HasPrefix(flag, "--") && strings.ContainsAny(flag, "fF")) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// neverExits reports whether the command plainly runs forever.
+func (c container) neverExits() bool {
+	if c.followsFile() {
+		return true
+	}
+	for i, w := range c.words {
+		if path.Base(w) == "sleep" && i+1 < len(c.words) && c.words[i+1] == "infinity" {
+			return true
+		}
+	}
+	return false
+}
+
+// hasAlias reports whether n holds an alias or a merge key anywhere. Such a container is
+// not moved: above its anchor's definition the alias would be undefined.
+func hasAlias(n *yaml.Node) bool {
+	if n.Kind == yaml.AliasNode || n.Anchor != "" {
+		return true
+	}
+	for _, c := range n.Content {
+		if hasAlias(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// evidence is why a container is thought to be a sidecar.
+type evidence struct {
+	rule   Rule
+	reason string
+}
+
+// evidenceFor returns the strongest evidence that c is a sidecar, or ok false.
+func (m *migration) evidenceFor(c container, listed map[string]bool) (evidence, bool) {
+	var found []evidence
+	if listed[c.name] {
+		found = append(found, evidence{ruleAnnotationSidecars, "listed in " + AnnotationSidecars})
+	}
+	if c.restartPolicy == "Always" {
+		found = append(found, evidence{ruleRestartPolicy, "it already carries restartPolicy: Always"})
+	}
+	for _, r := range m.catalogue.images {
+		if r.match(c) {
+			found = append(found, evidence{r.Rule, "image " + repository(c.image) + ": " + strings.TrimSuffix(r.Summary, ".")})
+			break
+		}
+	}
+	for _, r := range m.catalogue.names {
+		if r.match(c.name) {
+			found = append(found, evidence{r.Rule, "name " + c.name + ": " + strings.TrimSuffix(r.Summary, ".")})
+			break
+		}
+	}
+	if c.followsFile() {
+		found = append(found, evidence{ruleTailFollow, "it streams a file with tail"})
+	}
+	best, ok := evidence{}, false
+	for _, e := range found {
+		if m.opts.disabled(e.rule.ID) {
+			continue
+		}
+		if !ok || e.rule.Confidence > best.rule.Confidence {
+			best, ok = e, true
+		}
+	}
+	return best, ok
+}
+
+func (m *migration) report(rule Rule, sev Severity, t podTemplate, at *yaml.Node, c string, format string, args ...any) {
+	if m.opts.disabled(rule.ID) {
+		return
+	}
+	m.findings = append(m.findings, Finding{Rule: rule.ID, Severity: sev, Line: at.Line, Column: at.Column, Resource: t.resource, Container: c, Message: fmt.Sprintf(format, args...)})
+}
+
+// template migrates one pod template.
+func (m *migration) template(t podTemplate) {
+	if v, _ := t.annotation(AnnotationSkip); v == "true" {
+		m.report(ruleSkip, Info, t, t.spec, "", "left alone: %s is \"true\"", AnnotationSkip)
+		return
+	}
+	containersNode := lookup(t.spec, "containers")
+	initNode := lookup(t.spec, "initContainers")
+	containers, ok := m.readList(t, containersNode, "containers")
+	inits, ok2 := m.readList(t, initNode, "initContainers")
+	if !ok || !ok2 || !m.uniqueNames(t, containers, inits) {
+		return
+	}
+	listed, kept := t.annotationList(AnnotationSidecars), t.annotationList(AnnotationKeep)
+	m.checkInit(t, inits, listed)
+
+	native := map[string]bool{}
+	for _, c := range inits {
+		native[c.name] = true
+	}
+	istioOptOut, _ := t.annotation("sidecar.istio.io/nativeSidecar")
+	var moving []container
+	var moveWhy []evidence
+	for _, c := range containers {
+		e, found := m.evidenceFor(c, listed)
+		switch {
+		case !found:
+			continue
+		case e.rule.Confidence == Low:
+			m.report(e.rule, Info, t, c.node, c.name, "not moved: weak evidence (%s); list it in %s if it is a sidecar", e.reason, AnnotationSidecars)
+		case kept[c.name]:
+			m.report(ruleKeep, Info, t, c.node, c.name, "kept in containers: listed in %s", AnnotationKeep)
+		case native[c.name]:
+			m.report(ruleAlreadyNative, Warning, t, c.node, c.name, "not moved: initContainers already has a container named %q", c.name)
+		case c.image == "":
+			m.report(ruleNoImage, Info, t, c.node, c.name, "not moved: it has no image (an override for an injector, not a container)")
+		case hasAlias(c.node):
+			m.report(ruleBadContainers, Warning, t, c.node, c.name, "not moved: it uses YAML anchors or aliases, which would break when moved")
+		case istioOptOut == "false" && (e.rule.ID == "image-istio-proxy" || c.name == "istio-proxy"):
+			m.report(ruleMeshOptOut, Warning, t, c.node, c.name, "not moved: sidecar.istio.io/nativeSidecar is \"false\"; remove that annotation first if native sidecars are wanted")
+		case e.rule.ID != ruleAnnotationSidecars.ID && c.oneShot() != "":
+			m.report(ruleOneShot, Info, t, c.node, c.name, "not moved: %s, so it is not a sidecar", c.oneShot())
+		default:
+			moving = append(moving, c)
+			moveWhy = append(moveWhy, e)
+		}
+	}
+	if len(moving) == 0 {
+		m.checkRegular(t, containers, nil)
+		return
+	}
+	if len(containers) == 1 {
+		m.report(ruleSingle, Info, t, moving[0].node, moving[0].name, "not moved: it is the only container, so it is the app (%s)", moveWhy[0].reason)
+		m.checkRegular(t, containers, nil)
+		return
+	}
+	if len(moving) == len(containers) {
+		m.report(ruleNoApp, Warning, t, containersNode, "", "nothing moved: every container looks like a sidecar and one must stay as the app; name the sidecars in %s", AnnotationSidecars)
+		m.checkRegular(t, containers, nil)
+		return
+	}
+	for i, c := range moving {
+		m.report(moveWhy[i].rule, Info, t, c.node, c.name, "moved to initContainers with restartPolicy: Always (%s)", moveWhy[i].reason)
+		m.findings[len(m.findings)-1].Fixed = true
+	}
+	m.checkRegular(t, containers, moving)
+	moveToInit(t.spec, moving, m.opts.Placement)
+	m.moved += len(moving)
+}
+
+// readList reads a containers or initContainers list, reporting what cannot be read.
+func (m *migration) readList(t podTemplate, n *yaml.Node, field string) ([]container, bool) {
+	if n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null") {
+		return nil, true
+	}
+	if n.Kind != yaml.SequenceNode {
+		m.report(ruleBadContainers, Error, t, n, "", "%s is not a list", field)
+		return nil, false
+	}
+	var list []container
+	for _, item := range n.Content {
+		if item.Kind != yaml.MappingNode {
+			if item.Kind == yaml.AliasNode {
+				m.report(ruleBadContainers, Warning, t, item, "", "%s holds an alias; the pod is left alone", field)
+			} else {
+				m.report(ruleBadContainers, Error, t, item, "", "an entry of %s is not a mapping", field)
+			}
+			return nil, false
+		}
+		c := readContainer(item)
+		if c.name == "" {
+			m.report(ruleBadContainers, Error, t, item, "", "an entry of %s has no name", field)
+			return nil, false
+		}
+		list = append(list, c)
+	}
+	return list, true
+}
+
+// uniqueNames reports duplicate names within containers or within initContainers as errors.
+// A name in both lists is reported per container by the caller: the pod is still migrated.
+func (m *migration) uniqueNames(t podTemplate, lists ...[]container) bool {
+	ok := true
+	for _, list := range lists {
+		seen := map[string]bool{}
+		for _, c := range list {
+			if seen[c.name] {
+				m.report(ruleDuplicateName, Error, t, c.node, c.name, "two containers are named %q", c.name)
+				ok = false
+			}
+			seen[c.name] = true
+		}
+	}
+	return ok
+}
+
+// checkInit reports mistakes among the init containers and fixes the one that is safe to
+// fix: a listed, long-running sidecar that sits in initContainers as a plain init container.
+func (m *migration) checkInit(t podTemplate, inits []container, listed map[string]bool) {
+	for _, c := range inits {
+		switch {
+		case c.restartPolicy == "Always":
+			continue
+		case c.restartPolicy != "":
+			m.report(ruleInitPolicy, Warning, t, c.node, c.name, "restartPolicy %q on an init container is rejected before Kubernetes 1.35 and means a restart rule from 1.35; only Always makes a native sidecar", c.restartPolicy)
+			continue
+		}
+		for _, probe := range []string{"startupProbe", "readinessProbe", "livenessProbe", "lifecycle"} {
+			if lookup(c.node, probe) != nil {
+				m.report(ruleInitProbes, Warning, t, c.node, c.name, "%s on a plain init container is rejected by the API server; add restartPolicy: Always if it is a sidecar", probe)
+				break
+			}
+		}
+		e, found := m.evidenceFor(c, listed)
+		if !found || e.rule.Confidence == Low || c.oneShot() != "" {
+			continue
+		}
+		if listed[c.name] || c.neverExits() {
+			m.report(ruleInitLongRun, Info, t, c.node, c.name, "restartPolicy: Always added: it never exits, so as a plain init container the Pod hangs in Init (%s)", e.reason)
+			m.findings[len(m.findings)-1].Fixed = true
+			setRestartPolicy(c.node)
+			continue
+		}
+		m.report(ruleInitLongRun, Warning, t, c.node, c.name, "a long-running sidecar as a plain init container keeps the Pod in Init (%s); list it in %s to make it native", e.reason, AnnotationSidecars)
+	}
+}
+
+// checkRegular reports restartPolicy on containers that stay in containers.
+func (m *migration) checkRegular(t podTemplate, containers, moving []container) {
+	for _, c := range containers {
+		if c.restartPolicy == "" || containsNode(moving, c.node) {
+			continue
+		}
+		m.report(ruleRegularPolicy, Warning, t, c.node, c.name, "restartPolicy %q on a regular container is invalid before Kubernetes 1.35 and a per-container restart rule from 1.35", c.restartPolicy)
+	}
+}
+
+func containsNode(list []container, n *yaml.Node) bool {
+	for _, c := range list {
+		if c.node == n {
+			return true
+		}
+	}
+	return false
+}
+
+// moveToInit moves the containers, in order, from containers to initContainers, creating
+// initContainers just before containers when it is missing.
+func moveToInit(spec *yaml.Node, moving []container, placement Placement) {
+	containers := lookup(spec, "containers")
+	init := lookup(spec, "initContainers")
+	if init == nil || init.Kind != yaml.SequenceNode {
+		seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: containers.Style & yaml.FlowStyle}
+		if init != nil { // initContainers: null
+			*init = *seq
+		} else {
+			init = seq
+			key := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "initContainers"}
+			at := indexOfKey(spec, "containers")
+			spec.Content = append(spec.Content[:at], append([]*yaml.Node{key, init}, spec.Content[at:]...)...)
+		}
+	}
+	if len(init.Content) == 0 {
+		init.Style &^= yaml.FlowStyle // `initContainers: []` becomes a block list
+	}
+	for i, c := range moving {
+		containers.Content = removeNode(containers.Content, c.node)
+		at := len(init.Content)
+		if placement == BeforeInit {
+			at = i
+		}
+		init.Content = append(init.Content[:at], append([]*yaml.Node{c.node}, init.Content[at:]...)...)
+		setRestartPolicy(c.node)
+	}
+}
+
+// setRestartPolicy sets restartPolicy: Always on a container, right after its name.
+func setRestartPolicy(c *yaml.Node) {
+	if v := lookup(c, "restartPolicy"); v != nil {
+		v.Value = "Always"
+		return
+	}
+	at := indexOfKey(c, "name") + 2
+	kv := []*yaml.Node{
+		{Kind: yaml.ScalarNode, Tag: "!!str", Value: "restartPolicy"},
+		{Kind: yaml.ScalarNode, Tag: "!!str", Value: "Always"},
+	}
+	c.Content = append(c.Content[:at], append(kv, c.Content[at:]...)...)
+}
+
+// indexOfKey returns the index in m.Content of key's key node.
+func indexOfKey(m *yaml.Node, key string) int {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return i
+		}
+	}
+	return len(m.Content)
+}
+
+func removeNode(list []*yaml.Node, n *yaml.Node) []*yaml.Node {
+	out := list[:0]
+	for _, x := range list {
+		if x != n {
+			out = append(out, x)
+		}
+	}
+	return out
+}

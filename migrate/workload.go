@@ -1,0 +1,167 @@
+package migrate
+
+import (
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Annotations that steer the migration, read from the workload's and the pod template's
+// metadata.
+const (
+	AnnotationSidecars = "sidecar-migrate.io/sidecars" // "a,b": these containers are sidecars
+	AnnotationKeep     = "sidecar-migrate.io/keep"     // "c": never move these containers
+	AnnotationSkip     = "sidecar-migrate.io/skip"     // "true": leave the whole workload alone
+)
+
+// podTemplate is one pod template found in a document.
+type podTemplate struct {
+	spec     *yaml.Node   // the pod spec mapping
+	metadata []*yaml.Node // metadata mappings whose annotations apply, outermost first
+	resource Resource
+	// runToCompletion is true for Jobs, CronJobs and Pods that are not restarted, where a
+	// legacy sidecar keeps the pod from completing.
+	runToCompletion bool
+}
+
+// builtinPaths maps a kind to the metadata paths and the pod spec path, and the API groups the
+// kind must come from (so a CRD that reuses a built-in kind name is left alone).
+var builtinPaths = map[string]struct {
+	groups    []string
+	templates [][]string // paths to the mappings holding metadata and spec, outermost first
+}{
+	"Pod":                   {[]string{""}, [][]string{{}}},
+	"PodTemplate":           {[]string{""}, [][]string{{}, {"template"}}},
+	"ReplicationController": {[]string{""}, [][]string{{}, {"spec", "template"}}},
+	"Deployment":            {[]string{"apps", "extensions"}, [][]string{{}, {"spec", "template"}}},
+	"StatefulSet":           {[]string{"apps"}, [][]string{{}, {"spec", "template"}}},
+	"DaemonSet":             {[]string{"apps", "extensions"}, [][]string{{}, {"spec", "template"}}},
+	"ReplicaSet":            {[]string{"apps", "extensions"}, [][]string{{}, {"spec", "template"}}},
+	"Job":                   {[]string{"batch"}, [][]string{{}, {"spec", "template"}}},
+	"CronJob":               {[]string{"batch"}, [][]string{{}, {"spec", "jobTemplate"}, {"spec", "jobTemplate", "spec", "template"}}},
+}
+
+// findPodTemplates returns the pod templates of an object, or of every item of a List.
+func findPodTemplates(obj *yaml.Node, opts Options) []podTemplate {
+	if obj == nil || obj.Kind != yaml.MappingNode {
+		return nil
+	}
+	apiVersion, kind := scalar(obj, "apiVersion"), scalar(obj, "kind")
+	if strings.HasSuffix(kind, "List") && apiVersion == "v1" {
+		var all []podTemplate
+		if items := lookup(obj, "items"); items != nil && items.Kind == yaml.SequenceNode {
+			for _, item := range items.Content {
+				all = append(all, findPodTemplates(item, opts)...)
+			}
+		}
+		return all
+	}
+	res := Resource{APIVersion: apiVersion, Kind: kind}
+	if md := lookup(obj, "metadata"); md != nil {
+		res.Name, res.Namespace = scalar(md, "name"), scalar(md, "namespace")
+	}
+	var paths [][]string
+	if b, ok := builtinPaths[kind]; ok && inGroups(apiVersion, b.groups) {
+		paths = b.templates
+	} else {
+		for _, p := range opts.PodTemplatePaths {
+			if p.Kind == kind && (p.APIVersion == "" || p.APIVersion == apiVersion) {
+				paths = [][]string{{}, p.Path}
+				break
+			}
+		}
+	}
+	if paths == nil {
+		return nil
+	}
+	t := podTemplate{resource: res, runToCompletion: kind == "Job" || kind == "CronJob"}
+	var holder *yaml.Node
+	for _, p := range paths {
+		if holder = lookupPath(obj, p...); holder == nil || holder.Kind != yaml.MappingNode {
+			return nil
+		}
+		if md := lookup(holder, "metadata"); md != nil && md.Kind == yaml.MappingNode {
+			t.metadata = append(t.metadata, md)
+		}
+	}
+	t.spec = lookup(holder, "spec")
+	if t.spec == nil || t.spec.Kind != yaml.MappingNode {
+		return nil
+	}
+	if kind == "Pod" {
+		p := scalar(t.spec, "restartPolicy")
+		t.runToCompletion = p == "Never" || p == "OnFailure"
+	}
+	return []podTemplate{t}
+}
+
+func inGroups(apiVersion string, groups []string) bool {
+	group, _, found := strings.Cut(apiVersion, "/")
+	if !found {
+		group = ""
+	}
+	for _, g := range groups {
+		if g == group {
+			return true
+		}
+	}
+	return false
+}
+
+// annotation returns the value of an annotation on any of the template's metadata, the
+// innermost winning.
+func (t podTemplate) annotation(key string) (string, bool) {
+	for i := len(t.metadata) - 1; i >= 0; i-- {
+		if a := lookup(t.metadata[i], "annotations"); a != nil {
+			if v := lookup(a, key); v != nil && v.Kind == yaml.ScalarNode {
+				return v.Value, true
+			}
+		}
+	}
+	return "", false
+}
+
+// annotationList returns the comma-separated names of an annotation, from all metadata.
+func (t podTemplate) annotationList(key string) map[string]bool {
+	set := map[string]bool{}
+	for _, md := range t.metadata {
+		if a := lookup(md, "annotations"); a != nil {
+			for _, n := range strings.Split(scalar(a, key), ",") {
+				if n = strings.TrimSpace(n); n != "" {
+					set[n] = true
+				}
+			}
+		}
+	}
+	return set
+}
+
+// lookup returns the value of key in mapping m, or nil.
+func lookup(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func lookupPath(m *yaml.Node, keys ...string) *yaml.Node {
+	for _, k := range keys {
+		if m = lookup(m, k); m == nil {
+			return nil
+		}
+	}
+	return m
+}
+
+// scalar returns the value of a scalar field, or "".
+func scalar(m *yaml.Node, key string) string {
+	if v := lookup(m, key); v != nil && v.Kind == yaml.ScalarNode {
+		return v.Value
+	}
+	return ""
+}
