@@ -11,10 +11,6 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// RuleFallback is the id of the info finding emitted when a changed document could not keep
-// its formatting and was serialized instead.
-const RuleFallback = "formatting-fallback"
-
 // FileResult is the outcome of migrating one file.
 type FileResult struct {
 	Path     string
@@ -130,7 +126,7 @@ func (r *FileResult) fail(err *Error) {
 
 func (r *FileResult) fallback(res migrate.Result, root *yaml.Node, line int, why string) {
 	r.Fallbacks++
-	f := migrate.Finding{Rule: RuleFallback, Severity: migrate.Info, Line: line + root.Line - 1, Column: 1,
+	f := migrate.Finding{Rule: migrate.RuleFormattingFallback, Severity: migrate.Info, Line: line + root.Line - 1, Column: 1,
 		Message: "formatting of this document could not be kept: " + why}
 	if len(res.Findings) > 0 {
 		f.Resource = res.Findings[0].Resource

@@ -1,7 +1,6 @@
 package kio
 
 import (
-	"fmt"
 	"os"
 	"runtime"
 
@@ -52,10 +51,7 @@ func migrateFile(in Input, opts migrate.Options) FileResult {
 	return MigrateBytes(in.Path, data, opts)
 }
 
-// RuleHelmTemplate is the id of the info finding for a skipped Helm chart template.
-const RuleHelmTemplate = "helm-template"
-
 func helmTemplateFinding() migrate.Finding {
-	return migrate.Finding{Rule: RuleHelmTemplate, Severity: migrate.Info, Line: 1, Column: 1,
-		Message: fmt.Sprint("skipped: a Helm chart template is not a manifest; migrate the rendered output with `helm template ... --post-renderer sidecar-migrate --post-renderer-args apply --post-renderer-args -`")}
+	return migrate.Finding{Rule: migrate.RuleHelmTemplate, Severity: migrate.Info, Line: 1, Column: 1,
+		Message: "skipped: a Helm chart template is not a manifest; migrate the rendered output with `helm template ... --post-renderer sidecar-migrate --post-renderer-args apply --post-renderer-args -`"}
 }

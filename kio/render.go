@@ -211,7 +211,9 @@ func (l *layout) seqOffset(m *yaml.Node) int {
 	return 2
 }
 
-func plainKey(k string) string { return encodeScalar(&yaml.Node{Kind: yaml.ScalarNode, Value: k, Tag: "!!str"}) }
+func plainKey(k string) string {
+	return encodeScalar(&yaml.Node{Kind: yaml.ScalarNode, Value: k, Tag: "!!str"})
+}
 
 // encodeScalar returns the YAML text of a one-line scalar in its style.
 func encodeScalar(n *yaml.Node) string {

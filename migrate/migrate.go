@@ -364,7 +364,7 @@ func (m *migration) checkInit(t podTemplate, inits []container, listed map[strin
 			}
 		}
 		e, found := m.evidenceFor(c, listed)
-		if !found || e.rule.Confidence == Low || c.oneShot() != "" {
+		if !found || e.rule.Confidence == Low || c.oneShot() != "" || doublesAsInit(c, e) {
 			continue
 		}
 		if listed[c.name] || c.neverExits() {
@@ -375,6 +375,17 @@ func (m *migration) checkInit(t podTemplate, inits []container, listed map[strin
 		}
 		m.report(ruleInitLongRun, Warning, t, c.node, c.name, "a long-running sidecar as a plain init container keeps the Pod in Init (%s); list it in %s to make it native", e.reason, AnnotationSidecars)
 	}
+}
+
+// doublesAsInit reports whether a container in initContainers is a plain init step even
+// though its image is a sidecar's: meshes run their iptables set-up from the proxy image
+// (istio-init, linkerd-init), and init steps say so in their names.
+func doublesAsInit(c container, e evidence) bool {
+	switch e.rule.ID {
+	case "image-istio-proxy", "image-linkerd-proxy", "image-consul-dataplane", "image-dapr-sidecar":
+		return e.rule.ID != ruleAnnotationSidecars.ID
+	}
+	return strings.Contains(c.name, "init") || strings.Contains(c.name, "validator")
 }
 
 // checkRegular reports restartPolicy on containers that stay in containers.

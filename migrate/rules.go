@@ -126,8 +126,17 @@ var (
 	ruleInitProbes     = Rule{ID: "init-probes", Matches: "probes or lifecycle on a plain init container", Summary: "Plain init containers reject probes and lifecycle hooks."}
 	ruleInitLongRun    = Rule{ID: "init-long-running", Matches: "a long-running sidecar image in initContainers without restartPolicy: Always", Summary: "The Pod would hang in Init; fixed only on strong evidence."}
 	ruleMeshOptOut     = Rule{ID: "mesh-native-opt-out", Matches: "annotation sidecar.istio.io/nativeSidecar: \"false\"", Summary: "The mesh was told to keep its proxy in containers; the proxy is left there."}
-	checkRules         = []Rule{ruleSkip, ruleKeep, ruleSingle, ruleNoApp, ruleOneShot, ruleNoImage, ruleAlreadyNative, ruleDuplicateName, ruleBadContainers, ruleInitPolicy, ruleRegularPolicy, ruleInitProbes, ruleInitLongRun, ruleMeshOptOut}
+	ruleFallback       = Rule{ID: RuleFormattingFallback, Matches: "a changed document whose edit cannot be spliced into its lines", Summary: "The document was serialized instead; its formatting could not be kept."}
+	ruleHelmTemplate   = Rule{ID: RuleHelmTemplate, Matches: "a file in a Helm chart's templates/ folder", Summary: "Templates are not manifests; migrate the rendered output with the post-renderer."}
+	checkRules         = []Rule{ruleSkip, ruleKeep, ruleSingle, ruleNoApp, ruleOneShot, ruleNoImage, ruleAlreadyNative, ruleDuplicateName, ruleBadContainers, ruleInitPolicy, ruleRegularPolicy, ruleInitProbes, ruleInitLongRun, ruleMeshOptOut, ruleFallback, ruleHelmTemplate}
 	evidenceRulesExtra = []Rule{ruleAnnotationSidecars, ruleRestartPolicy, ruleTailFollow}
+)
+
+// Ids of checks that the callers of Migrate report: the file layer owns formatting and
+// chart detection, but their ids belong to the one catalogue.
+const (
+	RuleFormattingFallback = "formatting-fallback"
+	RuleHelmTemplate       = "helm-template"
 )
 
 // Rules returns the whole catalogue in a stable order: evidence rules (annotations,

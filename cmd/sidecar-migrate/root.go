@@ -158,7 +158,6 @@ func readsStdin(paths []string, in io.Reader) bool {
 	return !ok || !isTerminal(f)
 }
 
-
 // loadOptions reads the --config file.
 func loadOptions(path string) (migrate.Options, error) {
 	data, err := os.ReadFile(path)

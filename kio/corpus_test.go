@@ -1,0 +1,132 @@
+package kio
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sidecar-migrate/sidecar-migrate/migrate"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// corpusDir holds real manifests from public repositories, beside the project.
+const corpusDir = "../../shared/corpus"
+
+// corpusFiles returns every file of the corpus, or skips the test when it is absent.
+func corpusFiles(t testing.TB) []string {
+	if _, err := os.Stat(corpusDir); err != nil {
+		t.Skipf("corpus not found at %s: %v", corpusDir, err)
+	}
+	var files []string
+	err := filepath.WalkDir(corpusDir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && !strings.HasSuffix(p, ".md") {
+			files = append(files, p)
+		}
+		return err
+	})
+	require.NoError(t, err)
+	return files
+}
+
+// TestCorpus migrates every corpus file as `apply -` would and checks that only Helm
+// templates fail, that outputs parse, that a second run changes nothing and that unchanged
+// documents come back byte for byte.
+func TestCorpus(t *testing.T) {
+	changed, failed := 0, 0
+	for _, file := range corpusFiles(t) {
+		data, err := os.ReadFile(file)
+		require.NoError(t, err)
+		r := MigrateBytes(file, data, migrate.Options{})
+		if r.Err != nil {
+			failed++
+			assert.Contains(t, string(data), "{{", "only Helm templates may fail: %v", r.Err)
+			assert.Equal(t, data, r.After)
+			continue
+		}
+		if !r.Changed() {
+			continue
+		}
+		changed++
+		checkDocumentsParse(t, file, r.After)
+		again := MigrateBytes(file, r.After, migrate.Options{})
+		assert.NoError(t, again.Err)
+		assert.Equal(t, string(r.After), string(again.After), "%s: second run changed the output", file)
+		if r.Fallbacks == 0 {
+			assert.Zero(t, noiseLines(r.Before, r.After), "%s: lines changed beyond the migration", file)
+		}
+	}
+	t.Logf("corpus: %d files, %d changed, %d failed", len(corpusFiles(t)), changed, failed)
+}
+
+func checkDocumentsParse(t *testing.T, file string, data []byte) {
+	txt := decodeText(data)
+	for _, d := range splitDocuments(txt.body) {
+		_, err := parseDocument(txt.body[d.start:d.end], d.line)
+		assert.Nil(t, err, "%s: output does not parse", file)
+	}
+}
+
+// noiseLines counts the lines a change adds or removes beyond what a migration must: moved
+// lines come back elsewhere (possibly re-indented), and the only new lines are
+// "restartPolicy: Always" and "initContainers:".
+func noiseLines(before, after []byte) int {
+	removed := map[string]int{}
+	a, b := splitLines(before), splitLines(after)
+	for _, o := range lineOps(a, b) {
+		if o.kind == '-' {
+			removed[strings.TrimSpace(a[o.a])]++
+		}
+	}
+	noise := 0
+	for _, o := range lineOps(a, b) {
+		if o.kind != '+' {
+			continue
+		}
+		s := strings.TrimSpace(b[o.b])
+		switch {
+		case removed[s] > 0:
+			removed[s]--
+		case s == "restartPolicy: Always", s == "initContainers:", s == `"restartPolicy": "Always",`, s == `"initContainers": [`:
+		default:
+			noise++
+		}
+	}
+	for _, n := range removed {
+		noise += n
+	}
+	return noise
+}
+
+var fidelityDir = flag.String("fidelity-dir", "", "folder to measure with TestFidelity")
+
+// TestFidelity prints one line for a folder of manifests (make fidelity): files, files
+// changed, noise lines (lines changed beyond the migration) and fallbacks.
+func TestFidelity(t *testing.T) {
+	if *fidelityDir == "" {
+		t.Skip("no -fidelity-dir given")
+	}
+	var files, changed, noise, fallbacks int
+	err := filepath.WalkDir(*fidelityDir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(p, ".md") {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		files++
+		r := MigrateBytes(p, data, migrate.Options{})
+		if r.Changed() {
+			changed++
+			noise += noiseLines(r.Before, r.After)
+		}
+		fallbacks += r.Fallbacks
+		return nil
+	})
+	require.NoError(t, err)
+	fmt.Printf("files=%d changed=%d noise_lines=%d fallbacks=%d\n", files, changed, noise, fallbacks)
+}
