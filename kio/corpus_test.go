@@ -90,15 +90,25 @@ func noiseLines(before, after []byte) int {
 		switch {
 		case removed[s] > 0:
 			removed[s]--
-		case s == "restartPolicy: Always", s == "initContainers:", s == `"restartPolicy": "Always",`, s == `"initContainers": [`:
+		case isMigrationLine(s):
 		default:
 			noise++
 		}
 	}
-	for _, n := range removed {
-		noise += n
+	for s, n := range removed {
+		if strings.Trim(s, "[]{}, ") != "" {
+			noise += n
+		}
 	}
 	return noise
+}
+
+// isMigrationLine reports whether an added line is one the migration writes: the new field,
+// the new key, or flow punctuation around moved entries.
+func isMigrationLine(s string) bool {
+	s = strings.NewReplacer(`"`, "", "'", "").Replace(s)
+	return strings.Trim(s, "[]{}, ") == "" || strings.HasPrefix(s, "initContainers:") ||
+		strings.TrimRight(s, ", ") == "restartPolicy: Always"
 }
 
 var fidelityDir = flag.String("fidelity-dir", "", "folder to measure with TestFidelity")

@@ -77,11 +77,7 @@ func (r *FileResult) migrateDocument(content []byte, line int, isJSON bool, opts
 	if root.Kind != yaml.MappingNode {
 		return nil, &Error{Line: line + root.Line - 1, Msg: fmt.Sprintf("the document is a %s, not a Kubernetes object", kindName(root.Kind))}
 	}
-	isJSON = isJSON || root.Style&yaml.FlowStyle != 0
-	var l *layout
-	if !isJSON {
-		l = newLayout(content, doc)
-	}
+	l := newLayout(content, doc)
 	res := migrate.Migrate(yaml.NewRNode(doc), opts)
 	for i := range res.Findings {
 		res.Findings[i].Line += line - 1
@@ -96,13 +92,6 @@ func (r *FileResult) migrateDocument(content []byte, line int, isJSON bool, opts
 	if !res.Changed() {
 		return nil, nil
 	}
-	if isJSON {
-		indent := jsonIndent(string(content))
-		if encodeJSON(root, indent) != strings.TrimSpace(string(content)) {
-			r.fallback(res, root, line, "the JSON input is not in the layout this tool writes")
-		}
-		return []byte(encodeJSON(root, indent) + trailingSpace(content)), nil
-	}
 	text, rerr := l.render(doc)
 	if rerr == nil {
 		if parsed, perr := parseDocument([]byte(text), 1); perr != nil || parsed == nil || !sameTree(parsed, doc) {
@@ -111,6 +100,10 @@ func (r *FileResult) migrateDocument(content []byte, line int, isJSON bool, opts
 	}
 	if rerr != nil {
 		r.fallback(res, root, line, "the edit could not be spliced into the original lines")
+		if isJSON {
+			// JSON stays JSON, in the file's indentation.
+			return []byte(encodeJSON(root, jsonIndent(string(content))) + trailingSpace(content)), nil
+		}
 		if text, rerr = encodeYAML(doc, detectStyle(l.lines)); rerr != nil {
 			return nil, &Error{Line: line, Msg: rerr.Error()}
 		}

@@ -22,6 +22,10 @@ type layout struct {
 	colls map[*yaml.Node]*collection
 	owner map[*yaml.Node]*collection // entry node (key or item) -> its original collection
 	dirty map[*yaml.Node]bool        // memo for isDirty
+
+	parent  map[*yaml.Node]*yaml.Node // item of a flow sequence -> the sequence
+	starts  []int                     // byte offset of each line, computed on first use
+	content string                    // the lines joined, computed on first use
 }
 
 // snapshot is what a node held before the edit.
@@ -51,11 +55,12 @@ type entry struct {
 
 func newLayout(content []byte, doc *yaml.Node) *layout {
 	l := &layout{
-		lines: splitLines(content),
-		orig:  map[*yaml.Node]snapshot{},
-		colls: map[*yaml.Node]*collection{},
-		owner: map[*yaml.Node]*collection{},
-		dirty: map[*yaml.Node]bool{},
+		lines:  splitLines(content),
+		orig:   map[*yaml.Node]snapshot{},
+		colls:  map[*yaml.Node]*collection{},
+		owner:  map[*yaml.Node]*collection{},
+		dirty:  map[*yaml.Node]bool{},
+		parent: map[*yaml.Node]*yaml.Node{},
 	}
 	l.walk(doc, 0, l.trimEnd(0, len(l.lines), 0))
 	return l
@@ -126,6 +131,9 @@ func (l *layout) walk(n *yaml.Node, lo, hi int) {
 		l.close(c, lo, hi)
 	default:
 		for _, child := range n.Content {
+			if n.Kind == yaml.SequenceNode {
+				l.parent[child] = n
+			}
 			l.walk(child, lo, hi)
 		}
 	}

@@ -17,7 +17,16 @@ func (l *layout) render(doc *yaml.Node) (string, error) {
 	}
 	c := l.colls[root]
 	if c == nil {
-		return "", errUnsupported
+		if root.Style&yaml.FlowStyle == 0 {
+			return "", errUnsupported
+		}
+		// A document written in flow style (JSON included) is rebuilt by byte ranges.
+		body, err := l.renderFlow(root)
+		if err != nil {
+			return "", err
+		}
+		t := l.text()
+		return t[:l.start(root)] + body + t[l.end(root):], nil
 	}
 	body, err := l.entries(c, root)
 	if err != nil {
@@ -142,6 +151,14 @@ func (l *layout) entry(e entry, shift int) ([]string, error) {
 		lines = append(lines, l.lines[e.start:vc.entries[0].start]...)
 		lines = append(lines, body...)
 		lines = append(lines, l.lines[vc.entries[len(vc.entries)-1].end:e.end]...)
+	case e.value.Style&yaml.FlowStyle != 0 && l.orig[e.value].style&yaml.FlowStyle != 0:
+		body, err := l.renderFlow(e.value)
+		if err != nil {
+			return nil, err
+		}
+		base := l.offset(e.start+1, 1)
+		text := strings.Join(l.lines[e.start:e.end], "")
+		lines = splitLines([]byte(text[:l.start(e.value)-base] + body + text[l.end(e.value)-base:]))
 	case e.value.Kind == yaml.ScalarNode && e.node != e.value && !l.isDirty(e.node):
 		line, err := l.scalarLine(e.value)
 		if err != nil {
@@ -180,6 +197,12 @@ func (l *layout) newPair(c *collection, n, key, value *yaml.Node) ([]string, err
 	switch {
 	case value.Kind == yaml.ScalarNode && !strings.Contains(value.Value, "\n"):
 		return []string{indent + plainKey(key.Value) + ": " + encodeScalar(value) + "\n"}, nil
+	case value.Kind == yaml.SequenceNode && value.Style&yaml.FlowStyle != 0 && len(value.Content) > 0:
+		items, err := l.flowItems(value)
+		if err != nil {
+			return nil, err
+		}
+		return []string{indent + plainKey(key.Value) + ": " + items + "\n"}, nil
 	case value.Kind == yaml.SequenceNode && value.Style&yaml.FlowStyle == 0 && len(value.Content) > 0:
 		out := []string{indent + plainKey(key.Value) + ":\n"}
 		col := c.col + l.seqOffset(n)

@@ -1,0 +1,348 @@
+package kio
+
+import (
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Flow collections ({...} and [...], JSON included) are edited by byte ranges rather than
+// by lines: a changed flow collection is rebuilt from its original text with removed entries
+// cut out (with their comma), new entries inserted with the separator their neighbours use,
+// and changed children rendered the same way.
+
+// offset returns the byte offset in the document of a 1-based line and (character) column.
+func (l *layout) offset(line, col int) int {
+	if l.starts == nil {
+		l.starts = make([]int, len(l.lines)+1)
+		for i, s := range l.lines {
+			l.starts[i+1] = l.starts[i] + len(s)
+		}
+	}
+	s := l.lines[line-1]
+	b := 0
+	for i := 1; i < col && b < len(s); i++ {
+		_, w := utf8.DecodeRuneInString(s[b:])
+		b += w
+	}
+	return l.starts[line-1] + b
+}
+
+func (l *layout) text() string {
+	if l.content == "" {
+		l.content = strings.Join(l.lines, "")
+	}
+	return l.content
+}
+
+func (l *layout) start(n *yaml.Node) int { return l.offset(n.Line, n.Column) }
+
+// end returns the byte offset just after node n in the original text, or -1.
+func (l *layout) end(n *yaml.Node) int {
+	t, s := l.text(), l.start(n)
+	orig := l.orig[n]
+	switch {
+	case orig.kind == yaml.AliasNode:
+		return s + 1 + len(orig.value)
+	case orig.kind == yaml.ScalarNode && orig.style&yaml.DoubleQuotedStyle != 0:
+		return quoteEnd(t, s, '"')
+	case orig.kind == yaml.ScalarNode && orig.style&yaml.SingleQuotedStyle != 0:
+		return quoteEnd(t, s, '\'')
+	case orig.kind == yaml.ScalarNode && orig.style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0:
+		if strings.HasPrefix(t[s:], orig.value) {
+			return s + len(orig.value)
+		}
+		return -1
+	case (orig.kind == yaml.MappingNode || orig.kind == yaml.SequenceNode) && orig.style&yaml.FlowStyle != 0:
+		return bracketEnd(t, s)
+	}
+	return -1
+}
+
+// quoteEnd returns the offset after the quoted scalar starting at s, or -1.
+func quoteEnd(t string, s int, q byte) int {
+	for i := s + 1; i < len(t); i++ {
+		switch {
+		case q == '"' && t[i] == '\\':
+			i++
+		case t[i] == q && q == '\'' && i+1 < len(t) && t[i+1] == '\'':
+			i++
+		case t[i] == q:
+			return i + 1
+		}
+	}
+	return -1
+}
+
+// bracketEnd returns the offset after the flow collection opening at s, skipping quoted
+// scalars and comments, or -1.
+func bracketEnd(t string, s int) int {
+	depth := 0
+	for i := s; i < len(t); i++ {
+		switch c := t[i]; c {
+		case '"', '\'':
+			if i = quoteEnd(t, i, c) - 1; i < 0 {
+				return -1
+			}
+		case '#':
+			if i > 0 && (t[i-1] == ' ' || t[i-1] == '\t' || t[i-1] == '\n') {
+				if nl := strings.IndexByte(t[i:], '\n'); nl >= 0 {
+					i += nl
+				} else {
+					return -1
+				}
+			}
+		case '[', '{':
+			depth++
+		case ']', '}':
+			if depth--; depth == 0 {
+				return i + 1
+			}
+		}
+	}
+	return -1
+}
+
+// textEdit replaces the original bytes [from, to) with text.
+type textEdit struct {
+	from, to int
+	text     string
+}
+
+// renderFlow returns the new text of node n, whose original text is [start(n), end(n)).
+func (l *layout) renderFlow(n *yaml.Node) (string, error) {
+	t := l.text()
+	if _, known := l.orig[n]; known && !l.isDirty(n) {
+		s, e := l.start(n), l.end(n)
+		if e < 0 {
+			return "", errUnsupported
+		}
+		return t[s:e], nil
+	}
+	if n.Kind == yaml.ScalarNode {
+		if strings.Contains(n.Value, "\n") {
+			return "", errUnsupported
+		}
+		return encodeScalar(n), nil
+	}
+	orig, known := l.orig[n]
+	if !known || orig.style&yaml.FlowStyle == 0 || orig.kind != n.Kind || (n.Kind != yaml.MappingNode && n.Kind != yaml.SequenceNode) {
+		return "", errUnsupported
+	}
+	s, e := l.start(n), l.end(n)
+	if e < 0 {
+		return "", errUnsupported
+	}
+	edits, err := l.flowEdits(n, orig.content)
+	if err != nil {
+		return "", err
+	}
+	return applyEdits(t, s, e, edits), nil
+}
+
+// flowEdits computes the edits that turn the original entries of flow collection n into
+// its new ones.
+func (l *layout) flowEdits(n *yaml.Node, old []*yaml.Node) ([]textEdit, error) {
+	t := l.text()
+	step := 1
+	if n.Kind == yaml.MappingNode {
+		step = 2
+	}
+	type span struct{ from, to int }
+	spans := make([]span, 0, len(old)/step)
+	oldIndex := map[*yaml.Node]int{}
+	for i := 0; i < len(old); i += step {
+		from, to := l.start(old[i]), l.end(old[i+step-1])
+		if to < 0 {
+			return nil, errUnsupported
+		}
+		oldIndex[old[i]] = len(spans)
+		spans = append(spans, span{from, to})
+	}
+	kept := map[int]bool{}
+	var edits []textEdit
+	last := -1
+	type pending struct {
+		text   string
+		before int // index of the original entry it goes before, or -1 for the end
+	}
+	var adds []pending
+	for i := 0; i < len(n.Content); i += step {
+		k := n.Content[i]
+		if idx, ok := oldIndex[k]; ok {
+			if idx < last {
+				return nil, errUnsupported
+			}
+			last = idx
+			kept[idx] = true
+			if v := n.Content[i+step-1]; l.isDirty(v) || (step == 2 && l.isDirty(k)) {
+				if step == 2 && l.isDirty(k) {
+					return nil, errUnsupported
+				}
+				txt, err := l.renderFlow(v)
+				if err != nil {
+					return nil, err
+				}
+				edits = append(edits, textEdit{l.start(v), l.end(v), txt})
+			}
+			for j := range adds {
+				if adds[j].before == -2 {
+					adds[j].before = idx
+				}
+			}
+			continue
+		}
+		txt, err := l.flowEntry(n, k, n.Content[i+step-1])
+		if err != nil {
+			return nil, err
+		}
+		adds = append(adds, pending{txt, -2})
+	}
+	if len(kept) == 0 {
+		return nil, errUnsupported // an emptied or wholly replaced collection
+	}
+	lastKept := -1
+	for i := range spans {
+		if kept[i] {
+			lastKept = i
+		}
+	}
+	// Removed entries take their separator with them: the one after, or, past the last
+	// kept entry, the one before.
+	for i, sp := range spans {
+		switch {
+		case kept[i]:
+		case i < lastKept:
+			edits = append(edits, textEdit{sp.from, spans[i+1].from, ""})
+		default:
+			edits = append(edits, textEdit{spans[lastKept].to, sp.to, ""})
+		}
+	}
+	for _, a := range adds {
+		if a.before >= 0 {
+			sep := separatorBefore(t, spans[a.before].from)
+			edits = append(edits, textEdit{spans[a.before].from, spans[a.before].from, a.text + "," + sep})
+			continue
+		}
+		sep := separatorBefore(t, spans[lastKept].from)
+		edits = append(edits, textEdit{spans[lastKept].to, spans[lastKept].to, "," + sep + a.text})
+	}
+	return edits, nil
+}
+
+// separatorBefore returns the white space in front of the entry at offset at: the line
+// break and indentation when entries sit on their own lines, else one space (or none).
+func separatorBefore(t string, at int) string {
+	i := at
+	for i > 0 && (t[i-1] == ' ' || t[i-1] == '\t' || t[i-1] == '\n') {
+		i--
+	}
+	ws := t[i:at]
+	if nl := strings.LastIndexByte(ws, '\n'); nl >= 0 {
+		return ws[nl:]
+	}
+	return ws
+}
+
+// flowEntry renders a new entry of flow collection n: a pair with a scalar value, a pair
+// whose value is a flow sequence of moved items, or a moved item.
+func (l *layout) flowEntry(n, key, value *yaml.Node) (string, error) {
+	if n.Kind == yaml.SequenceNode {
+		return l.movedFlow(key)
+	}
+	// JSON-like mappings quote their keys: the new key follows its original neighbours.
+	quoted := l.orig[n].content[0].Style&yaml.DoubleQuotedStyle != 0
+	k := plainKey(key.Value)
+	if quoted {
+		k = jsonString(key.Value)
+	}
+	switch {
+	case value.Kind == yaml.ScalarNode:
+		v := *value
+		if quoted || siblingQuoted(n) {
+			v.Style = yaml.DoubleQuotedStyle
+		}
+		return k + ": " + encodeScalar(&v), nil
+	case value.Kind == yaml.SequenceNode:
+		items, err := l.flowItems(value)
+		if err != nil {
+			return "", err
+		}
+		return k + ": " + items, nil
+	}
+	return "", errUnsupported
+}
+
+// flowItems renders a new sequence of moved items as a flow sequence laid out like the
+// sequence the first item came from: the same white space after "[", between items and
+// before "]".
+func (l *layout) flowItems(seq *yaml.Node) (string, error) {
+	var parts []string
+	for _, item := range seq.Content {
+		txt, err := l.movedFlow(item)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, txt)
+	}
+	open, sep, closing := "", ", ", ""
+	if from := l.parent[seq.Content[0]]; from != nil {
+		t, items := l.text(), l.orig[from].content
+		open = t[l.start(from)+1 : l.start(items[0])]
+		if len(items) > 1 {
+			sep = "," + separatorBefore(t, l.start(items[1]))
+		}
+		if e := l.end(from); e > 0 {
+			closing = t[l.end(items[len(items)-1]) : e-1]
+			closing = closing[len(strings.TrimRight(closing, " \t\n")):]
+			if strings.Contains(closing, "\n") {
+				closing = closing[strings.LastIndexByte(closing, '\n'):]
+			}
+		}
+		if strings.TrimSpace(open) != "" || strings.TrimSpace(closing) != "" {
+			open, closing = "", "" // a comment or a trailing comma: keep it plain
+		}
+	}
+	return "[" + open + strings.Join(parts, sep) + closing + "]", nil
+}
+
+// movedFlow renders an item that comes from a flow sequence elsewhere in the document.
+func (l *layout) movedFlow(item *yaml.Node) (string, error) {
+	if _, ok := l.orig[item]; !ok || l.orig[item].style&yaml.FlowStyle == 0 {
+		return "", errUnsupported
+	}
+	return l.renderFlow(item)
+}
+
+// siblingQuoted reports whether the scalar values of mapping n are double-quoted.
+func siblingQuoted(n *yaml.Node) bool {
+	for i := 1; i < len(n.Content); i += 2 {
+		if v := n.Content[i]; v.Kind == yaml.ScalarNode {
+			return v.Style&yaml.DoubleQuotedStyle != 0
+		}
+	}
+	return false
+}
+
+// applyEdits returns t[from:to] with the edits (offsets in t) applied.
+func applyEdits(t string, from, to int, edits []textEdit) string {
+	sort.SliceStable(edits, func(i, j int) bool { return edits[i].from < edits[j].from })
+	var b strings.Builder
+	pos := from
+	for _, e := range edits {
+		if e.from < pos { // overlapping deletions: keep the union
+			if e.to > pos {
+				pos = e.to
+			}
+			b.WriteString(e.text)
+			continue
+		}
+		b.WriteString(t[pos:e.from])
+		b.WriteString(e.text)
+		pos = max(e.to, e.from)
+	}
+	b.WriteString(t[pos:to])
+	return b.String()
+}
