@@ -258,19 +258,23 @@ func (l *layout) flowEntry(n, key, value *yaml.Node) (string, error) {
 	if quoted {
 		k = jsonString(key.Value)
 	}
+	colon := ": "
+	if first := l.orig[n].content; l.end(first[0]) > 0 && !strings.HasPrefix(l.text()[l.end(first[0]):], ": ") {
+		colon = ":" // compact JSON
+	}
 	switch {
 	case value.Kind == yaml.ScalarNode:
 		v := *value
 		if quoted || siblingQuoted(n) {
 			v.Style = yaml.DoubleQuotedStyle
 		}
-		return k + ": " + encodeScalar(&v), nil
+		return k + colon + encodeScalar(&v), nil
 	case value.Kind == yaml.SequenceNode:
 		items, err := l.flowItems(value)
 		if err != nil {
 			return "", err
 		}
-		return k + ": " + items, nil
+		return k + colon + items, nil
 	}
 	return "", errUnsupported
 }

@@ -144,6 +144,8 @@ func (l *layout) close(c *collection, lo, hi int) {
 	for i := range c.entries {
 		if i+1 < len(c.entries) {
 			c.entries[i].end = c.entries[i+1].start
+		} else if keepsTrailingLines(c.entries[i].value) {
+			c.entries[i].end = hi
 		} else {
 			c.entries[i].end = max(l.trimEnd(c.entries[i].line+1, hi, c.col), c.entries[i].line+1)
 		}
@@ -158,6 +160,15 @@ func (l *layout) close(c *collection, lo, hi int) {
 		l.walk(e.node, e.start, e.end)
 		l.walk(e.value, e.line+1, e.end)
 	}
+}
+
+// keepsTrailingLines reports whether the last scalar under n is a block scalar with the
+// keep indicator ("|+", ">+"), whose trailing blank lines are part of its value.
+func keepsTrailingLines(n *yaml.Node) bool {
+	for len(n.Content) > 0 {
+		n = n.Content[len(n.Content)-1]
+	}
+	return n.Kind == yaml.ScalarNode && n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 && strings.HasSuffix(n.Value, "\n\n")
 }
 
 // dashLine finds the line of the "-" that opens the sequence item starting at line.

@@ -107,12 +107,10 @@ func (l *layout) entries(c *collection, n *yaml.Node) ([]string, error) {
 	if len(out) == 0 {
 		return nil, errUnsupported // an emptied collection needs "[]" or "{}"
 	}
-	if !wasLast {
+	if !wasLast && len(n.Content) > 0 {
 		// The entry now last keeps no blank lines of its own: the original last entry's
 		// trailing blank lines, kept outside the entries, separate what follows.
-		for len(out) > 1 && isBlank(out[len(out)-1]) {
-			out = out[:len(out)-1]
-		}
+		out = trimBlankTail(out, n.Content[len(n.Content)-1])
 	}
 	return out, nil
 }
@@ -151,6 +149,20 @@ func (l *layout) entry(e entry, shift int) ([]string, error) {
 		lines = append(lines, l.lines[e.start:vc.entries[0].start]...)
 		lines = append(lines, body...)
 		lines = append(lines, l.lines[vc.entries[len(vc.entries)-1].end:e.end]...)
+	case e.node != e.value && len(l.orig[e.value].content) == 0 && e.value.Kind == yaml.SequenceNode && e.value.Style&yaml.FlowStyle == 0:
+		// "initContainers: []" or "initContainers:" (null) now holds moved items: the pair is
+		// written as a new one, keeping the key's head comments.
+		parent := l.owner[e.node]
+		pair, err := l.newPair(parent, parent.node, &yaml.Node{Kind: yaml.ScalarNode, Value: e.node.Value}, e.value)
+		if err != nil {
+			return nil, err
+		}
+		keyLine := l.lines[e.line]
+		if i := strings.Index(keyLine, " #"); i >= 0 { // keep the key line's comment
+			pair[0] = strings.TrimSuffix(pair[0], "\n") + " " + strings.TrimLeft(keyLine[i:], " ")
+		}
+		lines = append(append(lines, l.lines[e.start:e.line]...), pair...)
+		lines = append(lines, l.lines[e.line+1:e.end]...)
 	case e.value.Style&yaml.FlowStyle != 0 && l.orig[e.value].style&yaml.FlowStyle != 0:
 		body, err := l.renderFlow(e.value)
 		if err != nil {
@@ -181,10 +193,19 @@ func (l *layout) moved(item *yaml.Node, col int) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	return trimBlankTail(lines, item), nil
+}
+
+// trimBlankTail drops the trailing blank lines of the text of node n, unless they belong to
+// its value (a "|+" block scalar at its end).
+func trimBlankTail(lines []string, n *yaml.Node) []string {
+	if keepsTrailingLines(n) {
+		return lines
+	}
 	for len(lines) > 1 && isBlank(lines[len(lines)-1]) {
 		lines = lines[:len(lines)-1]
 	}
-	return lines, nil
+	return lines
 }
 
 // newPair renders a pair the edit added to mapping n: a scalar value on one line, or a

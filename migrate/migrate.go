@@ -413,7 +413,7 @@ func moveToInit(spec *yaml.Node, moving []container, placement Placement) {
 	containers := lookup(spec, "containers")
 	init := lookup(spec, "initContainers")
 	if init == nil || init.Kind != yaml.SequenceNode {
-		seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: containers.Style & yaml.FlowStyle}
+		seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
 		if init != nil { // initContainers: null
 			*init = *seq
 		} else {
@@ -424,7 +424,8 @@ func moveToInit(spec *yaml.Node, moving []container, placement Placement) {
 		}
 	}
 	if len(init.Content) == 0 {
-		init.Style &^= yaml.FlowStyle // `initContainers: []` becomes a block list
+		// A new or empty list ("initContainers: []") takes the style of containers.
+		init.Style = containers.Style & yaml.FlowStyle
 	}
 	for i, c := range moving {
 		containers.Content = removeNode(containers.Content, c.node)
