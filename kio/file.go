@@ -86,7 +86,11 @@ func (r *FileResult) migrateDocument(content []byte, line int, isJSON bool, opts
 	r.Stats.Add(res.Stats)
 	for _, f := range res.Findings {
 		if f.Severity == migrate.Error {
-			return nil, &Error{Line: f.Line, Msg: fmt.Sprintf("%s %s: %s", f.Resource, f.Container, f.Message)}
+			where := f.Resource.String()
+			if f.Container != "" {
+				where += " container " + f.Container
+			}
+			return nil, &Error{Line: f.Line, Msg: where + ": " + f.Message}
 		}
 	}
 	if !res.Changed() {

@@ -185,15 +185,12 @@ func (l *layout) entry(e entry, shift int) ([]string, error) {
 	return reindent(lines, shift), nil
 }
 
-// moved renders an item that comes from another sequence, at dash column col.
+// moved renders an item that comes from another sequence, at dash column col. It keeps the
+// blank lines that followed it, which separate it from the next item; the caller trims them
+// when the item ends its new list.
 func (l *layout) moved(item *yaml.Node, col int) ([]string, error) {
 	from := l.owner[item]
-	idx := indexOfEntry(from, item)
-	lines, err := l.entry(from.entries[idx], col-from.col)
-	if err != nil {
-		return nil, err
-	}
-	return trimBlankTail(lines, item), nil
+	return l.entry(from.entries[indexOfEntry(from, item)], col-from.col)
 }
 
 // trimBlankTail drops the trailing blank lines of the text of node n, unless they belong to
@@ -237,7 +234,7 @@ func (l *layout) newPair(c *collection, n, key, value *yaml.Node) ([]string, err
 			}
 			out = append(out, lines...)
 		}
-		return out, nil
+		return trimBlankTail(out, value.Content[len(value.Content)-1]), nil
 	}
 	return nil, errUnsupported
 }

@@ -368,7 +368,11 @@ func (m *migration) checkInit(t podTemplate, inits []container, listed map[strin
 			continue
 		}
 		if listed[c.name] || c.neverExits() {
-			m.report(ruleInitLongRun, Info, t, c.node, c.name, "restartPolicy: Always added: it never exits, so as a plain init container the Pod hangs in Init (%s)", e.reason)
+			why := "its command never exits"
+			if listed[c.name] {
+				why = "it is listed in " + AnnotationSidecars
+			}
+			m.report(ruleInitLongRun, Info, t, c.node, c.name, "restartPolicy: Always added: %s, and as a plain init container it keeps the Pod in Init", why)
 			m.findings[len(m.findings)-1].Fixed = true
 			setRestartPolicy(c.node)
 			continue

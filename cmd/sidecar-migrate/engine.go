@@ -82,8 +82,8 @@ func (g *globalOptions) migrateAll(paths []string, s streams, onFile func(kio.Fi
 // printFindings prints a file's findings, one a line, and its error.
 func (g *globalOptions) printFindings(w io.Writer, r kio.FileResult) {
 	for _, f := range r.Findings {
-		if g.quiet && f.Severity < migrate.Warning {
-			continue
+		if (g.quiet && f.Severity < migrate.Warning) || (r.Err != nil && f.Severity == migrate.Error) {
+			continue // an error finding is printed once, as the file's error line
 		}
 		fmt.Fprintf(w, "%s:%s\n", r.Path, f)
 	}
