@@ -38,7 +38,7 @@ func MigrateBytes(path string, data []byte, opts migrate.Options) FileResult {
 		return r
 	}
 	t := decodeText(data)
-	isJSON := strings.EqualFold(filepath.Ext(path), ".json")
+	isJSON := strings.EqualFold(filepath.Ext(path), ".json") || bytes.HasPrefix(bytes.TrimSpace(t.body), []byte("{"))
 	var out bytes.Buffer
 	prev := 0
 	for _, d := range splitDocuments(t.body) {
