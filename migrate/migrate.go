@@ -223,11 +223,24 @@ func (m *migration) evidenceFor(c container, listed map[string]bool) (evidence, 
 	return best, ok
 }
 
+// report records a finding unless its rule is disabled.
 func (m *migration) report(rule Rule, sev Severity, t podTemplate, at *yaml.Node, c string, format string, args ...any) {
+	m.record(false, rule, sev, t, at, c, format, args...)
+}
+
+// fix records an info finding for a change and reports whether the change may be made: a
+// disabled rule neither reports nor fixes.
+func (m *migration) fix(rule Rule, t podTemplate, at *yaml.Node, c string, format string, args ...any) bool {
+	return m.record(true, rule, Info, t, at, c, format, args...)
+}
+
+func (m *migration) record(fixed bool, rule Rule, sev Severity, t podTemplate, at *yaml.Node, c string, format string, args ...any) bool {
 	if m.opts.disabled(rule.ID) {
-		return
+		return false
 	}
-	m.findings = append(m.findings, Finding{Rule: rule.ID, Severity: sev, Line: at.Line, Column: at.Column, Resource: t.resource, Container: c, Message: fmt.Sprintf(format, args...)})
+	m.findings = append(m.findings, Finding{Rule: rule.ID, Severity: sev, Line: at.Line, Column: at.Column,
+		Resource: t.resource, Container: c, Message: fmt.Sprintf(format, args...), Fixed: fixed})
+	return true
 }
 
 // template migrates one pod template.
@@ -292,8 +305,7 @@ func (m *migration) template(t podTemplate) {
 		return
 	}
 	for i, c := range moving {
-		m.report(moveWhy[i].rule, Info, t, c.node, c.name, "moved to initContainers with restartPolicy: Always (%s)", moveWhy[i].reason)
-		m.findings[len(m.findings)-1].Fixed = true
+		m.fix(moveWhy[i].rule, t, c.node, c.name, "moved to initContainers with restartPolicy: Always (%s)", moveWhy[i].reason)
 	}
 	m.checkRegular(t, containers, moving)
 	moveToInit(t.spec, moving, m.opts.Placement)
@@ -372,9 +384,9 @@ func (m *migration) checkInit(t podTemplate, inits []container, listed map[strin
 			if listed[c.name] {
 				why = "it is listed in " + AnnotationSidecars
 			}
-			m.report(ruleInitLongRun, Info, t, c.node, c.name, "restartPolicy: Always added: %s, and as a plain init container it keeps the Pod in Init", why)
-			m.findings[len(m.findings)-1].Fixed = true
-			setRestartPolicy(c.node)
+			if m.fix(ruleInitLongRun, t, c.node, c.name, "restartPolicy: Always added: %s, and as a plain init container it keeps the Pod in Init", why) {
+				setRestartPolicy(c.node)
+			}
 			continue
 		}
 		m.report(ruleInitLongRun, Warning, t, c.node, c.name, "a long-running sidecar as a plain init container keeps the Pod in Init (%s); list it in %s to make it native", e.reason, AnnotationSidecars)
