@@ -69,13 +69,13 @@ func (l *layout) entries(c *collection, n *yaml.Node) ([]string, error) {
 	for i := 0; i < len(n.Content); i += step {
 		key, value := n.Content[i], n.Content[i+step-1]
 		idx := indexOfEntry(c, key)
+		if i == 0 && idx != 0 && l.sharesDash(c) {
+			return nil, errUnsupported // the first key shares its line with the item's dash
+		}
 		switch {
 		case idx >= 0:
 			if idx < last {
 				return nil, errUnsupported // reordered entries
-			}
-			if i == 0 && idx != 0 && c.entries[0].start == c.entries[0].line && n.Kind == yaml.MappingNode && l.sharesDash(c) {
-				return nil, errUnsupported // the first key shares its line with the item's dash
 			}
 			lines, err := l.entry(c.entries[idx], 0)
 			if err != nil {
@@ -94,9 +94,6 @@ func (l *layout) entries(c *collection, n *yaml.Node) ([]string, error) {
 			lines, err := l.newPair(c, n, key, value)
 			if err != nil {
 				return nil, err
-			}
-			if i == 0 && l.sharesDash(c) {
-				return nil, errUnsupported
 			}
 			out = append(out, lines...)
 			wasLast = false
