@@ -6,7 +6,7 @@ VERSION  := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 COMMIT   := $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 LDFLAGS  := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
-.PHONY: all build run test lint bench fidelity clean
+.PHONY: all build run test lint bench fidelity fuzz clean
 
 all: build
 
@@ -33,6 +33,10 @@ bench:
 # fidelity: lines changed beyond the migration over a folder of manifests (default: the corpus).
 fidelity:
 	$(GO) test ./kio -run TestFidelity -v -count=1 -args -fidelity-dir=$(or $(DIR),../../shared/corpus) | grep '^files='
+
+# fuzz: FuzzMigrate for a long time (FUZZTIME=10m by default).
+fuzz:
+	$(GO) test ./kio -run '^$$' -fuzz FuzzMigrate -fuzztime $(or $(FUZZTIME),10m)
 
 clean:
 	rm -rf bin
