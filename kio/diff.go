@@ -3,173 +3,234 @@ package kio
 import (
 	"bytes"
 	"fmt"
+	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
 )
 
+// diffContext is the number of unchanged lines shown around a change, as in git's default.
 const diffContext = 3
 
-// UnifiedDiff returns a git-style unified diff that turns before into after ("diff --git",
-// "--- a/PATH", "+++ b/PATH", hunks with three lines of context), or nil when they are equal.
-// `git apply` of the result reproduces after byte for byte, including CR characters and a
-// missing final newline.
+// UnifiedDiff returns a git-style unified diff that turns before into after, with
+// "diff --git a/PATH b/PATH", "--- a/PATH", "+++ b/PATH" headers and hunks with 3 lines of
+// context, or nil when before and after are equal. PATH is written as git writes it: with
+// forward slashes, one leading "/" dropped, C-quoted when it holds control characters, '"',
+// '\' or non-ASCII bytes, and with a tab after the "---" and "+++" names when it holds a
+// space. Lines keep their bytes ("\r" included) and a missing final newline is marked with
+// "\ No newline at end of file", so `git apply` of the result reproduces after exactly.
 func UnifiedDiff(path string, before, after []byte) []byte {
 	if bytes.Equal(before, after) {
 		return nil
 	}
-	a, b := splitKeep(before), splitKeep(after)
+	a, b := diffLines(string(before)), diffLines(string(after))
 	ops := lineOps(a, b)
 	var out bytes.Buffer
-	p := strings.TrimPrefix(path, "/")
-	fmt.Fprintf(&out, "diff --git a/%s b/%s\n--- a/%s\n+++ b/%s\n", p, p, p, p)
-	for _, h := range hunks(ops) {
-		writeHunk(&out, h, ops, a, b)
+	writeDiffHeader(&out, path)
+	for _, h := range diffHunks(ops) {
+		writeHunk(&out, ops[h[0]:h[1]], a, b)
 	}
 	return out.Bytes()
 }
 
-// splitKeep splits text into lines that keep their "\n" (the last may have none).
-func splitKeep(b []byte) []string { return splitLines(b) }
-
-// op is one line of the edit script: ' ' kept, '-' removed from a, '+' added from b, with
-// the line's index on its side(s).
+// op is one line of the edit script: ' ' kept, '-' removed, '+' added. a and b are the
+// line's index in before and after; on the side it is not in, the index of the next line.
 type op struct {
 	kind byte
 	a, b int
 }
 
-// lineOps computes a line edit script with Myers' algorithm (go-diff's line mode).
+// lineOps computes the edit script from lines a to lines b with go-diff's Myers diff, each
+// distinct line mapped to one rune. Within a change, removals come before additions, as
+// GNU diff and git write them. corpus_test.go counts noise lines with it too.
 func lineOps(a, b []string) []op {
 	dmp := diffmatchpatch.New()
-	dmp.DiffTimeout = 0 // exact and deterministic, whatever the machine's speed
-	ca, cb, lines := dmp.DiffLinesToRunes(strings.Join(a, ""), strings.Join(b, ""))
-	diffs := dmp.DiffMainRunes(ca, cb, false)
-	_ = lines
+	// No timeout: a timed-out diff is valid but not minimal, and would depend on machine speed.
+	dmp.DiffTimeout = 0
+	ca, cb, _ := dmp.DiffLinesToChars(strings.Join(a, ""), strings.Join(b, ""))
 	var ops []op
-	i, j := 0, 0
-	for _, d := range diffs {
-		n := len([]rune(d.Text))
-		for range n {
+	i, j, added := 0, 0, 0
+	flush := func() {
+		for ; added > 0; added-- {
+			ops = append(ops, op{'+', i, j - added})
+		}
+	}
+	// Each rune of a diff's text is one line, so counting runes is enough; the line texts
+	// are already in a and b.
+	for _, d := range dmp.DiffMain(ca, cb, false) {
+		for range utf8.RuneCountInString(d.Text) {
 			switch d.Type {
 			case diffmatchpatch.DiffEqual:
+				flush()
 				ops = append(ops, op{' ', i, j})
 				i++
 				j++
 			case diffmatchpatch.DiffDelete:
-				ops = append(ops, op{'-', i, j})
+				ops = append(ops, op{'-', i, j - added})
 				i++
 			case diffmatchpatch.DiffInsert:
-				ops = append(ops, op{'+', i, j})
+				added++
 				j++
 			}
 		}
 	}
+	flush()
 	return ops
 }
 
-// hunk is a range [from, to) of ops.
-type hunk struct{ from, to int }
+// diffLines splits s after each "\n"; the last line may have none. The lines share the
+// memory of s, which keeps a 2 MB file quick to split.
+func diffLines(s string) []string {
+	l := strings.SplitAfter(s, "\n")
+	if l[len(l)-1] == "" {
+		l = l[:len(l)-1]
+	}
+	return l
+}
 
-// hunks groups changes with diffContext lines around them, merging groups whose context
-// overlaps.
-func hunks(ops []op) []hunk {
-	var hs []hunk
+// diffHunks returns the [from, to) ranges of ops shown as hunks: each change with
+// diffContext lines around it, and changes at most 2*diffContext lines apart in one hunk,
+// as git groups them.
+func diffHunks(ops []op) [][2]int {
+	var hunks [][2]int
 	for i := 0; i < len(ops); i++ {
 		if ops[i].kind == ' ' {
 			continue
 		}
-		from := max(i-diffContext, 0)
-		end := i
-		for end < len(ops) {
-			if ops[end].kind != ' ' {
-				end++
-				continue
+		end := i + 1 // just after the last change of this hunk
+		for k := end; k < len(ops) && k-end <= 2*diffContext; k++ {
+			if ops[k].kind != ' ' {
+				end = k + 1
 			}
-			k := end
-			for k < len(ops) && ops[k].kind == ' ' {
-				k++
-			}
-			if k == len(ops) || k-end > 2*diffContext {
-				break
-			}
-			end = k
 		}
 		to := min(end+diffContext, len(ops))
-		hs = append(hs, hunk{from, to})
+		hunks = append(hunks, [2]int{max(i-diffContext, 0), to})
 		i = to - 1
 	}
-	return hs
+	return hunks
 }
 
-func writeHunk(out *bytes.Buffer, h hunk, ops []op, a, b []string) {
-	var aStart, bStart, aLen, bLen int
-	aStart, bStart = ops[h.from].a, ops[h.from].b
-	for _, o := range ops[h.from:h.to] {
-		if o.kind != '+' {
-			aLen++
-		}
-		if o.kind != '-' {
-			bLen++
+// writeDiffHeader writes the "diff --git", "---" and "+++" lines for path.
+func writeDiffHeader(out *bytes.Buffer, path string) {
+	p := strings.TrimPrefix(filepath.ToSlash(path), "/")
+	a, b := quoteDiffName("a/"+p), quoteDiffName("b/"+p)
+	// git ends the ---/+++ lines with a tab when the name has a space: GNU patch takes a tab,
+	// not a space, as the end of a name. git apply accepts both forms.
+	tab := ""
+	if strings.Contains(p, " ") {
+		tab = "\t"
+	}
+	fmt.Fprintf(out, "diff --git %s %s\n--- %s%s\n+++ %s%s\n", a, b, a, tab, b, tab)
+}
+
+// quoteDiffName quotes name as git does with its default core.quotePath=true: in double
+// quotes with C escapes when it holds a control character, '"', '\' or a non-ASCII byte.
+func quoteDiffName(name string) string {
+	if !strings.ContainsFunc(name, func(r rune) bool {
+		return r < 0x20 || r == '"' || r == '\\' || r >= 0x7f
+	}) {
+		return name
+	}
+	var q strings.Builder
+	q.WriteByte('"')
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c == '"' || c == '\\':
+			q.WriteByte('\\')
+			q.WriteByte(c)
+		case c >= '\a' && c <= '\r':
+			q.WriteByte('\\')
+			q.WriteByte("abtnvfr"[c-'\a'])
+		case c < 0x20 || c >= 0x7f:
+			fmt.Fprintf(&q, "\\%03o", c)
+		default:
+			q.WriteByte(c)
 		}
 	}
-	fmt.Fprintf(out, "@@ -%s +%s @@\n", hunkRange(aStart, aLen), hunkRange(bStart, bLen))
-	for _, o := range ops[h.from:h.to] {
-		line := b[o.b:min(o.b+1, len(b))]
-		if o.kind == '-' {
-			line = a[o.a : o.a+1]
-		} else if o.kind == ' ' {
-			line = a[o.a : o.a+1]
+	q.WriteByte('"')
+	return q.String()
+}
+
+// writeHunk writes one hunk: its "@@" header and its lines.
+func writeHunk(out *bytes.Buffer, hunk []op, a, b []string) {
+	na, nb := 0, 0
+	for _, e := range hunk {
+		if e.kind != '+' {
+			na++
 		}
-		s := line[0]
-		out.WriteByte(o.kind)
-		out.WriteString(s)
-		if !strings.HasSuffix(s, "\n") {
+		if e.kind != '-' {
+			nb++
+		}
+	}
+	fmt.Fprintf(out, "@@ -%s +%s @@\n", hunkRange(hunk[0].a, na), hunkRange(hunk[0].b, nb))
+	for _, e := range hunk {
+		var line string
+		if e.kind == '+' {
+			line = b[e.b]
+		} else {
+			line = a[e.a]
+		}
+		out.WriteByte(e.kind)
+		out.WriteString(line)
+		if !strings.HasSuffix(line, "\n") {
 			out.WriteString("\n\\ No newline at end of file\n")
 		}
 	}
 }
 
-// hunkRange formats a hunk side as GNU diff does: "l,s", "l" when s is 1, and the line
-// before the hunk when s is 0.
-func hunkRange(start, n int) string {
+// hunkRange formats one side of a hunk header as GNU diff and git do: "l,n" for n lines
+// from line l, "l" alone when n is 1, and for no lines the line after which they would be.
+func hunkRange(preceding, n int) string {
 	switch n {
 	case 0:
-		return fmt.Sprintf("%d,0", start)
+		return fmt.Sprintf("%d,0", preceding)
 	case 1:
-		return fmt.Sprintf("%d", start+1)
+		return fmt.Sprint(preceding + 1)
 	}
-	return fmt.Sprintf("%d,%d", start+1, n)
+	return fmt.Sprintf("%d,%d", preceding+1, n)
 }
 
-// Colorize returns diff with ANSI colours as git shows them.
+// ANSI colours of git's default diff colours.
+const (
+	colorBold  = "\033[1m"
+	colorCyan  = "\033[36m"
+	colorRed   = "\033[31m"
+	colorGreen = "\033[32m"
+	colorReset = "\033[m"
+)
+
+// Colorize returns diff with ANSI colours as git shows them (headers bold, hunk headers cyan,
+// removed lines red, added lines green); context lines and "\ No newline" markers stay plain.
+// diff may hold the diffs of several files one after another.
 func Colorize(diff []byte) []byte {
-	const (
-		bold  = "\033[1m"
-		cyan  = "\033[36m"
-		red   = "\033[31m"
-		green = "\033[32m"
-		reset = "\033[m"
-	)
 	var out bytes.Buffer
-	for _, line := range splitLines(diff) {
+	inHeader := false
+	for _, line := range diffLines(string(diff)) {
 		text := strings.TrimSuffix(line, "\n")
+		// Header lines are told by their place, not their prefix: a removed line "-- x" reads
+		// "--- x" and must stay red. Hunk lines never start with "diff" or "@".
 		color := ""
 		switch {
-		case strings.HasPrefix(text, "diff --git"), strings.HasPrefix(text, "--- "), strings.HasPrefix(text, "+++ "):
-			color = bold
-		case strings.HasPrefix(text, "@@"):
-			color = cyan
+		case strings.HasPrefix(text, "diff --git "):
+			inHeader = true
+			color = colorBold
+		case strings.HasPrefix(text, "@@ "):
+			inHeader = false
+			color = colorCyan
+		case inHeader:
+			color = colorBold
 		case strings.HasPrefix(text, "-"):
-			color = red
+			color = colorRed
 		case strings.HasPrefix(text, "+"):
-			color = green
+			color = colorGreen
 		}
 		if color == "" {
 			out.WriteString(line)
 			continue
 		}
-		out.WriteString(color + text + reset + line[len(text):])
+		out.WriteString(color + text + colorReset + line[len(text):])
 	}
 	return out.Bytes()
 }
