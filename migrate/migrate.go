@@ -397,11 +397,14 @@ func (m *migration) checkInit(t podTemplate, inits []container, listed map[strin
 // though its image is a sidecar's: meshes run their iptables set-up from the proxy image
 // (istio-init, linkerd-init), and init steps say so in their names.
 func doublesAsInit(c container, e evidence) bool {
+	if strings.Contains(c.name, "init") || strings.Contains(c.name, "validator") {
+		return true
+	}
 	switch e.rule.ID {
 	case "image-istio-proxy", "image-linkerd-proxy", "image-consul-dataplane", "image-dapr-sidecar":
-		return e.rule.ID != ruleAnnotationSidecars.ID
+		return c.name != "istio-proxy" && c.name != "linkerd-proxy" && c.name != "consul-dataplane" && c.name != "daprd"
 	}
-	return strings.Contains(c.name, "init") || strings.Contains(c.name, "validator")
+	return false
 }
 
 // checkRegular reports restartPolicy on containers that stay in containers.
