@@ -6,7 +6,14 @@ VERSION  := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 COMMIT   := $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 LDFLAGS  := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
-.PHONY: all build run test lint bench fidelity fuzz clean
+# Binaries the end-to-end tests run, built once per machine outside the repository.
+KUSTOMIZE_VERSION := v5.8.2
+HELM_VERSION      := v3.22.0
+TOOLS_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/sidecar-migrate/tools
+KUSTOMIZE := $(TOOLS_DIR)/kustomize-$(KUSTOMIZE_VERSION)/kustomize
+HELM      := $(TOOLS_DIR)/helm-$(HELM_VERSION)/helm
+
+.PHONY: all build run test lint bench fidelity fuzz tools clean
 
 all: build
 
@@ -17,9 +24,18 @@ build:
 run: build
 	$(BIN) diff testdata/examples
 
-test:
+# test: everything CI runs, the end-to-end tests with the real kustomize and helm included.
+test: tools
 	$(GO) vet ./...
-	$(GO) test ./...
+	SIDECAR_MIGRATE_E2E=required KUSTOMIZE=$(KUSTOMIZE) HELM=$(HELM) $(GO) test ./...
+
+tools: $(KUSTOMIZE) $(HELM)
+
+$(KUSTOMIZE):
+	GOBIN=$(dir $@) $(GO) install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
+
+$(HELM):
+	GOBIN=$(dir $@) $(GO) install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
 
 lint:
 	$(GO) vet ./...

@@ -60,7 +60,10 @@ type Finding struct {
 	Column    int
 	Resource  Resource
 	Container string // empty when the finding is about the whole workload
-	Message   string
+	// Field is the path of the pod spec or container in the object, in kustomize's
+	// notation: "spec.template.spec.containers[name=istio-proxy]".
+	Field   string
+	Message string
 	// Fixed is true when the migration changed the document because of this finding.
 	Fixed bool
 }

@@ -61,7 +61,7 @@ func Migrate(doc *yaml.RNode, opts Options) Result {
 		root = root.Content[0]
 	}
 	m := migration{opts: opts, catalogue: newCatalogue(opts)}
-	for _, t := range findPodTemplates(root, opts) {
+	for _, t := range findPodTemplates(root, "", opts) {
 		r.Stats.Workloads++
 		m.template(t)
 	}
@@ -238,8 +238,16 @@ func (m *migration) record(fixed bool, rule Rule, sev Severity, t podTemplate, a
 	if m.opts.disabled(rule.ID) {
 		return false
 	}
+	field := t.path
+	if c != "" {
+		list := "containers"
+		if !listHas(lookup(t.spec, "containers"), c) && listHas(lookup(t.spec, "initContainers"), c) {
+			list = "initContainers"
+		}
+		field += "." + list + "[name=" + c + "]"
+	}
 	m.findings = append(m.findings, Finding{Rule: rule.ID, Severity: sev, Line: at.Line, Column: at.Column,
-		Resource: t.resource, Container: c, Message: fmt.Sprintf(format, args...), Fixed: fixed})
+		Resource: t.resource, Container: c, Field: field, Message: fmt.Sprintf(format, args...), Fixed: fixed})
 	return true
 }
 
@@ -415,6 +423,19 @@ func (m *migration) checkRegular(t podTemplate, containers, moving []container) 
 		}
 		m.report(ruleRegularPolicy, Warning, t, c.node, c.name, "restartPolicy %q on a regular container is invalid before Kubernetes 1.35 and a per-container restart rule from 1.35", c.restartPolicy)
 	}
+}
+
+// listHas reports whether a containers list holds a container named name.
+func listHas(list *yaml.Node, name string) bool {
+	if list == nil {
+		return false
+	}
+	for _, c := range list.Content {
+		if scalar(c, "name") == name {
+			return true
+		}
+	}
+	return false
 }
 
 func containsNode(list []container, n *yaml.Node) bool {

@@ -1,6 +1,7 @@
 package migrate
 
 import (
+	"fmt"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -17,6 +18,7 @@ const (
 // podTemplate is one pod template found in a document.
 type podTemplate struct {
 	spec     *yaml.Node   // the pod spec mapping
+	path     string       // field path of the pod spec, e.g. "spec.template.spec"
 	metadata []*yaml.Node // metadata mappings whose annotations apply, outermost first
 	resource Resource
 	// runToCompletion is true for Jobs, CronJobs and Pods that are not restarted, where a
@@ -42,7 +44,8 @@ var builtinPaths = map[string]struct {
 }
 
 // findPodTemplates returns the pod templates of an object, or of every item of a List.
-func findPodTemplates(obj *yaml.Node, opts Options) []podTemplate {
+// prefix is the field path of obj in its document ("" for the document's root).
+func findPodTemplates(obj *yaml.Node, prefix string, opts Options) []podTemplate {
 	if obj == nil || obj.Kind != yaml.MappingNode {
 		return nil
 	}
@@ -50,8 +53,8 @@ func findPodTemplates(obj *yaml.Node, opts Options) []podTemplate {
 	if strings.HasSuffix(kind, "List") && apiVersion == "v1" {
 		var all []podTemplate
 		if items := lookup(obj, "items"); items != nil && items.Kind == yaml.SequenceNode {
-			for _, item := range items.Content {
-				all = append(all, findPodTemplates(item, opts)...)
+			for i, item := range items.Content {
+				all = append(all, findPodTemplates(item, fmt.Sprintf("%sitems[%d].", prefix, i), opts)...)
 			}
 		}
 		return all
@@ -85,6 +88,7 @@ func findPodTemplates(obj *yaml.Node, opts Options) []podTemplate {
 		}
 	}
 	t.spec = lookup(holder, "spec")
+	t.path = prefix + strings.Join(append(append([]string{}, paths[len(paths)-1]...), "spec"), ".")
 	if t.spec == nil || t.spec.Kind != yaml.MappingNode {
 		return nil
 	}

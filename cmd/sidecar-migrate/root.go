@@ -89,7 +89,7 @@ the native sidecars of Kubernetes 1.29+, keeping every comment and the file's fo
 	f.BoolVarP(&g.quiet, "quiet", "q", false, "print errors only")
 	f.IntVar(&g.jobs, "jobs", 0, "files processed in parallel (default GOMAXPROCS)")
 
-	root.AddCommand(newDiffCmd(g, s), newApplyCmd(g, s), newRulesCmd(s), newVersionCmd(s))
+	root.AddCommand(newDiffCmd(g, s), newApplyCmd(g, s), newFnCmd(g, s), newRulesCmd(s), newVersionCmd(s))
 	return root
 }
 
