@@ -212,6 +212,32 @@ func (l *layout) newPair(c *collection, n, key, value *yaml.Node) ([]string, err
 	switch {
 	case value.Kind == yaml.ScalarNode && !strings.Contains(value.Value, "\n"):
 		return []string{indent + plainKey(key.Value) + ": " + encodeScalar(value) + "\n"}, nil
+	case value.Kind == yaml.MappingNode && l.colls[value] != nil:
+		// An original mapping written again under a new key of the same mapping (a startup
+		// probe copied from the readiness probe): its lines are copied as they are.
+		for _, e := range c.entries {
+			if e.value == value {
+				vc := l.colls[value]
+				out := append([]string{indent + plainKey(key.Value) + ":\n"}, l.lines[vc.entries[0].start:vc.entries[len(vc.entries)-1].end]...)
+				return trimBlankTail(out, value), nil
+			}
+		}
+		return nil, errUnsupported
+	case (value.Kind == yaml.MappingNode || value.Kind == yaml.SequenceNode) && value.Style&yaml.FlowStyle == 0 && l.allNew(value):
+		st := detectStyle(l.lines)
+		text, err := encodeYAML(value, st)
+		if err != nil {
+			return nil, errUnsupported
+		}
+		pad := strings.Repeat(" ", c.col+st.indent)
+		if value.Kind == yaml.SequenceNode && st.compact {
+			pad = indent
+		}
+		out := []string{indent + plainKey(key.Value) + ":\n"}
+		for _, line := range splitLines([]byte(text)) {
+			out = append(out, pad+line)
+		}
+		return out, nil
 	case value.Kind == yaml.SequenceNode && value.Style&yaml.FlowStyle != 0 && len(value.Content) > 0:
 		items, err := l.flowItems(value)
 		if err != nil {
@@ -234,6 +260,19 @@ func (l *layout) newPair(c *collection, n, key, value *yaml.Node) ([]string, err
 		return trimBlankTail(out, value.Content[len(value.Content)-1]), nil
 	}
 	return nil, errUnsupported
+}
+
+// allNew reports whether n and everything below it were added by the edit.
+func (l *layout) allNew(n *yaml.Node) bool {
+	if _, ok := l.orig[n]; ok {
+		return false
+	}
+	for _, c := range n.Content {
+		if !l.allNew(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // seqOffset returns how far the dashes of a block sequence in mapping m sit to the right of

@@ -77,7 +77,11 @@ type migration struct {
 	catalogue catalogue
 	findings  []Finding
 	moved     int
+	ignored   map[string]bool // rule ids silenced on the current workload
 }
+
+// off reports whether a rule is disabled in the options or ignored on the current workload.
+func (m *migration) off(id string) bool { return m.opts.disabled(id) || m.ignored[id] }
 
 // container is the part of a container entry that detection reads.
 type container struct {
@@ -213,7 +217,7 @@ func (m *migration) evidenceFor(c container, listed map[string]bool) (evidence, 
 	}
 	best, ok := evidence{}, false
 	for _, e := range found {
-		if m.opts.disabled(e.rule.ID) {
+		if m.off(e.rule.ID) {
 			continue
 		}
 		if !ok || e.rule.Confidence > best.rule.Confidence {
@@ -235,7 +239,7 @@ func (m *migration) fix(rule Rule, t podTemplate, at *yaml.Node, c string, forma
 }
 
 func (m *migration) record(fixed bool, rule Rule, sev Severity, t podTemplate, at *yaml.Node, c string, format string, args ...any) bool {
-	if m.opts.disabled(rule.ID) {
+	if m.off(rule.ID) {
 		return false
 	}
 	field := t.path
@@ -253,6 +257,7 @@ func (m *migration) record(fixed bool, rule Rule, sev Severity, t podTemplate, a
 
 // template migrates one pod template.
 func (m *migration) template(t podTemplate) {
+	m.ignored = t.annotationList(AnnotationIgnore)
 	if v, _ := t.annotation(AnnotationSkip); v == "true" {
 		m.report(ruleSkip, Info, t, t.spec, "", "left alone: %s is \"true\"", AnnotationSkip)
 		return
@@ -265,6 +270,7 @@ func (m *migration) template(t podTemplate) {
 		return
 	}
 	listed, kept := t.annotationList(AnnotationSidecars), t.annotationList(AnnotationKeep)
+	m.meshNative(t)
 	m.checkInit(t, inits, listed)
 
 	native := map[string]bool{}
@@ -316,6 +322,8 @@ func (m *migration) template(t podTemplate) {
 		m.fix(moveWhy[i].rule, t, c.node, c.name, "moved to initContainers with restartPolicy: Always (%s)", moveWhy[i].reason)
 	}
 	m.checkRegular(t, containers, moving)
+	m.impact(t, containers, moving)
+	m.initPeak(t, containers, inits, moving)
 	moveToInit(t.spec, moving, m.opts.Placement)
 	m.moved += len(moving)
 }

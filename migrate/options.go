@@ -1,6 +1,10 @@
 package migrate
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
 
 // Placement says where moved sidecars go in initContainers.
 type Placement string
@@ -25,6 +29,20 @@ type Options struct {
 	DisableRules []string `yaml:"disableRules,omitempty" json:"disableRules,omitempty"`
 	// PodTemplatePaths adds kinds whose pod template sits at a known path; default none.
 	PodTemplatePaths []TemplatePath `yaml:"podTemplatePaths,omitempty" json:"podTemplatePaths,omitempty"`
+	// KubeVersion is the oldest Kubernetes minor version (X.Y) the manifests must run on;
+	// default 1.33. Below 1.28 nothing can be migrated; 1.28 needs AllowFeatureGate.
+	KubeVersion string `yaml:"kubeVersion,omitempty" json:"kubeVersion,omitempty"`
+	// AllowFeatureGate accepts KubeVersion 1.28, where native sidecars need the alpha
+	// SidecarContainers feature gate; default false.
+	AllowFeatureGate bool `yaml:"allowFeatureGate,omitempty" json:"allowFeatureGate,omitempty"`
+	// StartupProbe says what to do with a moved sidecar that has a readinessProbe but no
+	// startupProbe: "" (default) reports it, "from-readiness" adds a startupProbe with the
+	// readiness probe's handler.
+	StartupProbe string `yaml:"startupProbe,omitempty" json:"startupProbe,omitempty"`
+	// MeshNative lists meshes that inject their proxy at admission time ("istio",
+	// "linkerd") whose native-sidecar annotation is added to pod templates that opt into
+	// injection; default none.
+	MeshNative []string `yaml:"meshNative,omitempty" json:"meshNative,omitempty"`
 }
 
 // ExtraSidecars extends the catalogue. Images are repository paths matched like the
@@ -50,12 +68,60 @@ func (o Options) Validate() error {
 	default:
 		return fmt.Errorf("placement %q: want %s or %s", o.Placement, AfterInit, BeforeInit)
 	}
+	if _, err := CheckKubeVersion(o.KubeVersion, o.AllowFeatureGate); err != nil {
+		return err
+	}
+	switch o.StartupProbe {
+	case "", StartupFromReadiness:
+	default:
+		return fmt.Errorf("startupProbe %q: want %s or nothing", o.StartupProbe, StartupFromReadiness)
+	}
+	for _, m := range o.MeshNative {
+		if m != "istio" && m != "linkerd" {
+			return fmt.Errorf("meshNative %q: want istio or linkerd", m)
+		}
+	}
 	for _, p := range o.PodTemplatePaths {
 		if p.Kind == "" || len(p.Path) == 0 {
 			return fmt.Errorf("podTemplatePaths: each entry needs kind and path")
 		}
 	}
 	return nil
+}
+
+// StartupFromReadiness is the StartupProbe option that adds startup probes.
+const StartupFromReadiness = "from-readiness"
+
+// DefaultKubeVersion is the target when none is given: native sidecars are GA from 1.33.
+const DefaultKubeVersion = "1.33"
+
+// CheckKubeVersion checks that native sidecars can run on Kubernetes version v ("X.Y"; ""
+// means DefaultKubeVersion) and reports whether they are beta there (1.29 to 1.32).
+func CheckKubeVersion(v string, allowFeatureGate bool) (beta bool, err error) {
+	if v == "" {
+		v = DefaultKubeVersion
+	}
+	major, minor, ok := strings.Cut(v, ".")
+	mi, convErr := strconv.Atoi(minor)
+	if !ok || major != "1" || convErr != nil {
+		return false, fmt.Errorf("kube version %q: want X.Y, for example 1.33", v)
+	}
+	switch {
+	case mi < 28:
+		return false, fmt.Errorf("a Kubernetes %s cluster cannot run native sidecars (they need 1.28 with the SidecarContainers feature gate, or 1.29+); nothing was changed", v)
+	case mi == 28 && !allowFeatureGate:
+		return false, fmt.Errorf("on Kubernetes 1.28 native sidecars run only with the alpha SidecarContainers feature gate, off by default, and with other termination semantics; allow them explicitly (--allow-feature-gate) if your clusters enable it")
+	}
+	return mi < 33, nil
+}
+
+func (o Options) meshNative(mesh string) bool {
+	for _, m := range o.MeshNative {
+		if m == mesh {
+			return true
+		}
+	}
+	return false
 }
 
 func (o Options) disabled(id string) bool {

@@ -150,7 +150,8 @@ func Rules() []Rule {
 	for _, r := range builtinNames {
 		rules = append(rules, r.Rule)
 	}
-	return append(rules, checkRules...)
+	rules = append(rules, checkRules...)
+	return append(rules, impactRules...)
 }
 
 // repository returns the repository path of an image reference without registry, tag or

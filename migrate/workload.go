@@ -13,6 +13,7 @@ const (
 	AnnotationSidecars = "sidecar-migrate.io/sidecars" // "a,b": these containers are sidecars
 	AnnotationKeep     = "sidecar-migrate.io/keep"     // "c": never move these containers
 	AnnotationSkip     = "sidecar-migrate.io/skip"     // "true": leave the whole workload alone
+	AnnotationIgnore   = "sidecar-migrate.io/ignore"   // "RULE,RULE": silence these rules (and their fixes) here
 )
 
 // podTemplate is one pod template found in a document.

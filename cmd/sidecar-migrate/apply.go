@@ -35,7 +35,7 @@ stream of manifests and writes the migrated stream to stdout: a filter for Helm'
 
 func (o *applyOptions) run(paths []string, s streams) error {
 	toStdout := readsStdin(paths, s.in)
-	sum, err := o.migrateAll(paths, s, func(r kio.FileResult) error {
+	sum, err := o.migrateAll(paths, s, o.printFindings(s.err), func(r kio.FileResult) error {
 		if toStdout {
 			_, werr := s.out.Write(r.After)
 			return werr

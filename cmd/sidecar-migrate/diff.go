@@ -36,7 +36,7 @@ Findings go to stderr. PATH is a file or a folder (walked for *.yaml, *.yml and 
 
 func (o *diffOptions) run(paths []string, s streams) error {
 	color := o.color == "always" || (o.color == "auto" && isTerminal(s.out))
-	sum, err := o.migrateAll(paths, s, func(r kio.FileResult) error {
+	sum, err := o.migrateAll(paths, s, o.printFindings(s.err), func(r kio.FileResult) error {
 		d := kio.UnifiedDiff(r.Path, r.Before, r.After)
 		if color {
 			d = kio.Colorize(d)

@@ -23,12 +23,11 @@ func (s summary) String() string {
 		s.files, s.changed, s.stats.Sidecars, s.stats.Workarounds, s.warnings, s.failed)
 }
 
-// migrateAll migrates the paths, or standard input, and hands each file's result to onFile in
-// input order. Findings and errors go to stderr as they come. It returns the summary and an
-// exit error when some input could not be processed.
-func (g *globalOptions) migrateAll(paths []string, s streams, onFile func(kio.FileResult) error) (summary, error) {
+// migrateAll migrates the paths, or standard input, and hands each file's result, in input
+// order, to findings (which prints or collects them) and, unless the file failed, to onFile.
+// It returns the summary and an exit error when some input could not be processed.
+func (g *globalOptions) migrateAll(paths []string, s streams, findings func(kio.FileResult), onFile func(kio.FileResult) error) (summary, error) {
 	var sum summary
-	var firstErr error
 	handle := func(r kio.FileResult) {
 		sum.files++
 		sum.stats.Add(r.Stats)
@@ -37,7 +36,7 @@ func (g *globalOptions) migrateAll(paths []string, s streams, onFile func(kio.Fi
 				sum.warnings++
 			}
 		}
-		g.printFindings(s.err, r)
+		findings(r)
 		if r.Err != nil {
 			sum.failed++
 			return
@@ -48,9 +47,6 @@ func (g *globalOptions) migrateAll(paths []string, s streams, onFile func(kio.Fi
 		if err := onFile(r); err != nil {
 			fmt.Fprintf(s.err, "%s: error: %v\n", r.Path, err)
 			sum.failed++
-			if firstErr == nil {
-				firstErr = err
-			}
 		}
 	}
 	if readsStdin(paths, s.in) {
@@ -79,8 +75,12 @@ func (g *globalOptions) migrateAll(paths []string, s streams, onFile func(kio.Fi
 	return sum, nil
 }
 
-// printFindings prints a file's findings, one a line, and its error.
-func (g *globalOptions) printFindings(w io.Writer, r kio.FileResult) {
+// printFindings returns a function that prints a file's findings, one a line, and its error.
+func (g *globalOptions) printFindings(w io.Writer) func(kio.FileResult) {
+	return func(r kio.FileResult) { g.printFileFindings(w, r) }
+}
+
+func (g *globalOptions) printFileFindings(w io.Writer, r kio.FileResult) {
 	for _, f := range r.Findings {
 		if (g.quiet && f.Severity < migrate.Warning) || (r.Err != nil && f.Severity == migrate.Error) {
 			continue // an error finding is printed once, as the file's error line

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
-	"strings"
 
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 	"github.com/spf13/cobra"
@@ -56,6 +54,8 @@ type globalOptions struct {
 	color            string
 	quiet            bool
 	jobs             int
+	startupProbe     string
+	meshNative       []string
 
 	migrate migrate.Options // completed from the flags and the config file
 }
@@ -88,6 +88,8 @@ the native sidecars of Kubernetes 1.29+, keeping every comment and the file's fo
 	f.StringVar(&g.color, "color", "auto", "colour the diff: auto, always or never")
 	f.BoolVarP(&g.quiet, "quiet", "q", false, "print errors only")
 	f.IntVar(&g.jobs, "jobs", 0, "files processed in parallel (default GOMAXPROCS)")
+	f.StringVar(&g.startupProbe, "startup-probe", "", "from-readiness: give a moved sidecar with a readinessProbe a startupProbe with the same handler")
+	f.StringSliceVar(&g.meshNative, "mesh-native", nil, "istio, linkerd: add the mesh's native-sidecar annotation to pod templates that opt into injection")
 
 	root.AddCommand(newDiffCmd(g, s), newApplyCmd(g, s), newFnCmd(g, s), newRulesCmd(s), newVersionCmd(s))
 	return root
@@ -108,6 +110,18 @@ func (g *globalOptions) complete(cmd *cobra.Command) error {
 	if g.keepHacks {
 		g.migrate.KeepHacks = true
 	}
+	if cmd.Flags().Changed("kube-version") || g.migrate.KubeVersion == "" {
+		g.migrate.KubeVersion = g.kubeVersion
+	}
+	if g.allowFeatureGate {
+		g.migrate.AllowFeatureGate = true
+	}
+	if cmd.Flags().Changed("startup-probe") {
+		g.migrate.StartupProbe = g.startupProbe
+	}
+	if len(g.meshNative) > 0 {
+		g.migrate.MeshNative = g.meshNative
+	}
 	if err := g.migrate.Validate(); err != nil {
 		return &exitError{code: exitFailed, msg: err.Error()}
 	}
@@ -115,22 +129,6 @@ func (g *globalOptions) complete(cmd *cobra.Command) error {
 	case "auto", "always", "never":
 	default:
 		return &exitError{code: exitFailed, msg: fmt.Sprintf("--color %q: want auto, always or never", g.color)}
-	}
-	return g.checkKubeVersion()
-}
-
-// checkKubeVersion refuses targets that cannot run native sidecars.
-func (g *globalOptions) checkKubeVersion() error {
-	major, minor, ok := strings.Cut(g.kubeVersion, ".")
-	mi, err := strconv.Atoi(minor)
-	if !ok || major != "1" || err != nil {
-		return &exitError{code: exitFailed, msg: fmt.Sprintf("--kube-version %q: want X.Y, for example 1.33", g.kubeVersion)}
-	}
-	switch {
-	case mi < 28:
-		return &exitError{code: exitFailed, msg: fmt.Sprintf("Kubernetes %s cannot run native sidecars (they need 1.28 with the SidecarContainers feature gate, or 1.29+); nothing was changed", g.kubeVersion)}
-	case mi == 28 && !g.allowFeatureGate:
-		return &exitError{code: exitFailed, msg: "Kubernetes 1.28 runs native sidecars only with the alpha SidecarContainers feature gate, off by default; pass --allow-feature-gate if your clusters enable it"}
 	}
 	return nil
 }

@@ -1,0 +1,228 @@
+package migrate
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Findings about what changes for a workload once its sidecars are native, beyond the move
+// itself. Each is reported only when the fact is visible in the manifest.
+var (
+	ruleStartupProbe    = Rule{ID: "sidecar-startup-probe", Matches: "a moved sidecar with a readinessProbe and no startupProbe", Summary: "The app now waits for the sidecar to start, not to be ready; a startupProbe restores the wait."}
+	rulePreStop         = Rule{ID: "sidecar-prestop", Matches: "a moved sidecar with a preStop hook", Summary: "Native sidecars stop after the app; a sleep or drain that kept the sidecar alive may go, and the grace period is shared."}
+	ruleDefaultCont     = Rule{ID: "default-container", Matches: "a moved sidecar that was containers[0]", Summary: "kubectl's default container (logs, exec) changes; set kubectl.kubernetes.io/default-container."}
+	ruleIstioStatus     = Rule{ID: "istio-stale-status", Matches: "sidecar.istio.io/status listing istio-proxy under containers", Summary: "Istio's injection status still describes the legacy layout."}
+	ruleIstioProbe      = Rule{ID: "istio-startup-probe", Matches: "a moved istio-proxy without startupProbe", Summary: "Istio's native injection gives the proxy a startupProbe on /healthz/ready:15021."}
+	ruleInitPeak        = Rule{ID: "init-resource-peak", Matches: "placement before-init that changes the pod's effective request", Summary: "Sidecars started before an init container add to the init peak the scheduler reserves."}
+	ruleMeshNative      = Rule{ID: "mesh-native-annotation", Matches: "a pod template opting into Istio or Linkerd injection", Summary: "The proxy is injected at admission; the mesh's own annotation makes it native."}
+	ruleAutoscaler      = Rule{ID: "autoscaler-container", Matches: "an HPA ContainerResource metric or a VPA containerPolicies entry naming a moved container", Summary: "Check that the autoscaler still treats the container as intended now that it is an init container."}
+	ruleKubeVersion     = Rule{ID: "kube-version-beta", Matches: "--kube-version 1.29 to 1.32", Summary: "Native sidecars are beta (on by default) before Kubernetes 1.33."}
+	impactRules         = []Rule{ruleStartupProbe, rulePreStop, ruleDefaultCont, ruleIstioStatus, ruleIstioProbe, ruleInitPeak, ruleMeshNative, ruleAutoscaler, ruleKubeVersion}
+	istioInjectKeys     = []string{"sidecar.istio.io/inject"}
+	linkerdInjectKey    = "linkerd.io/inject"
+	istioNativeKey      = "sidecar.istio.io/nativeSidecar"
+	linkerdNativeKey    = "config.alpha.linkerd.io/proxy-enable-native-sidecar"
+	defaultContainerKey = "kubectl.kubernetes.io/default-container"
+)
+
+// KubeVersionFinding returns the info finding for a target where native sidecars are beta.
+func KubeVersionFinding(version string) Finding {
+	return Finding{Rule: ruleKubeVersion.ID, Severity: Info,
+		Message: fmt.Sprintf("native sidecars are beta in Kubernetes %s (on by default since 1.29, GA in 1.33)", version)}
+}
+
+// impact reports what the move changes for the workload, and adds startup probes when asked.
+func (m *migration) impact(t podTemplate, containers, moving []container) {
+	if len(moving) > 0 && moving[0].node == containers[0].node {
+		if _, set := t.annotation(defaultContainerKey); !set {
+			app := firstStaying(containers, moving)
+			m.report(ruleDefaultCont, Warning, t, moving[0].node, moving[0].name,
+				"it was containers[0], kubectl's default container for logs and exec; %s is now; add the pod annotation %s: %s if scripts rely on the default", app, defaultContainerKey, app)
+		}
+	}
+	if status, ok := t.annotation("sidecar.istio.io/status"); ok && istioStatusListsProxy(status) {
+		m.report(ruleIstioStatus, Warning, t, t.spec, "", "sidecar.istio.io/status still lists istio-proxy under containers; re-inject or update it so Istio's tooling sees the native layout")
+	}
+	grace := "30s (the default)"
+	if v := scalar(t.spec, "terminationGracePeriodSeconds"); v != "" {
+		grace = v + "s"
+	}
+	for _, c := range moving {
+		if lookupPath(c.node, "lifecycle", "preStop") != nil {
+			m.report(rulePreStop, Warning, t, c.node, c.name, "its preStop hook ran alongside the app; as a native sidecar it stops only after the app has exited, so a sleep or drain meant to outlive the app can go, and the grace period of %s is now shared by the app and its sidecars", grace)
+		}
+		readiness, startup := lookup(c.node, "readinessProbe"), lookup(c.node, "startupProbe")
+		switch {
+		case startup != nil:
+		case m.opts.StartupProbe == StartupFromReadiness && readiness != nil:
+			if m.fix(ruleStartupProbe, t, c.node, c.name, "startupProbe added with the readinessProbe's handler, so the app starts once the sidecar is ready") {
+				addStartupProbe(c.node, readiness)
+			}
+		case c.name == "istio-proxy" || repository(c.image) == "istio/proxyv2":
+			m.report(ruleIstioProbe, Warning, t, c.node, c.name, "no startupProbe: the app may start before the proxy is ready; Istio's native injection uses httpGet /healthz/ready on port 15021")
+		case readiness != nil:
+			m.report(ruleStartupProbe, Warning, t, c.node, c.name, "it has a readinessProbe but no startupProbe: the app now starts once the sidecar has started, not once it is ready; a startupProbe restores that (--startup-probe %s adds one)", StartupFromReadiness)
+		}
+	}
+}
+
+func firstStaying(containers, moving []container) string {
+	for _, c := range containers {
+		if !containsNode(moving, c.node) {
+			return c.name
+		}
+	}
+	return ""
+}
+
+// istioStatusListsProxy reports whether Istio's injection status annotation (JSON) names
+// istio-proxy among the containers.
+func istioStatusListsProxy(status string) bool {
+	var s struct {
+		Containers []string `json:"containers"`
+	}
+	if json.Unmarshal([]byte(status), &s) != nil {
+		return false
+	}
+	for _, c := range s.Containers {
+		if c == "istio-proxy" {
+			return true
+		}
+	}
+	return false
+}
+
+// addStartupProbe inserts startupProbe right after readinessProbe, with the same handler and
+// timings. The node is shared: the output writes the readiness probe's lines twice.
+func addStartupProbe(c, readiness *yaml.Node) {
+	at := indexOfKey(c, "readinessProbe") + 2
+	key := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "startupProbe"}
+	c.Content = append(c.Content[:at], append([]*yaml.Node{key, readiness}, c.Content[at:]...)...)
+}
+
+// meshNative adds, or suggests, the native-sidecar annotation of a mesh that injects its
+// proxy at admission time, for pod templates that opt into injection.
+func (m *migration) meshNative(t podTemplate) {
+	meshes := []struct {
+		name, native string
+		optedIn      func() bool
+	}{
+		{"istio", istioNativeKey, func() bool {
+			v, _ := t.annotation(istioInjectKeys[0])
+			return v == "true" || t.label(istioInjectKeys[0]) == "true"
+		}},
+		{"linkerd", linkerdNativeKey, func() bool { v, _ := t.annotation(linkerdInjectKey); return v == "enabled" }},
+	}
+	for _, mesh := range meshes {
+		if !mesh.optedIn() {
+			continue
+		}
+		if _, set := t.annotation(mesh.native); set {
+			continue
+		}
+		if !m.opts.meshNative(mesh.name) {
+			m.report(ruleMeshNative, Info, t, t.spec, "", "%s injects its proxy at admission time; --mesh-native %s adds %s: \"true\" so the injected proxy is a native sidecar", mesh.name, mesh.name, mesh.native)
+			continue
+		}
+		if len(t.metadata) == 0 {
+			continue // a template without metadata: nothing to annotate safely
+		}
+		md := t.metadata[len(t.metadata)-1]
+		if m.fix(ruleMeshNative, t, md, "", "%s: \"true\" added: %s injects its proxy at admission time, and this makes it a native sidecar", mesh.native, mesh.name) {
+			setAnnotation(md, mesh.native, "true")
+		}
+	}
+}
+
+// label returns a label of the pod template's own metadata.
+func (t podTemplate) label(key string) string {
+	if len(t.metadata) == 0 {
+		return ""
+	}
+	return scalar(lookup(t.metadata[len(t.metadata)-1], "labels"), key)
+}
+
+// setAnnotation sets a string annotation on a metadata mapping, creating annotations.
+func setAnnotation(md *yaml.Node, key, value string) {
+	ann := lookup(md, "annotations")
+	if ann == nil || ann.Kind != yaml.MappingNode {
+		ann = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+		md.Content = append(md.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "annotations"}, ann)
+	}
+	ann.Content = append(ann.Content,
+		&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key},
+		&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: value, Style: yaml.DoubleQuotedStyle})
+}
+
+// initPeak reports how placing sidecars before the init containers changes the pod's
+// effective resource request.
+func (m *migration) initPeak(t podTemplate, containers, inits, moving []container) {
+	if m.opts.Placement != BeforeInit || len(inits) == 0 || len(moving) == 0 {
+		return
+	}
+	for _, res := range []string{"cpu", "memory"} {
+		before, after := effectiveRequest(res, containers, inits, nil), effectiveRequest(res, containers, inits, moving)
+		if before != after {
+			m.report(ruleInitPeak, Info, t, t.spec, "", "with the sidecars before the init containers the pod's effective %s request goes from %s to %s", res, formatQuantity(res, before), formatQuantity(res, after))
+		}
+	}
+}
+
+// effectiveRequest computes the pod's effective request: the larger of the init peak and the
+// steady state, with the moving containers as native sidecars started before every init
+// container (nil: the legacy layout).
+func effectiveRequest(res string, containers, inits, moving []container) float64 {
+	var steady, sidecars float64
+	for _, c := range containers {
+		steady += request(c, res)
+	}
+	for _, c := range moving {
+		sidecars += request(c, res)
+	}
+	peak := 0.0
+	for _, c := range inits {
+		if c.restartPolicy == "Always" {
+			sidecars += request(c, res) // an existing native sidecar runs through the init phase too
+			steady += request(c, res)
+			continue
+		}
+		peak = max(peak, request(c, res)+sidecars)
+	}
+	return max(peak, steady)
+}
+
+func request(c container, res string) float64 {
+	q, _ := parseQuantity(scalar(lookupPath(c.node, "resources", "requests"), res))
+	return q
+}
+
+// parseQuantity reads a Kubernetes quantity ("100m", "1.5", "128Mi", "1G") as a number of
+// units (cores or bytes).
+func parseQuantity(s string) (float64, bool) {
+	if s == "" {
+		return 0, false
+	}
+	suffixes := []struct {
+		s string
+		f float64
+	}{{"Ki", 1 << 10}, {"Mi", 1 << 20}, {"Gi", 1 << 30}, {"Ti", 1 << 40}, {"m", 1e-3}, {"k", 1e3}, {"M", 1e6}, {"G", 1e9}, {"T", 1e12}}
+	for _, x := range suffixes {
+		if strings.HasSuffix(s, x.s) {
+			v, err := strconv.ParseFloat(strings.TrimSuffix(s, x.s), 64)
+			return v * x.f, err == nil
+		}
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	return v, err == nil
+}
+
+func formatQuantity(res string, v float64) string {
+	if res == "cpu" {
+		return fmt.Sprintf("%gm", v*1000)
+	}
+	return fmt.Sprintf("%gMi", v/(1<<20))
+}
