@@ -23,6 +23,10 @@ type FileResult struct {
 	Fallbacks int
 	// Err is set when the file could not be processed; it is never written then.
 	Err error
+	// Moved lists the containers moved, and ContainerRefs the containers named by the
+	// file's autoscalers, so a caller can warn about autoscalers of moved containers.
+	Moved         []migrate.MovedContainer
+	ContainerRefs []migrate.ContainerRef
 }
 
 // Changed reports whether the file's content changed.
@@ -45,6 +49,9 @@ func MigrateBytes(path string, data []byte, opts migrate.Options) FileResult {
 		content := t.body[d.start:d.end]
 		// Most documents of a repository are not workloads: skip them before any parsing.
 		if !bytes.Contains(content, []byte("containers")) {
+			if bytes.Contains(content, []byte("containerResource")) || bytes.Contains(content, []byte("containerPolicies")) {
+				r.collectRefs(content, d.line)
+			}
 			continue
 		}
 		edited, err := r.migrateDocument(content, d.line, isJSON, opts)
@@ -84,6 +91,7 @@ func (r *FileResult) migrateDocument(content []byte, line int, isJSON bool, opts
 	}
 	r.Findings = append(r.Findings, res.Findings...)
 	r.Stats.Add(res.Stats)
+	r.Moved = append(r.Moved, res.Moved...)
 	for _, f := range res.Findings {
 		if f.Severity == migrate.Error {
 			where := f.Resource.String()
@@ -115,10 +123,24 @@ func (r *FileResult) migrateDocument(content []byte, line int, isJSON bool, opts
 	return []byte(text), nil
 }
 
+// collectRefs records the containers an autoscaler document names. A document that does not
+// parse is left to the tools that own it: it holds no workload.
+func (r *FileResult) collectRefs(content []byte, line int) {
+	doc, err := parseDocument(content, line)
+	if err != nil || doc == nil {
+		return
+	}
+	for _, ref := range migrate.ContainerRefs(yaml.NewRNode(doc)) {
+		ref.Line += line - 1
+		r.ContainerRefs = append(r.ContainerRefs, ref)
+	}
+}
+
 // fail records err, naming the file, and drops every change.
 func (r *FileResult) fail(err *Error) {
 	err.Path = r.Path
 	r.Err, r.After = err, r.Before
+	r.Moved, r.Stats.Sidecars = nil, 0
 }
 
 func (r *FileResult) fallback(res migrate.Result, root *yaml.Node, line int, why string) {

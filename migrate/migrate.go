@@ -13,6 +13,7 @@ import (
 type Result struct {
 	Findings []Finding
 	Stats    Stats
+	Moved    []MovedContainer // the containers moved to initContainers, in order
 }
 
 // Stats counts what a migration did.
@@ -66,7 +67,8 @@ func Migrate(doc *yaml.RNode, opts Options) Result {
 		m.template(t)
 	}
 	r.Findings = m.findings
-	r.Stats.Sidecars = m.moved
+	r.Moved = m.movedList
+	r.Stats.Sidecars = len(m.movedList)
 	sort.SliceStable(r.Findings, func(i, j int) bool { return r.Findings[i].Line < r.Findings[j].Line })
 	return r
 }
@@ -76,7 +78,7 @@ type migration struct {
 	opts      Options
 	catalogue catalogue
 	findings  []Finding
-	moved     int
+	movedList []MovedContainer
 	ignored   map[string]bool // rule ids silenced on the current workload
 }
 
@@ -325,7 +327,9 @@ func (m *migration) template(t podTemplate) {
 	m.impact(t, containers, moving)
 	m.initPeak(t, containers, inits, moving)
 	moveToInit(t.spec, moving, m.opts.Placement)
-	m.moved += len(moving)
+	for _, c := range moving {
+		m.movedList = append(m.movedList, MovedContainer{Resource: t.resource, Container: c.name})
+	}
 }
 
 // readList reads a containers or initContainers list, reporting what cannot be read.

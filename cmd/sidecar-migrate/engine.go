@@ -28,7 +28,12 @@ func (s summary) String() string {
 // It returns the summary and an exit error when some input could not be processed.
 func (g *globalOptions) migrateAll(paths []string, s streams, findings func(kio.FileResult), onFile func(kio.FileResult) error) (summary, error) {
 	var sum summary
+	if beta, _ := migrate.CheckKubeVersion(g.migrate.KubeVersion, g.migrate.AllowFeatureGate); beta {
+		findings(kio.FileResult{Findings: []migrate.Finding{migrate.KubeVersionFinding(g.migrate.KubeVersion)}})
+	}
+	var refs autoscalerRefs
 	handle := func(r kio.FileResult) {
+		refs.add(r)
 		sum.files++
 		sum.stats.Add(r.Stats)
 		for _, f := range r.Findings {
@@ -69,10 +74,45 @@ func (g *globalOptions) migrateAll(paths []string, s streams, findings func(kio.
 		})
 		p.clear()
 	}
+	for _, r := range refs.findings() {
+		sum.warnings += len(r.Findings)
+		findings(r)
+	}
 	if sum.failed > 0 {
 		return sum, &exitError{code: exitFailed}
 	}
 	return sum, nil
+}
+
+// autoscalerRefs gathers, over a whole run, the containers that autoscalers name and the
+// containers that moved: an autoscaler and its workload are often in different files.
+type autoscalerRefs struct {
+	refs  []kio.FileResult // Path and ContainerRefs of the files that have some
+	moved []migrate.MovedContainer
+}
+
+func (a *autoscalerRefs) add(r kio.FileResult) {
+	if len(r.ContainerRefs) > 0 {
+		a.refs = append(a.refs, kio.FileResult{Path: r.Path, ContainerRefs: r.ContainerRefs})
+	}
+	a.moved = append(a.moved, r.Moved...)
+}
+
+// findings returns, file by file, a warning for each autoscaler reference to a moved
+// container.
+func (a *autoscalerRefs) findings() []kio.FileResult {
+	var out []kio.FileResult
+	for _, r := range a.refs {
+		for _, ref := range r.ContainerRefs {
+			if f, ok := migrate.AutoscalerFinding(ref, a.moved); ok {
+				r.Findings = append(r.Findings, f)
+			}
+		}
+		if len(r.Findings) > 0 {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // printFindings returns a function that prints a file's findings, one a line, and its error.
@@ -82,6 +122,10 @@ func (g *globalOptions) printFindings(w io.Writer) func(kio.FileResult) {
 
 func (g *globalOptions) printFileFindings(w io.Writer, r kio.FileResult) {
 	for _, f := range r.Findings {
+		if r.Path == "" { // about the whole run
+			fmt.Fprintf(w, "sidecar-migrate: %s %s: %s\n", f.Severity, f.Rule, f.Message)
+			continue
+		}
 		if (g.quiet && f.Severity < migrate.Warning) || (r.Err != nil && f.Severity == migrate.Error) {
 			continue // an error finding is printed once, as the file's error line
 		}

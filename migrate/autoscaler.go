@@ -1,0 +1,66 @@
+package migrate
+
+import (
+	"fmt"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// ContainerRef is a container named by another object, such as an autoscaler's per-container
+// metric or policy.
+type ContainerRef struct {
+	Line      int      // of the reference, in the referring document
+	Referrer  Resource // the autoscaler
+	Target    Resource // the workload it scales (Kind and Name; same namespace)
+	Container string
+	What      string // "ContainerResource metric", "containerPolicies entry"
+}
+
+// MovedContainer is a container that Migrate moved to initContainers.
+type MovedContainer struct {
+	Resource  Resource
+	Container string
+}
+
+// ContainerRefs returns the containers named by a HorizontalPodAutoscaler's ContainerResource
+// metrics or a VerticalPodAutoscaler's containerPolicies in doc.
+func ContainerRefs(doc *yaml.RNode) []ContainerRef {
+	root := doc.YNode()
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	kind := scalar(root, "kind")
+	referrer := Resource{APIVersion: scalar(root, "apiVersion"), Kind: kind, Name: scalar(lookup(root, "metadata"), "name"), Namespace: scalar(lookup(root, "metadata"), "namespace")}
+	spec := lookup(root, "spec")
+	var refs []ContainerRef
+	add := func(targetKey string, items *yaml.Node, container func(*yaml.Node) *yaml.Node, what string) {
+		target := lookup(spec, targetKey)
+		if items == nil || items.Kind != yaml.SequenceNode {
+			return
+		}
+		for _, item := range items.Content {
+			if c := container(item); c != nil && c.Kind == yaml.ScalarNode && c.Value != "*" {
+				refs = append(refs, ContainerRef{Line: c.Line, Referrer: referrer, Container: c.Value, What: what,
+					Target: Resource{Kind: scalar(target, "kind"), Name: scalar(target, "name"), Namespace: referrer.Namespace}})
+			}
+		}
+	}
+	switch kind {
+	case "HorizontalPodAutoscaler":
+		add("scaleTargetRef", lookup(spec, "metrics"), func(m *yaml.Node) *yaml.Node { return lookupPath(m, "containerResource", "container") }, "ContainerResource metric")
+	case "VerticalPodAutoscaler":
+		add("targetRef", lookupPath(spec, "resourcePolicy", "containerPolicies"), func(p *yaml.Node) *yaml.Node { return lookup(p, "containerName") }, "containerPolicies entry")
+	}
+	return refs
+}
+
+// AutoscalerFinding returns the warning for a reference to a container that moved, or false.
+func AutoscalerFinding(ref ContainerRef, moved []MovedContainer) (Finding, bool) {
+	for _, m := range moved {
+		if m.Container == ref.Container && m.Resource.Kind == ref.Target.Kind && m.Resource.Name == ref.Target.Name && m.Resource.Namespace == ref.Target.Namespace {
+			return Finding{Rule: ruleAutoscaler.ID, Severity: Warning, Line: ref.Line, Column: 1, Resource: ref.Referrer, Container: ref.Container,
+				Message: fmt.Sprintf("its %s names %s, which moved to initContainers in %s; check that the autoscaler still treats it as intended", ref.What, ref.Container, m.Resource)}, true
+		}
+	}
+	return Finding{}, false
+}
