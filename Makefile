@@ -12,6 +12,9 @@ HELM_VERSION      := v3.22.0
 TOOLS_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/sidecar-migrate/tools
 KUSTOMIZE := $(TOOLS_DIR)/kustomize-$(KUSTOMIZE_VERSION)/kustomize
 HELM      := $(TOOLS_DIR)/helm-$(HELM_VERSION)/helm
+# The official SARIF 2.1.0 JSON schema, as shipped by Microsoft's jest-sarif on npm.
+SARIF_PKG    := @microsoft/jest-sarif@1.0.0-beta.0
+SARIF_SCHEMA := $(TOOLS_DIR)/jest-sarif-1.0.0-beta.0/node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json
 
 .PHONY: all build run test lint bench fidelity fuzz tools clean
 
@@ -27,9 +30,12 @@ run: build
 # test: everything CI runs, the end-to-end tests with the real kustomize and helm included.
 test: tools
 	$(GO) vet ./...
-	SIDECAR_MIGRATE_E2E=required KUSTOMIZE=$(KUSTOMIZE) HELM=$(HELM) $(GO) test ./...
+	SIDECAR_MIGRATE_E2E=required KUSTOMIZE=$(KUSTOMIZE) HELM=$(HELM) SARIF_SCHEMA=$(SARIF_SCHEMA) $(GO) test ./...
 
-tools: $(KUSTOMIZE) $(HELM)
+tools: $(KUSTOMIZE) $(HELM) $(SARIF_SCHEMA)
+
+$(SARIF_SCHEMA):
+	npm install --no-audit --no-fund --prefix $(TOOLS_DIR)/jest-sarif-1.0.0-beta.0 $(SARIF_PKG)
 
 $(KUSTOMIZE):
 	GOBIN=$(dir $@) $(GO) install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)

@@ -91,7 +91,7 @@ the native sidecars of Kubernetes 1.29+, keeping every comment and the file's fo
 	f.StringVar(&g.startupProbe, "startup-probe", "", "from-readiness: give a moved sidecar with a readinessProbe a startupProbe with the same handler")
 	f.StringSliceVar(&g.meshNative, "mesh-native", nil, "istio, linkerd: add the mesh's native-sidecar annotation to pod templates that opt into injection")
 
-	root.AddCommand(newDiffCmd(g, s), newApplyCmd(g, s), newFnCmd(g, s), newRulesCmd(s), newVersionCmd(s))
+	root.AddCommand(newDiffCmd(g, s), newApplyCmd(g, s), newFnCmd(g, s), newReportCmd(g, s), newRulesCmd(s), newVersionCmd(s))
 	return root
 }
 

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/sidecar-migrate/sidecar-migrate/kio"
+	"github.com/sidecar-migrate/sidecar-migrate/migrate"
+	"github.com/spf13/cobra"
+)
+
+type reportOptions struct {
+	*globalOptions
+	format   string
+	exitCode bool
+}
+
+func newReportCmd(g *globalOptions, s streams) *cobra.Command {
+	o := &reportOptions{globalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "report [PATH...]",
+		Short: "Print every finding of a dry run as text, JSON or SARIF",
+		Long: `report runs the migration without writing anything and prints its findings on stdout:
+text grouped by file with a summary, JSON (one object per finding, schema in the README) or
+SARIF 2.1.0 for code-scanning pages.`,
+		Example: `  sidecar-migrate report ./deploy
+  sidecar-migrate report --format sarif ./deploy > sidecar-migrate.sarif
+  sidecar-migrate report --exit-code ./deploy   # exit 1 while something is left to migrate`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.complete(cmd); err != nil {
+				return err
+			}
+			return o.run(args, s)
+		},
+	}
+	cmd.Flags().StringVar(&o.format, "format", "text", "text, json or sarif")
+	cmd.Flags().BoolVar(&o.exitCode, "exit-code", false, "exit 1 when changes are pending")
+	return cmd
+}
+
+// fileFindings are the findings of one file, in the order of the run.
+type fileFindings struct {
+	path     string
+	findings []migrate.Finding
+	err      error
+}
+
+func (o *reportOptions) run(paths []string, s streams) error {
+	var write func(io.Writer, []fileFindings, summary) error
+	switch o.format {
+	case "text":
+		write = writeText
+	case "json":
+		write = writeJSON
+	case "sarif":
+		write = writeSARIF
+	default:
+		return &exitError{code: exitFailed, msg: fmt.Sprintf("--format %q: want text, json or sarif", o.format)}
+	}
+	var files []fileFindings
+	collect := func(r kio.FileResult) {
+		if len(r.Findings) > 0 || r.Err != nil {
+			files = append(files, fileFindings{path: r.Path, findings: r.Findings, err: r.Err})
+		}
+	}
+	sum, err := o.migrateAll(paths, s, collect, func(kio.FileResult) error { return nil })
+	if werr := write(s.out, files, sum); werr != nil {
+		return werr
+	}
+	if err != nil {
+		return err
+	}
+	if o.exitCode && sum.changed > 0 {
+		return errPending
+	}
+	return nil
+}
