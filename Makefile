@@ -49,8 +49,11 @@ lint:
 	GOBIN=$(TOOLS) $(GO) install honnef.co/go/tools/cmd/staticcheck@2026.2.2
 	$(TOOLS)/staticcheck ./...
 
+# bench: Go benchmarks, then sidecar-migrate against yq and kustomize on generated trees of
+# N and 10×N files (N=10000 by default: make bench N=2000 for a quick run).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	TOOLS_DIR=$(TOOLS_DIR) scripts/bench.sh $(or $(N),10000)
 
 # fidelity: lines changed beyond the migration over a folder of manifests (default: the corpus).
 fidelity:
