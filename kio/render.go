@@ -168,14 +168,22 @@ func (l *layout) entry(e entry, shift int) ([]string, error) {
 		base := l.offset(e.start+1, 1)
 		text := strings.Join(l.lines[e.start:e.end], "")
 		lines = splitLines([]byte(text[:l.start(e.value)-base] + body + text[l.end(e.value)-base:]))
-	case e.value.Kind == yaml.ScalarNode && e.node != e.value && !l.isDirty(e.node):
-		line, err := l.scalarLine(e.value)
+	case e.value.Kind == yaml.ScalarNode && l.orig[e.value].style&yaml.LiteralStyle != 0 && e.value.Style == l.orig[e.value].style:
+		body, err := l.literal(e)
 		if err != nil {
 			return nil, err
 		}
-		lines = append(lines, l.lines[e.start:e.value.Line-1]...)
-		lines = append(lines, line)
-		lines = append(lines, l.lines[e.value.Line:e.end]...)
+		lines = body
+	case e.value.Kind == yaml.ScalarNode && (e.node == e.value || !l.isDirty(e.node)):
+		// A plain or quoted scalar is replaced by byte range, in its own quoting style; a
+		// quoted one may span lines.
+		from, to := l.start(e.value), l.end(e.value)
+		if to < 0 || strings.Contains(e.value.Value, "\n") {
+			return nil, errUnsupported
+		}
+		base := l.offset(e.start+1, 1)
+		text := strings.Join(l.lines[e.start:e.end], "")
+		lines = splitLines([]byte(text[:from-base] + encodeScalar(e.value) + text[to-base:]))
 	default:
 		return nil, errUnsupported
 	}
@@ -301,52 +309,46 @@ func encodeScalar(n *yaml.Node) string {
 	return strings.TrimSuffix(string(out), "\n")
 }
 
-// scalarLine rewrites the line of a single-line scalar whose value changed, keeping the
-// rest of the line (key, comment) as it was.
-func (l *layout) scalarLine(n *yaml.Node) (string, error) {
-	s, ok := l.orig[n]
-	if !ok || s.style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 || strings.Contains(n.Value, "\n") {
-		return "", errUnsupported
+// literal rewrites the content lines of a literal block scalar ("|", "|-") whose value changed,
+// keeping its header line and the indentation of its content.
+func (l *layout) literal(e entry) ([]string, error) {
+	n := e.value
+	header := n.Line - 1
+	h := l.lines[header]
+	indicator := strings.TrimSpace(h[min(n.Column-1, len(h)):])
+	if strings.Contains(indicator, "+") || strings.ContainsAny(indicator, "123456789") {
+		return nil, errUnsupported // keep chomping or an explicit indentation: written by the fallback
 	}
-	line := l.lines[n.Line-1]
-	start := n.Column - 1
-	end := tokenEnd(line, start, s.style)
-	if end < 0 {
-		return "", errUnsupported
+	end := e.end
+	for end > header+1 && isBlank(l.lines[end-1]) {
+		end--
 	}
-	return line[:start] + encodeScalar(n) + line[end:], nil
-}
-
-// tokenEnd returns the end offset of the scalar token starting at start, or -1.
-func tokenEnd(line string, start int, style yaml.Style) int {
-	switch {
-	case style&yaml.DoubleQuotedStyle != 0:
-		for i := start + 1; i < len(line); i++ {
-			switch line[i] {
-			case '\\':
-				i++
-			case '"':
-				return i + 1
-			}
+	pad := ""
+	for _, s := range l.lines[header+1 : end] {
+		if !isBlank(s) {
+			pad = s[:indentOf(s)]
+			break
 		}
-		return -1
-	case style&yaml.SingleQuotedStyle != 0:
-		for i := start + 1; i < len(line); i++ {
-			if line[i] == '\'' {
-				if i+1 < len(line) && line[i+1] == '\'' {
-					i++
-					continue
-				}
-				return i + 1
-			}
+	}
+	content := n.Value
+	if !strings.HasPrefix(indicator, "|-") {
+		if !strings.HasSuffix(content, "\n") {
+			return nil, errUnsupported
 		}
-		return -1
+		content = strings.TrimSuffix(content, "\n")
 	}
-	end := strings.Index(line[start:], " #")
-	if end < 0 {
-		return len(strings.TrimRight(line, " \t\r\n"))
+	if pad == "" || content == "" {
+		return nil, errUnsupported
 	}
-	return len(strings.TrimRight(line[:start+end], " \t"))
+	out := append([]string{}, l.lines[e.start:header+1]...)
+	for _, s := range strings.Split(content, "\n") {
+		if s == "" {
+			out = append(out, "\n")
+		} else {
+			out = append(out, pad+s+"\n")
+		}
+	}
+	return append(out, l.lines[end:e.end]...), nil
 }
 
 // reindent shifts lines by shift columns. Lines with too little indentation to move left

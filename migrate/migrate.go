@@ -69,17 +69,22 @@ func Migrate(doc *yaml.RNode, opts Options) Result {
 	r.Findings = m.findings
 	r.Moved = m.movedList
 	r.Stats.Sidecars = len(m.movedList)
+	r.Stats.Workarounds = m.workarounds
 	sort.SliceStable(r.Findings, func(i, j int) bool { return r.Findings[i].Line < r.Findings[j].Line })
 	return r
 }
 
 // migration carries the state of one Migrate call.
 type migration struct {
-	opts      Options
-	catalogue catalogue
-	findings  []Finding
-	movedList []MovedContainer
-	ignored   map[string]bool // rule ids silenced on the current workload
+	opts        Options
+	catalogue   catalogue
+	findings    []Finding
+	movedList   []MovedContainer
+	workarounds int
+	// runToCompletion is set while a Job-like pod template is migrated: behaviour evidence
+	// (kubexit death dependencies) counts only there.
+	runToCompletion bool
+	ignored         map[string]bool // rule ids silenced on the current workload
 }
 
 // off reports whether a rule is disabled in the options or ignored on the current workload.
@@ -217,6 +222,9 @@ func (m *migration) evidenceFor(c container, listed map[string]bool) (evidence, 
 	if c.followsFile() {
 		found = append(found, evidence{ruleTailFollow, "it streams a file with tail"})
 	}
+	if deps := c.env["KUBEXIT_DEATH_DEPS"]; deps != "" && m.runToCompletion {
+		found = append(found, evidence{ruleKubexitDeath, "kubexit stops it when " + deps + " exits"})
+	}
 	best, ok := evidence{}, false
 	for _, e := range found {
 		if m.off(e.rule.ID) {
@@ -260,6 +268,7 @@ func (m *migration) record(fixed bool, rule Rule, sev Severity, t podTemplate, a
 // template migrates one pod template.
 func (m *migration) template(t podTemplate) {
 	m.ignored = t.annotationList(AnnotationIgnore)
+	m.runToCompletion = t.runToCompletion
 	if v, _ := t.annotation(AnnotationSkip); v == "true" {
 		m.report(ruleSkip, Info, t, t.spec, "", "left alone: %s is \"true\"", AnnotationSkip)
 		return
@@ -280,6 +289,8 @@ func (m *migration) template(t podTemplate) {
 		native[c.name] = true
 	}
 	istioOptOut, _ := t.annotation("sidecar.istio.io/nativeSidecar")
+	kubexit := planKubexit(append(append([]container{}, containers...), inits...))
+	keepsKubexit := m.opts.KeepHacks || kubexit.problem != "" || m.off(ruleKubexit.ID)
 	var moving []container
 	var moveWhy []evidence
 	for _, c := range containers {
@@ -299,6 +310,8 @@ func (m *migration) template(t podTemplate) {
 			m.report(ruleBadContainers, Warning, t, c.node, c.name, "not moved: it uses YAML anchors or aliases, which would break when moved")
 		case istioOptOut == "false" && (e.rule.ID == "image-istio-proxy" || c.name == "istio-proxy"):
 			m.report(ruleMeshOptOut, Warning, t, c.node, c.name, "not moved: sidecar.istio.io/nativeSidecar is \"false\"; remove that annotation first if native sidecars are wanted")
+		case keepsKubexit && kubexit.used && c.env["KUBEXIT_DEATH_DEPS"] != "":
+			m.report(ruleHackKept, Warning, t, c.node, c.name, "not moved: kubexit makes it exit when the app does, a native sidecar that exits is restarted, and kubexit stays (%s)", kubexitKept(m.opts, kubexit))
 		case e.rule.ID != ruleAnnotationSidecars.ID && c.oneShot() != "":
 			m.report(ruleOneShot, Info, t, c.node, c.name, "not moved: %s, so it is not a sidecar", c.oneShot())
 		default:
@@ -306,18 +319,22 @@ func (m *migration) template(t podTemplate) {
 			moveWhy = append(moveWhy, e)
 		}
 	}
+	switch {
+	case len(moving) == 0:
+	case len(containers) == 1:
+		m.report(ruleSingle, Info, t, moving[0].node, moving[0].name, "not moved: it is the only container, so it is the app (%s)", moveWhy[0].reason)
+		moving = nil
+	case len(moving) == len(containers):
+		m.report(ruleNoApp, Warning, t, containersNode, "", "nothing moved: every container looks like a sidecar and one must stay as the app; name the sidecars in %s", AnnotationSidecars)
+		moving = nil
+	}
+	all := append(append([]container{}, containers...), inits...)
+	if !m.opts.KeepHacks {
+		m.applyKubexit(t, kubexit, all)
+	}
 	if len(moving) == 0 {
 		m.checkRegular(t, containers, nil)
-		return
-	}
-	if len(containers) == 1 {
-		m.report(ruleSingle, Info, t, moving[0].node, moving[0].name, "not moved: it is the only container, so it is the app (%s)", moveWhy[0].reason)
-		m.checkRegular(t, containers, nil)
-		return
-	}
-	if len(moving) == len(containers) {
-		m.report(ruleNoApp, Warning, t, containersNode, "", "nothing moved: every container looks like a sidecar and one must stay as the app; name the sidecars in %s", AnnotationSidecars)
-		m.checkRegular(t, containers, nil)
+		m.removeHacks(t, containers, nativeAfter(inits, nil))
 		return
 	}
 	for i, c := range moving {
@@ -330,6 +347,35 @@ func (m *migration) template(t podTemplate) {
 	for _, c := range moving {
 		m.movedList = append(m.movedList, MovedContainer{Resource: t.resource, Container: c.name})
 	}
+	var staying []container
+	for _, c := range containers {
+		if !containsNode(moving, c.node) {
+			staying = append(staying, c)
+		}
+	}
+	m.removeHacks(t, staying, nativeAfter(inits, moving))
+}
+
+// kubexitKept says why kubexit stays in a pod.
+func kubexitKept(opts Options, p kubexitPlan) string {
+	if opts.KeepHacks {
+		return "--keep-hacks"
+	}
+	if p.problem != "" {
+		return p.problem
+	}
+	return "the rule " + ruleKubexit.ID + " is off"
+}
+
+// nativeAfter returns the native sidecars of a pod once the moving containers are moved.
+func nativeAfter(inits, moving []container) []container {
+	var natives []container
+	for _, c := range inits {
+		if c.restartPolicy == "Always" {
+			natives = append(natives, c)
+		}
+	}
+	return append(natives, moving...)
 }
 
 // readList reads a containers or initContainers list, reporting what cannot be read.
@@ -514,8 +560,9 @@ func indexOfKey(m *yaml.Node, key string) int {
 	return len(m.Content)
 }
 
+// removeNode returns list without n, in a new slice: callers may be ranging over list.
 func removeNode(list []*yaml.Node, n *yaml.Node) []*yaml.Node {
-	out := list[:0]
+	out := make([]*yaml.Node, 0, len(list))
 	for _, x := range list {
 		if x != n {
 			out = append(out, x)

@@ -151,6 +151,7 @@ func Rules() []Rule {
 		rules = append(rules, r.Rule)
 	}
 	rules = append(rules, checkRules...)
+	rules = append(rules, hackRules...)
 	return append(rules, impactRules...)
 }
 

@@ -1,0 +1,157 @@
+package migrate
+
+import (
+	"bytes"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// shellScript is a script a container runs with `sh -c` (or bash, ash, dash, /usr/bin/env
+// bash, with flags such as -ec, -xc, -euo pipefail -c), held by one scalar of command or args.
+type shellScript struct {
+	node *yaml.Node // the scalar that holds the script
+	file *syntax.File
+}
+
+// containerScript returns the shell script of a container, or nil when its command does not
+// run a shell. A script that does not parse is returned with file nil.
+func containerScript(c *yaml.Node) *shellScript {
+	var words []*yaml.Node
+	for _, key := range []string{"command", "args"} {
+		if seq := lookup(c, key); seq != nil && seq.Kind == yaml.SequenceNode {
+			words = append(words, seq.Content...)
+		}
+	}
+	i := 0
+	if i < len(words) && path.Base(words[i].Value) == "env" {
+		i++
+	}
+	if i >= len(words) {
+		return nil
+	}
+	switch path.Base(words[i].Value) {
+	case "sh", "bash", "ash", "dash":
+	default:
+		return nil
+	}
+	for i++; i < len(words); i++ {
+		w := words[i].Value
+		if !strings.HasPrefix(w, "-") {
+			if i > 0 && words[i-1].Value == "-o" {
+				continue // -o pipefail
+			}
+			return nil // a script file, not -c
+		}
+		if !strings.HasPrefix(w, "--") && strings.Contains(w, "c") && i+1 < len(words) {
+			s := &shellScript{node: words[i+1]}
+			s.file, _ = parseShell(s.node.Value)
+			return s
+		}
+	}
+	return nil
+}
+
+func parseShell(text string) (*syntax.File, error) {
+	return syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(text), "")
+}
+
+// printNode prints a shell node the way syntax.Printer does, to compare statements.
+func printNode(n syntax.Node) string {
+	var b bytes.Buffer
+	_ = syntax.NewPrinter().Print(&b, n)
+	return b.String()
+}
+
+// cut is a byte range of a script to delete.
+type cut struct{ from, to int }
+
+// stmtCut returns the range that removes statement s from text: the statement, the separator
+// after it, and, when it stood alone on its line, the whole line.
+func stmtCut(text string, s *syntax.Stmt) cut {
+	from, to := int(s.Pos().Offset()), int(s.End().Offset())
+	for to < len(text) && (text[to] == ' ' || text[to] == '\t' || text[to] == ';') {
+		to++
+	}
+	lineStart := strings.LastIndexByte(text[:from], '\n') + 1
+	atLineEnd := to == len(text) || text[to] == '\n'
+	switch {
+	case strings.TrimSpace(text[lineStart:from]) == "" && atLineEnd:
+		from = lineStart // the statement's whole line
+		if to < len(text) {
+			to++
+		}
+	case atLineEnd:
+		// "a; b" loses "; b", not just "b".
+		for from > lineStart && (text[from-1] == ' ' || text[from-1] == '\t') {
+			from--
+		}
+		if from > lineStart && text[from-1] == ';' {
+			from--
+		}
+	}
+	return cut{from, to}
+}
+
+// applyCuts deletes the ranges from text and checks that the result parses and keeps, in
+// order, every top-level statement that was not cut (as printed by the shell printer).
+func applyCuts(text string, f *syntax.File, cuts []cut, replaced map[*syntax.Stmt]string) (string, error) {
+	sort.Slice(cuts, func(i, j int) bool { return cuts[i].from < cuts[j].from })
+	var b strings.Builder
+	pos := 0
+	for _, c := range cuts {
+		if c.from < pos {
+			return "", fmt.Errorf("overlapping edits")
+		}
+		b.WriteString(text[pos:c.from])
+		pos = c.to
+	}
+	b.WriteString(text[pos:])
+	out := b.String()
+	edited, err := parseShell(out)
+	if err != nil {
+		return "", fmt.Errorf("the edited script does not parse: %w", err)
+	}
+	var want []string
+	for _, s := range f.Stmts {
+		if r, ok := replaced[s]; ok {
+			if r != "" {
+				want = append(want, r)
+			}
+			continue
+		}
+		if !covered(s, cuts) {
+			want = append(want, printNode(s))
+		}
+	}
+	var got []string
+	for _, s := range edited.Stmts {
+		got = append(got, printNode(s))
+	}
+	if strings.Join(want, "\x00") != strings.Join(got, "\x00") {
+		return "", fmt.Errorf("the edit would change statements it should keep")
+	}
+	return out, nil
+}
+
+func covered(s *syntax.Stmt, cuts []cut) bool {
+	for _, c := range cuts {
+		if int(s.Pos().Offset()) >= c.from && int(s.End().Offset()) <= c.to {
+			return true
+		}
+	}
+	return false
+}
+
+// callName returns the command name of a simple command statement, or "".
+func callName(s *syntax.Stmt) (*syntax.CallExpr, string) {
+	call, ok := s.Cmd.(*syntax.CallExpr)
+	if !ok || len(call.Args) == 0 || len(s.Redirs) > 0 && call == nil {
+		return nil, ""
+	}
+	return call, path.Base(call.Args[0].Lit())
+}
