@@ -71,7 +71,7 @@ func BenchmarkPipeline(b *testing.B) {
 			b.Fatal(errs)
 		}
 		changed := 0
-		Run(inputs, 0, migrate.Options{}, func(r FileResult) {
+		Run(Inputs(inputs), 0, migrate.Options{}, func(r FileResult) {
 			if r.Changed() {
 				changed++
 				_ = UnifiedDiff(r.Path, r.Before, r.After)

@@ -1,42 +1,56 @@
 package kio
 
 import (
+	"bytes"
+	"io"
 	"os"
 	"runtime"
+	"unicode/utf8"
 
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 )
 
 // Run reads and migrates the inputs with a bounded pool of workers and calls emit with each
-// result in input order, whatever the scheduling, so that output is deterministic. At most
-// 2×jobs files are held in memory at a time. jobs <= 0 means GOMAXPROCS.
-func Run(inputs []Input, jobs int, opts migrate.Options, emit func(FileResult)) {
+// result in input order, whatever the scheduling, so that output is deterministic. It takes
+// the inputs from next, streaming: at most 2×jobs files are held in memory at a time, however
+// many there are. jobs <= 0 means GOMAXPROCS.
+func Run(next func(yield func(Input)), jobs int, opts migrate.Options, emit func(FileResult)) {
 	if jobs <= 0 {
 		jobs = runtime.GOMAXPROCS(0)
 	}
-	results := make([]chan FileResult, len(inputs))
-	for i := range results {
-		results[i] = make(chan FileResult, 1)
+	type job struct {
+		in  Input
+		out chan FileResult
 	}
-	slots := make(chan struct{}, 2*jobs)
-	work := make(chan int)
+	work := make(chan job)
+	pending := make(chan chan FileResult, 2*jobs) // results to emit, in input order
 	for range jobs {
 		go func() {
-			for i := range work {
-				results[i] <- migrateFile(inputs[i], opts)
+			for j := range work {
+				j.out <- migrateFile(j.in, opts)
 			}
 		}()
 	}
 	go func() {
-		for i := range inputs {
-			slots <- struct{}{}
-			work <- i
-		}
+		next(func(in Input) {
+			out := make(chan FileResult, 1)
+			pending <- out
+			work <- job{in, out}
+		})
 		close(work)
+		close(pending)
 	}()
-	for i := range inputs {
-		emit(<-results[i])
-		<-slots
+	for out := range pending {
+		emit(<-out)
+	}
+}
+
+// Inputs turns a list of inputs into the form Run takes.
+func Inputs(list []Input) func(yield func(Input)) {
+	return func(yield func(Input)) {
+		for _, in := range list {
+			yield(in)
+		}
 	}
 }
 
@@ -44,11 +58,75 @@ func migrateFile(in Input, opts migrate.Options) FileResult {
 	if in.HelmTemplate {
 		return FileResult{Path: in.Path, Findings: []migrate.Finding{helmTemplateFinding()}}
 	}
-	data, err := os.ReadFile(in.Path)
+	f, err := os.Open(in.Path)
 	if err != nil {
 		return FileResult{Path: in.Path, Err: err}
 	}
+	defer f.Close()
+	// Most files of a repository hold no container at all: scan them in small chunks and
+	// never hold them whole, so memory does not depend on the largest file.
+	found, serr := scanFor(f, "container")
+	if serr != nil {
+		serr.Path = in.Path
+		return FileResult{Path: in.Path, Err: serr}
+	}
+	if !found {
+		return FileResult{Path: in.Path}
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return FileResult{Path: in.Path, Err: err}
+	}
+	data, err2 := io.ReadAll(f)
+	if err2 != nil {
+		return FileResult{Path: in.Path, Err: err2}
+	}
 	return MigrateBytes(in.Path, data, opts)
+}
+
+// scanFor reports whether r contains word, reading it in chunks. It also rejects content
+// that is not text (a NUL byte, invalid UTF-8), naming the line.
+func scanFor(r io.Reader, word string) (bool, *Error) {
+	buf := make([]byte, 64<<10)
+	var carry []byte // the end of the previous chunk: a word or a rune split across chunks
+	line, found := 1, false
+	for {
+		n, err := r.Read(buf)
+		chunk := append(carry, buf[:n]...)
+		if i := bytes.IndexByte(chunk, 0); i >= 0 {
+			return false, &Error{Line: line + bytes.Count(chunk[:i], []byte("\n")), Msg: "binary content (a NUL byte), not YAML"}
+		}
+		found = found || bytes.Contains(chunk, []byte(word))
+		// Keep an incomplete rune at the end for the next chunk; validate the rest.
+		cut := len(chunk)
+		for k := 1; k <= 3 && k <= len(chunk); k++ {
+			if utf8.RuneStart(chunk[len(chunk)-k]) {
+				if !utf8.FullRune(chunk[len(chunk)-k:]) {
+					cut = len(chunk) - k
+				}
+				break
+			}
+		}
+		if err != nil {
+			cut = len(chunk)
+		}
+		if !utf8.Valid(chunk[:cut]) {
+			for i, l := range bytes.SplitAfter(chunk[:cut], []byte("\n")) {
+				if !utf8.Valid(l) {
+					return false, &Error{Line: line + i, Msg: "not UTF-8 text"}
+				}
+			}
+		}
+		keep := max(cut, len(chunk)-len(word)+1)
+		keep = min(keep, cut)
+		line += bytes.Count(chunk[:keep], []byte("\n"))
+		carry = append([]byte(nil), chunk[keep:]...)
+		if err == io.EOF {
+			return found, nil
+		}
+		if err != nil {
+			return false, &Error{Msg: err.Error()}
+		}
+	}
 }
 
 func helmTemplateFinding() migrate.Finding {

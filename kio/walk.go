@@ -7,7 +7,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
 	"strings"
 )
 
@@ -77,20 +76,40 @@ func isManifestName(name string) bool {
 	return false
 }
 
-// Collect expands paths into the files to process, in lexical order and without duplicates.
-// Folders are walked recursively for *.yaml, *.yml and *.json, skipping hidden folders and
-// not following symbolic links to folders; a file given by name is always taken. Errors name
-// their path; the walk goes on with the rest.
+// Collect expands paths into the files to process, in the order Walk finds them.
 func Collect(paths []string, filter Filter) ([]Input, []error) {
-	seen := map[string]bool{}
 	var inputs []Input
+	errs := Walk(paths, filter, func(in Input) { inputs = append(inputs, in) })
+	return inputs, errs
+}
+
+// Walk calls fn for every file to process under paths, streaming: folders are walked
+// recursively, in lexical order, for *.yaml, *.yml and *.json, skipping hidden folders and not
+// following symbolic links to folders; a file given by name is always taken. A file reached
+// twice (a folder and a file in it both given) is taken once. Errors name their path; the walk
+// goes on with the rest.
+func Walk(paths []string, filter Filter, fn func(Input)) []error {
 	var errs []error
-	add := func(p string) {
-		if p = filepath.Clean(p); !seen[p] {
-			seen[p] = true
-			inputs = append(inputs, Input{Path: p, HelmTemplate: isHelmTemplate(p)})
+	// Only a file given by name can also be reached through a folder given before or after
+	// it; remember those, not every file walked, so memory does not grow with the tree.
+	explicit := map[string]bool{}
+	for _, root := range paths {
+		if info, err := os.Stat(root); err == nil && !info.IsDir() {
+			explicit[filepath.Clean(root)] = true
 		}
 	}
+	done := map[string]bool{}
+	visit := func(p string) {
+		p = filepath.Clean(p)
+		if explicit[p] {
+			if done[p] {
+				return
+			}
+			done[p] = true
+		}
+		fn(Input{Path: p, HelmTemplate: isHelmTemplate(p)})
+	}
+	walkedRoots := map[string]bool{}
 	for _, root := range paths {
 		info, err := os.Stat(root)
 		if err != nil {
@@ -99,10 +118,14 @@ func Collect(paths []string, filter Filter) ([]Input, []error) {
 		}
 		if !info.IsDir() {
 			if !matchAny(filter.Exclude, filepath.ToSlash(root)) {
-				add(root)
+				visit(root)
 			}
 			continue
 		}
+		if walkedRoots[filepath.Clean(root)] {
+			continue
+		}
+		walkedRoots[filepath.Clean(root)] = true
 		found := 0
 		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
@@ -125,7 +148,7 @@ func Collect(paths []string, filter Filter) ([]Input, []error) {
 				}
 			}
 			found++
-			add(p)
+			visit(p)
 			return nil
 		})
 		if err != nil {
@@ -135,8 +158,7 @@ func Collect(paths []string, filter Filter) ([]Input, []error) {
 			errs = append(errs, fmt.Errorf("%s: %w", root, ErrNoManifests))
 		}
 	}
-	sort.SliceStable(inputs, func(i, j int) bool { return inputs[i].Path < inputs[j].Path })
-	return inputs, errs
+	return errs
 }
 
 // isHelmTemplate reports whether p sits in the templates/ folder (at any depth) of a Helm

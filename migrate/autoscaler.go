@@ -54,13 +54,23 @@ func ContainerRefs(doc *yaml.RNode) []ContainerRef {
 	return refs
 }
 
-// AutoscalerFinding returns the warning for a reference to a container that moved, or false.
-func AutoscalerFinding(ref ContainerRef, moved []MovedContainer) (Finding, bool) {
-	for _, m := range moved {
-		if m.Container == ref.Container && m.Resource.Kind == ref.Target.Kind && m.Resource.Name == ref.Target.Name && m.Resource.Namespace == ref.Target.Namespace {
-			return Finding{Rule: ruleAutoscaler.ID, Severity: Warning, Line: ref.Line, Column: 1, Resource: ref.Referrer, Container: ref.Container,
-				Message: fmt.Sprintf("its %s names %s, which moved to initContainers in %s; check that the autoscaler still treats it as intended", ref.What, ref.Container, m.Resource)}, true
-		}
-	}
-	return Finding{}, false
+// Key identifies a container of a workload for matching references: kind, namespace, name
+// and container.
+func (m MovedContainer) Key() string {
+	return containerKey(m.Resource.Kind, m.Resource.Namespace, m.Resource.Name, m.Container)
+}
+
+// Key is the key of the container the reference names, comparable with MovedContainer.Key.
+func (r ContainerRef) Key() string {
+	return containerKey(r.Target.Kind, r.Target.Namespace, r.Target.Name, r.Container)
+}
+
+func containerKey(kind, namespace, name, container string) string {
+	return kind + "/" + namespace + "/" + name + "/" + container
+}
+
+// AutoscalerFinding returns the warning for a reference to a container that moved.
+func AutoscalerFinding(ref ContainerRef) Finding {
+	return Finding{Rule: ruleAutoscaler.ID, Severity: Warning, Line: ref.Line, Column: 1, Resource: ref.Referrer, Container: ref.Container,
+		Message: fmt.Sprintf("its %s names %s, which moved to initContainers in %s; check that the autoscaler still treats it as intended", ref.What, ref.Container, ref.Target)}
 }

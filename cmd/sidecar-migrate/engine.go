@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio"
@@ -61,18 +62,21 @@ func (g *globalOptions) migrateAll(paths []string, s streams, findings func(kio.
 		}
 		handle(kio.MigrateBytes(stdinName, data, g.migrate))
 	} else {
-		inputs, errs := kio.Collect(paths, kio.Filter{Include: g.include, Exclude: g.exclude})
-		for _, err := range errs {
-			fmt.Fprintf(s.err, "error: %v\n", err)
-			sum.failed++
+		var errs []error
+		walk := func(yield func(kio.Input)) {
+			errs = kio.Walk(paths, kio.Filter{Include: g.include, Exclude: g.exclude}, yield)
 		}
-		p := newProgress(s.err, len(inputs), g.quiet)
-		kio.Run(inputs, g.jobs, g.migrate, func(r kio.FileResult) {
+		p := newProgress(s.err, g.quiet)
+		kio.Run(walk, g.jobs, g.migrate, func(r kio.FileResult) {
 			p.clear()
 			handle(r)
 			p.step()
 		})
 		p.clear()
+		for _, err := range errs {
+			fmt.Fprintf(s.err, "error: %v\n", err)
+			sum.failed++
+		}
 	}
 	for _, r := range refs.findings() {
 		sum.warnings += len(r.Findings)
@@ -85,17 +89,29 @@ func (g *globalOptions) migrateAll(paths []string, s streams, findings func(kio.
 }
 
 // autoscalerRefs gathers, over a whole run, the containers that autoscalers name and the
-// containers that moved: an autoscaler and its workload are often in different files.
+// containers that moved: an autoscaler and its workload are often in different files. Moved
+// containers are kept as 64-bit hashes, so memory stays flat on large trees.
 type autoscalerRefs struct {
 	refs  []kio.FileResult // Path and ContainerRefs of the files that have some
-	moved []migrate.MovedContainer
+	moved map[uint64]bool
 }
 
 func (a *autoscalerRefs) add(r kio.FileResult) {
 	if len(r.ContainerRefs) > 0 {
 		a.refs = append(a.refs, kio.FileResult{Path: r.Path, ContainerRefs: r.ContainerRefs})
 	}
-	a.moved = append(a.moved, r.Moved...)
+	for _, m := range r.Moved {
+		if a.moved == nil {
+			a.moved = map[uint64]bool{}
+		}
+		a.moved[hashKey(m.Key())] = true
+	}
+}
+
+func hashKey(s string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(s))
+	return h.Sum64()
 }
 
 // findings returns, file by file, a warning for each autoscaler reference to a moved
@@ -104,8 +120,8 @@ func (a *autoscalerRefs) findings() []kio.FileResult {
 	var out []kio.FileResult
 	for _, r := range a.refs {
 		for _, ref := range r.ContainerRefs {
-			if f, ok := migrate.AutoscalerFinding(ref, a.moved); ok {
-				r.Findings = append(r.Findings, f)
+			if a.moved[hashKey(ref.Key())] {
+				r.Findings = append(r.Findings, migrate.AutoscalerFinding(ref))
 			}
 		}
 		if len(r.Findings) > 0 {
@@ -148,21 +164,22 @@ func errorLine(err error) string {
 	return "error: " + err.Error()
 }
 
-// progress shows "n/N files" on a terminal during long runs; never when piped.
+// progress shows "N files" on a terminal during long runs (the walk streams, so the total is
+// not known in advance); never when piped.
 type progress struct {
 	w          io.Writer
-	total, n   int
+	n          int
 	on, active bool
 }
 
-func newProgress(w io.Writer, total int, quiet bool) *progress {
-	return &progress{w: w, total: total, on: !quiet && total >= 20 && isTerminal(w)}
+func newProgress(w io.Writer, quiet bool) *progress {
+	return &progress{w: w, on: !quiet && isTerminal(w)}
 }
 
 func (p *progress) step() {
 	p.n++
-	if p.on && (p.n%10 == 0 || p.n == p.total) {
-		fmt.Fprintf(p.w, "\r%d/%d files", p.n, p.total)
+	if p.on && p.n%50 == 0 {
+		fmt.Fprintf(p.w, "\r%d files", p.n)
 		p.active = true
 	}
 }
