@@ -14,6 +14,7 @@ type ContainerRef struct {
 	Target    Resource // the workload it scales (Kind and Name; same namespace)
 	Container string
 	What      string // "ContainerResource metric", "containerPolicies entry"
+	Field     string // of the reference, as in Finding.Field
 }
 
 // MovedContainer is a container that Migrate moved to initContainers.
@@ -33,23 +34,26 @@ func ContainerRefs(doc *yaml.RNode) []ContainerRef {
 	referrer := Resource{APIVersion: scalar(root, "apiVersion"), Kind: kind, Name: scalar(lookup(root, "metadata"), "name"), Namespace: scalar(lookup(root, "metadata"), "namespace")}
 	spec := lookup(root, "spec")
 	var refs []ContainerRef
-	add := func(targetKey string, items *yaml.Node, container func(*yaml.Node) *yaml.Node, what string) {
+	// field formats the path of the i-th item's reference to container c.
+	add := func(targetKey string, items *yaml.Node, container func(*yaml.Node) *yaml.Node, what string, field func(i int, c string) string) {
 		target := lookup(spec, targetKey)
 		if items == nil || items.Kind != yaml.SequenceNode {
 			return
 		}
-		for _, item := range items.Content {
+		for i, item := range items.Content {
 			if c := container(item); c != nil && c.Kind == yaml.ScalarNode && c.Value != "*" {
-				refs = append(refs, ContainerRef{Line: c.Line, Referrer: referrer, Container: c.Value, What: what,
+				refs = append(refs, ContainerRef{Line: c.Line, Referrer: referrer, Container: c.Value, What: what, Field: field(i, c.Value),
 					Target: Resource{Kind: scalar(target, "kind"), Name: scalar(target, "name"), Namespace: referrer.Namespace}})
 			}
 		}
 	}
 	switch kind {
 	case "HorizontalPodAutoscaler":
-		add("scaleTargetRef", lookup(spec, "metrics"), func(m *yaml.Node) *yaml.Node { return lookupPath(m, "containerResource", "container") }, "ContainerResource metric")
+		add("scaleTargetRef", lookup(spec, "metrics"), func(m *yaml.Node) *yaml.Node { return lookupPath(m, "containerResource", "container") }, "ContainerResource metric",
+			func(i int, _ string) string { return fmt.Sprintf("spec.metrics[%d].containerResource.container", i) })
 	case "VerticalPodAutoscaler":
-		add("targetRef", lookupPath(spec, "resourcePolicy", "containerPolicies"), func(p *yaml.Node) *yaml.Node { return lookup(p, "containerName") }, "containerPolicies entry")
+		add("targetRef", lookupPath(spec, "resourcePolicy", "containerPolicies"), func(p *yaml.Node) *yaml.Node { return lookup(p, "containerName") }, "containerPolicies entry",
+			func(_ int, c string) string { return "spec.resourcePolicy.containerPolicies[containerName=" + c + "]" })
 	}
 	return refs
 }
@@ -71,6 +75,6 @@ func containerKey(kind, namespace, name, container string) string {
 
 // AutoscalerFinding returns the warning for a reference to a container that moved.
 func AutoscalerFinding(ref ContainerRef) Finding {
-	return Finding{Rule: ruleAutoscaler.ID, Severity: Warning, Line: ref.Line, Column: 1, Resource: ref.Referrer, Container: ref.Container,
+	return Finding{Rule: ruleAutoscaler.ID, Severity: Warning, Line: ref.Line, Column: 1, Resource: ref.Referrer, Container: ref.Container, Field: ref.Field,
 		Message: fmt.Sprintf("its %s names %s, which moved to initContainers in %s; check that the autoscaler still treats it as intended", ref.What, ref.Container, ref.Target)}
 }

@@ -1,8 +1,8 @@
 package main
 
 import (
+	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -14,15 +14,13 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// The functionConfig kind that carries options in its spec.
-const (
-	configKind       = "SidecarMigration"
-	configAPIVersion = "sidecar-migrate.io/v1alpha1"
-)
-
 type fnOptions struct {
 	*globalOptions
 	failOn string
+
+	// Set by process: the severity that fails the function and the results that reach it.
+	threshold migrate.Severity
+	failures  framework.Results
 }
 
 func newFnCmd(g *globalOptions, s streams) *cobra.Command {
@@ -32,8 +30,9 @@ func newFnCmd(g *globalOptions, s streams) *cobra.Command {
 		Short: "Run as a KRM function: a ResourceList on stdin, the migrated ResourceList on stdout",
 		Long: `fn implements the KRM Functions Specification for kustomize and kpt. The functionConfig is
 either a SidecarMigration (apiVersion sidecar-migrate.io/v1alpha1) whose spec holds the same
-options as --config, or a ConfigMap whose data holds them as strings. Findings come back as
-results; warnings do not fail the function unless --fail-on warning.`,
+options as --config, or a ConfigMap whose data holds them as strings; what it sets replaces
+the flags. Findings come back as results; warnings do not fail the function unless
+--fail-on warning (or failOn: warning in the functionConfig).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := o.complete(cmd); err != nil {
@@ -43,37 +42,77 @@ results; warnings do not fail the function unless --fail-on warning.`,
 				return &exitError{code: exitFailed, msg: "--fail-on: " + err.Error()}
 			}
 			rw := &kyio.ByteReadWriter{Reader: s.in, Writer: s.out, KeepReaderAnnotations: true}
-			if err := framework.Execute(framework.ResourceListProcessorFunc(o.process), rw); err != nil {
-				return &exitError{code: exitPending, msg: strings.TrimSpace(err.Error())}
+			err := framework.Execute(framework.ResourceListProcessorFunc(o.process), rw)
+			var results framework.Results
+			switch {
+			case err == nil:
+				return nil
+			case errors.As(err, &results):
+				// The results are in the output, which kustomize build does not show: stderr
+				// gets the ones that failed the function.
+				msg := fmt.Sprintf("%d findings at or above severity %s", len(o.failures), o.threshold)
+				for _, r := range o.failures {
+					msg += "\n" + r.String()
+				}
+				return &exitError{code: exitPending, msg: msg}
+			default:
+				return &exitError{code: exitFailed, msg: strings.TrimSpace(err.Error())}
 			}
-			return nil
 		},
 	}
 	cmd.Flags().StringVar(&o.failOn, "fail-on", "error", "lowest finding severity that fails the function: info, warning or error")
 	return cmd
 }
 
-// process migrates every resource of the list and reports the findings as results.
+// process migrates every resource of the list and reports the findings as results. It
+// returns the results as its error when one of them is at or above the failOn severity.
 func (o *fnOptions) process(rl *framework.ResourceList) error {
-	opts, failOn, err := o.functionOptions(rl.FunctionConfig)
+	cfg, err := readFunctionConfig(rl.FunctionConfig, o.migrate, o.failOn)
 	if err != nil {
 		return err
 	}
-	threshold, _ := migrate.ParseSeverity(failOn)
-	failed := false
+	o.threshold, o.failures = cfg.failOn, nil
+	add := func(f migrate.Finding, item *yaml.RNode) {
+		r := result(f, item)
+		rl.Results = append(rl.Results, r)
+		if f.Severity >= cfg.failOn {
+			o.failures = append(o.failures, r)
+		}
+	}
+	if beta, _ := migrate.CheckKubeVersion(cfg.opts.KubeVersion, cfg.opts.AllowFeatureGate); beta {
+		add(migrate.KubeVersionFinding(cfg.opts.KubeVersion), nil)
+	}
+
+	// An autoscaler may come before or after the workload whose container moved.
+	type reference struct {
+		item *yaml.RNode
+		ref  migrate.ContainerRef
+	}
+	var refs []reference
+	moved := map[string]bool{}
 	for _, item := range rl.Items {
-		res := migrate.Migrate(item, opts)
+		for _, ref := range migrate.ContainerRefs(item) {
+			refs = append(refs, reference{item, ref})
+		}
+		res := migrate.Migrate(item, cfg.opts)
+		for _, m := range res.Moved {
+			moved[m.Key()] = true
+		}
 		if res.Changed() {
 			if err := forgetIdentity(item); err != nil {
 				return err
 			}
 		}
 		for _, f := range res.Findings {
-			rl.Results = append(rl.Results, result(f, item))
-			failed = failed || f.Severity >= threshold
+			add(f, item)
 		}
 	}
-	if failed {
+	for _, r := range refs {
+		if moved[r.ref.Key()] {
+			add(migrate.AutoscalerFinding(r.ref), r.item)
+		}
+	}
+	if len(o.failures) > 0 {
 		return rl.Results
 	}
 	return nil
@@ -81,9 +120,10 @@ func (o *fnOptions) process(rl *framework.ResourceList) error {
 
 // forgetIdentity drops the id annotations of a resource the function changed. The function
 // runner of kustomize and kpt copies comments from each input resource to the output resource
-// with the same id, list item by list item; after a container has moved, that would put the
-// comments of the container that used to be first on the one that is first now. Without the
-// id the output keeps exactly the comments the migration gave it.
+// with the same id, list item by list item, into every empty comment slot; after a container
+// has moved, the comments of the container that used to be first would land on the one that
+// is first now. The function keeps every comment itself, so without the id the output keeps
+// exactly the comments the migration gave it.
 func forgetIdentity(item *yaml.RNode) error {
 	//lint:ignore SA1019 the runner still reads the legacy id when the new one is missing
 	for _, key := range []string{kioutil.IdAnnotation, kioutil.LegacyIdAnnotation} {
@@ -94,97 +134,31 @@ func forgetIdentity(item *yaml.RNode) error {
 	return nil
 }
 
-// result turns a finding into a KRM result.
+// result turns a finding into a KRM result. item is nil for a finding about the whole run.
 func result(f migrate.Finding, item *yaml.RNode) *framework.Result {
 	sev := map[migrate.Severity]framework.Severity{migrate.Info: framework.Info, migrate.Warning: framework.Warning, migrate.Error: framework.Error}[f.Severity]
 	r := &framework.Result{
-		Message:  fmt.Sprintf("%s: %s", f.Rule, f.Message),
+		Message:  f.Rule + ": " + f.Message,
 		Severity: sev,
-		ResourceRef: &yaml.ResourceIdentifier{
+		Tags:     map[string]string{"rule": f.Rule},
+	}
+	if f.Container != "" {
+		r.Tags["container"] = f.Container
+	}
+	if f.Resource.Kind != "" {
+		r.ResourceRef = &yaml.ResourceIdentifier{
 			TypeMeta: yaml.TypeMeta{APIVersion: f.Resource.APIVersion, Kind: f.Resource.Kind},
 			NameMeta: yaml.NameMeta{Name: f.Resource.Name, Namespace: f.Resource.Namespace},
-		},
-		Tags: map[string]string{"rule": f.Rule},
+		}
 	}
 	if f.Field != "" {
 		r.Field = &framework.Field{Path: f.Field}
 	}
-	if path, index, err := kioutil.GetFileAnnotations(item); err == nil && path != "" {
-		r.File = &framework.File{Path: path}
-		r.File.Index, _ = strconv.Atoi(index)
+	if item != nil {
+		if path, index, _ := kioutil.GetFileAnnotations(item); path != "" {
+			r.File = &framework.File{Path: path}
+			r.File.Index, _ = strconv.Atoi(index)
+		}
 	}
 	return r
-}
-
-// functionOptions reads the functionConfig on top of the command-line options.
-func (o *fnOptions) functionOptions(fc *yaml.RNode) (migrate.Options, string, error) {
-	opts, failOn := o.migrate, o.failOn
-	if fc == nil || fc.IsNilOrEmpty() {
-		return opts, failOn, nil
-	}
-	switch kind, apiVersion := fc.GetKind(), fc.GetApiVersion(); {
-	case kind == configKind && apiVersion == configAPIVersion:
-		spec := fc.Field("spec")
-		if spec == nil {
-			return opts, failOn, nil
-		}
-		text, err := spec.Value.String()
-		if err != nil {
-			return opts, failOn, err
-		}
-		parsed, err := migrate.ParseOptions([]byte(text))
-		if err != nil {
-			return opts, failOn, fmt.Errorf("functionConfig %s spec: %w", configKind, err)
-		}
-		return parsed, failOn, nil
-	case kind == "ConfigMap":
-		return configMapOptions(opts, failOn, fc.GetDataMap())
-	default:
-		return opts, failOn, fmt.Errorf("functionConfig: want kind %s (apiVersion %s) or ConfigMap, got %s %s", configKind, configAPIVersion, apiVersion, kind)
-	}
-}
-
-// configMapOptions applies the string options of a ConfigMap's data, as kpt's
-// `fn eval ... -- key=value` sends them.
-func configMapOptions(opts migrate.Options, failOn string, data map[string]string) (migrate.Options, string, error) {
-	list := func(v string) []string {
-		var out []string
-		for _, s := range strings.Split(v, ",") {
-			if s = strings.TrimSpace(s); s != "" {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	var unknown []string
-	for key, v := range data {
-		var err error
-		switch key {
-		case "placement":
-			opts.Placement = migrate.Placement(v)
-		case "keepHacks":
-			opts.KeepHacks, err = strconv.ParseBool(v)
-		case "sidecarImages":
-			opts.Sidecars.Images = list(v)
-		case "sidecarNames":
-			opts.Sidecars.Names = list(v)
-		case "disableRules":
-			opts.DisableRules = list(v)
-		case "failOn":
-			failOn = v
-		default:
-			unknown = append(unknown, key)
-		}
-		if err != nil {
-			return opts, failOn, fmt.Errorf("functionConfig data %s: %w", key, err)
-		}
-	}
-	if len(unknown) > 0 {
-		sort.Strings(unknown)
-		return opts, failOn, fmt.Errorf("functionConfig data: unknown field %v", unknown)
-	}
-	if _, err := migrate.ParseSeverity(failOn); err != nil {
-		return opts, failOn, fmt.Errorf("functionConfig data failOn: %w", err)
-	}
-	return opts, failOn, opts.Validate()
 }

@@ -1,17 +1,33 @@
 package main
 
 import (
+	"bytes"
 	"debug/elf"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 )
 
-// TestStaticBinary builds the binary as the Dockerfile does and checks that it is static (no
-// ELF interpreter), so it runs on distroless or scratch.
+// TestDockerfile checks what the container function's image promises without a container
+// engine: the binary is built static, the image has no libc, runs as nobody and starts fn.
+func TestDockerfile(t *testing.T) {
+	data, err := os.ReadFile("../../Dockerfile")
+	require.NoError(t, err)
+	text := string(data)
+	require.Regexp(t, `(?m)^RUN CGO_ENABLED=0 go build .*\./cmd/sidecar-migrate$`, text)
+	require.Regexp(t, `(?m)^FROM (gcr\.io/distroless/static\S*|scratch)$`, text, "the last stage has no libc")
+	require.Regexp(t, `(?m)^USER 65534:65534$`, text, "nobody")
+	require.Regexp(t, `(?m)^ENTRYPOINT \["/usr/local/bin/sidecar-migrate", "fn"\]$`, text)
+}
+
+// TestStaticBinary builds the binary with the Dockerfile's build flags and checks that it
+// is static (no ELF interpreter, no shared library), so it runs on distroless or scratch, and
+// that it works there as a function.
 func TestStaticBinary(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("the container image is linux only")
@@ -19,8 +35,13 @@ func TestStaticBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
+	data, err := os.ReadFile("../../Dockerfile")
+	require.NoError(t, err)
+	flags := regexp.MustCompile(`(?m)^RUN CGO_ENABLED=0 go build -trimpath -ldflags '([^']*)' -o \S+ \./cmd/sidecar-migrate$`).FindSubmatch(data)
+	require.NotNil(t, flags, "the Dockerfile's build line changed: update this test")
+
 	bin := filepath.Join(t.TempDir(), "sidecar-migrate")
-	build := exec.Command("go", "build", "-trimpath", "-o", bin, ".")
+	build := exec.Command("go", "build", "-trimpath", "-ldflags", string(flags[1]), "-o", bin, ".")
 	build.Env = append(build.Environ(), "CGO_ENABLED=0")
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, string(out))
@@ -31,7 +52,31 @@ func TestStaticBinary(t *testing.T) {
 	for _, p := range f.Progs {
 		require.NotEqual(t, elf.PT_INTERP, p.Type, "the binary asks for a dynamic loader")
 	}
+	libs, err := f.ImportedLibraries()
+	require.NoError(t, err)
+	require.Empty(t, libs)
 	out, err = exec.Command("go", "version", "-m", bin).Output()
 	require.NoError(t, err)
 	require.Contains(t, string(out), "CGO_ENABLED=0")
+
+	// As the image runs it: no environment, nothing but the binary.
+	fn := exec.Command(bin, "fn")
+	fn.Env = []string{}
+	fn.Dir = t.TempDir()
+	fn.Stdin = bytes.NewBufferString(`apiVersion: config.kubernetes.io/v1
+kind: ResourceList
+items:
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: web}
+  spec:
+    containers:
+    - name: web
+      image: example.com/web:1
+    - name: istio-proxy
+      image: docker.io/istio/proxyv2:1.24.2
+`)
+	out, err = fn.Output()
+	require.NoError(t, err)
+	require.Contains(t, string(out), "initContainers:\n    - name: istio-proxy\n      restartPolicy: Always\n")
 }
