@@ -116,8 +116,11 @@ func scanFor(r io.Reader, word string) (bool, *Error) {
 				}
 			}
 		}
-		keep := max(cut, len(chunk)-len(word)+1)
-		keep = min(keep, cut)
+		// Carry the last len(word)-1 bytes too, so a word split across chunks is found.
+		keep := max(min(cut, len(chunk)-len(word)+1), 0)
+		for keep > 0 && keep < len(chunk) && !utf8.RuneStart(chunk[keep]) {
+			keep-- // never split a rune: the carried bytes are validated again
+		}
 		line += bytes.Count(chunk[:keep], []byte("\n"))
 		carry = append([]byte(nil), chunk[keep:]...)
 		if err == io.EOF {
