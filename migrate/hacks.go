@@ -19,7 +19,7 @@ var (
 	ruleKubexitBirth = Rule{ID: "kubexit-birth-deps", Matches: "KUBEXIT_BIRTH_DEPS", Summary: "kubexit waited for the dependency to be ready; a native sidecar is waited for only until started, unless it has a startupProbe."}
 	ruleHackKept     = Rule{ID: "hack-not-removed", Matches: "a workaround that could not be removed safely", Summary: "Reported with the reason; the pod keeps its legacy layout where moving would change behaviour."}
 	ruleKubexitDeath = Rule{ID: "behaviour-kubexit", Confidence: High, Evidence: true, Matches: "KUBEXIT_DEATH_DEPS in a run-to-completion pod", Summary: "kubexit stops this container when the app dies: it is a sidecar."}
-	hackRules        = []Rule{ruleShutdownCall, ruleKubexit, ruleKubexitBirth, ruleHackKept, ruleKubexitDeath}
+	hackRules        = []Rule{ruleShutdownCall, ruleKubexit, ruleKubexitBirth, ruleHackKept, ruleKubexitDeath, ruleFlagFile, ruleFlagWatcher}
 )
 
 // shutdownURL matches the shutdown endpoints of the proxies on the loopback address.
@@ -81,7 +81,7 @@ func (m *migration) removeShutdownCalls(t podTemplate, c container, natives []co
 			continue
 		}
 		// "app && curl ..." keeps "app".
-		cuts = append(cuts, cut{int(keep.End().Offset()), int(st.End().Offset())})
+		cuts = append(cuts, cut{from: int(keep.End().Offset()), to: int(st.End().Offset())})
 		replaced[st] = printNode(keep)
 	}
 	if len(cuts) == 0 {
@@ -221,7 +221,7 @@ func stripKubexit(s *shellScript) (string, error) {
 		if len(call.Args) < 2 {
 			return "", errorf("kubexit without a command")
 		}
-		cuts = append(cuts, cut{int(call.Args[0].Pos().Offset()), int(call.Args[1].Pos().Offset())})
+		cuts = append(cuts, cut{from: int(call.Args[0].Pos().Offset()), to: int(call.Args[1].Pos().Offset())})
 		args := call.Args
 		call.Args = args[1:]
 		replaced[st] = printNode(st)

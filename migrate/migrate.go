@@ -84,6 +84,7 @@ type migration struct {
 	// runToCompletion is set while a Job-like pod template is migrated: behaviour evidence
 	// (kubexit death dependencies) counts only there.
 	runToCompletion bool
+	flags           *flagPlan       // the exit-flag workaround of the current pod, if any
 	ignored         map[string]bool // rule ids silenced on the current workload
 }
 
@@ -222,6 +223,9 @@ func (m *migration) evidenceFor(c container, listed map[string]bool) (evidence, 
 	if c.followsFile() {
 		found = append(found, evidence{ruleTailFollow, "it streams a file with tail"})
 	}
+	if m.flags != nil && m.flags.watchers[c.node] {
+		found = append(found, evidence{ruleFlagWatcher, "it stops itself when " + m.flags.flag + " appears"})
+	}
 	if deps := c.env["KUBEXIT_DEATH_DEPS"]; deps != "" && m.runToCompletion {
 		found = append(found, evidence{ruleKubexitDeath, "kubexit stops it when " + deps + " exits"})
 	}
@@ -290,6 +294,11 @@ func (m *migration) template(t podTemplate) {
 	}
 	istioOptOut, _ := t.annotation("sidecar.istio.io/nativeSidecar")
 	kubexit := planKubexit(append(append([]container{}, containers...), inits...))
+	m.flags = nil
+	if t.runToCompletion {
+		m.flags = planFlagFile(containers, t.spec)
+	}
+	keepsFlag := m.opts.KeepHacks || m.off(ruleFlagFile.ID) || (m.flags != nil && m.flags.problem != "")
 	keepsKubexit := m.opts.KeepHacks || kubexit.problem != "" || m.off(ruleKubexit.ID)
 	var moving []container
 	var moveWhy []evidence
@@ -310,6 +319,8 @@ func (m *migration) template(t podTemplate) {
 			m.report(ruleBadContainers, Warning, t, c.node, c.name, "not moved: it uses YAML anchors or aliases, which would break when moved")
 		case istioOptOut == "false" && (e.rule.ID == "image-istio-proxy" || c.name == "istio-proxy"):
 			m.report(ruleMeshOptOut, Warning, t, c.node, c.name, "not moved: sidecar.istio.io/nativeSidecar is \"false\"; remove that annotation first if native sidecars are wanted")
+		case keepsFlag && m.flags != nil && m.flags.watchers[c.node]:
+			m.report(ruleHackKept, Warning, t, c.node, c.name, "not moved: it stops itself when %s appears, and a native sidecar that exits is restarted; the workaround stays (%s)", m.flags.flag, flagKept(m.opts, m.flags))
 		case keepsKubexit && kubexit.used && c.env["KUBEXIT_DEATH_DEPS"] != "":
 			m.report(ruleHackKept, Warning, t, c.node, c.name, "not moved: kubexit makes it exit when the app does, a native sidecar that exits is restarted, and kubexit stays (%s)", kubexitKept(m.opts, kubexit))
 		case e.rule.ID != ruleAnnotationSidecars.ID && c.oneShot() != "":
@@ -331,6 +342,7 @@ func (m *migration) template(t podTemplate) {
 	all := append(append([]container{}, containers...), inits...)
 	if !m.opts.KeepHacks {
 		m.applyKubexit(t, kubexit, all)
+		m.applyFlagFile(t, m.flags, all)
 	}
 	if len(moving) == 0 {
 		m.checkRegular(t, containers, nil)
@@ -365,6 +377,17 @@ func kubexitKept(opts Options, p kubexitPlan) string {
 		return p.problem
 	}
 	return "the rule " + ruleKubexit.ID + " is off"
+}
+
+// flagKept says why an exit-flag workaround stays in a pod.
+func flagKept(opts Options, p *flagPlan) string {
+	switch {
+	case opts.KeepHacks:
+		return "--keep-hacks"
+	case p.problem != "":
+		return p.problem
+	}
+	return "the rule " + ruleFlagFile.ID + " is off"
 }
 
 // nativeAfter returns the native sidecars of a pod once the moving containers are moved.

@@ -67,8 +67,11 @@ func printNode(n syntax.Node) string {
 	return b.String()
 }
 
-// cut is a byte range of a script to delete.
-type cut struct{ from, to int }
+// cut is a byte range of a script to delete, or to replace with text.
+type cut struct {
+	from, to int
+	text     string
+}
 
 // stmtCut returns the range that removes statement s from text: the statement, the separator
 // after it, and, when it stood alone on its line, the whole line.
@@ -94,7 +97,7 @@ func stmtCut(text string, s *syntax.Stmt) cut {
 			from--
 		}
 	}
-	return cut{from, to}
+	return cut{from: from, to: to}
 }
 
 // applyCuts deletes the ranges from text and checks that the result parses and keeps, in
@@ -108,6 +111,7 @@ func applyCuts(text string, f *syntax.File, cuts []cut, replaced map[*syntax.Stm
 			return "", fmt.Errorf("overlapping edits")
 		}
 		b.WriteString(text[pos:c.from])
+		b.WriteString(c.text)
 		pos = c.to
 	}
 	b.WriteString(text[pos:])
@@ -147,11 +151,15 @@ func covered(s *syntax.Stmt, cuts []cut) bool {
 	return false
 }
 
-// callName returns the command name of a simple command statement, or "".
+// callName returns the simple command of a statement and its command name ("" for a bare
+// assignment), or nil.
 func callName(s *syntax.Stmt) (*syntax.CallExpr, string) {
 	call, ok := s.Cmd.(*syntax.CallExpr)
-	if !ok || len(call.Args) == 0 || len(s.Redirs) > 0 && call == nil {
+	if !ok {
 		return nil, ""
+	}
+	if len(call.Args) == 0 {
+		return call, ""
 	}
 	return call, path.Base(call.Args[0].Lit())
 }

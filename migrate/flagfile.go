@@ -1,0 +1,224 @@
+package migrate
+
+import (
+	"path"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// The exit-flag workaround: the app writes a file on a shared emptyDir when it finishes, and
+// the sidecar runs its process in the background, watches for the file and kills the process.
+var (
+	ruleFlagFile    = Rule{ID: "hack-exit-flag", Matches: "an exit-flag file on a shared emptyDir: the app writes it, the sidecar watches it", Summary: "The sidecar stopped itself when the app finished; a native sidecar is stopped by the kubelet."}
+	ruleFlagWatcher = Rule{ID: "behaviour-flag-watcher", Confidence: High, Evidence: true, Matches: "a container that watches another container's exit-flag file, in a run-to-completion pod", Summary: "It waits for the app to finish and then stops: it is a sidecar."}
+)
+
+// flagPlan is the removal of an exit-flag workaround from one pod, decided before anything
+// moves: a watcher is moved only if its script reduces to running its process.
+type flagPlan struct {
+	flag     string                // the flag file path
+	dir      string                // the mount path it lives in
+	volume   string                // the emptyDir volume mounted at dir
+	watchers map[*yaml.Node]bool   // container nodes that watch the flag
+	scripts  map[*yaml.Node]string // script scalar -> its new text
+	problem  string                // why the workaround cannot be removed, or ""
+}
+
+// planFlagFile looks for an exit-flag workaround among the containers of a pod.
+func planFlagFile(containers []container, spec *yaml.Node) *flagPlan {
+	empty := map[string]bool{}
+	for _, v := range seqItems(lookup(spec, "volumes")) {
+		if lookup(v, "emptyDir") != nil {
+			empty[scalar(v, "name")] = true
+		}
+	}
+	// Shared emptyDir mounts: mount path -> volume, when two containers or more mount it.
+	mounts, users := map[string]string{}, map[string]int{}
+	for _, c := range containers {
+		for _, vm := range seqItems(lookup(c.node, "volumeMounts")) {
+			if name := scalar(vm, "name"); empty[name] {
+				mp := strings.TrimSuffix(scalar(vm, "mountPath"), "/")
+				mounts[mp] = name
+				users[mp]++
+			}
+		}
+	}
+	for _, c := range containers {
+		s := containerScript(c.node)
+		if s == nil || s.file == nil {
+			continue
+		}
+		for _, st := range s.file.Stmts {
+			flag := writtenFlag(s.node.Value, st)
+			dir := path.Dir(flag)
+			if flag == "" || users[dir] < 2 {
+				continue
+			}
+			p := &flagPlan{flag: flag, dir: dir, volume: mounts[dir], watchers: map[*yaml.Node]bool{}, scripts: map[*yaml.Node]string{}}
+			p.plan(containers)
+			return p
+		}
+	}
+	return nil
+}
+
+// writtenFlag returns the file a statement writes as a flag: `touch F`, `echo ... > F`, a
+// trap on EXIT that does so; "" otherwise.
+func writtenFlag(text string, st *syntax.Stmt) string {
+	if call, name := callName(st); call != nil {
+		switch name {
+		case "touch":
+			if len(call.Args) == 2 {
+				return call.Args[1].Lit()
+			}
+		case "trap":
+			if len(call.Args) >= 3 && call.Args[len(call.Args)-1].Lit() == "EXIT" {
+				if f, err := parseShell(unquote(text[call.Args[1].Pos().Offset():call.Args[1].End().Offset()])); err == nil && len(f.Stmts) > 0 {
+					return writtenFlag(unquote(text[call.Args[1].Pos().Offset():call.Args[1].End().Offset()]), f.Stmts[len(f.Stmts)-1])
+				}
+			}
+		}
+		for _, r := range st.Redirs {
+			if (r.Op == syntax.RdrOut || r.Op == syntax.AppOut) && r.Word != nil && r.Word.Lit() != "" {
+				return r.Word.Lit()
+			}
+		}
+	}
+	return ""
+}
+
+func unquote(s string) string {
+	if len(s) >= 2 && (s[0] == '\'' || s[0] == '"') && s[len(s)-1] == s[0] {
+		return s[1 : len(s)-1]
+	}
+	return s
+}
+
+// plan works out the edits: in writers, the flag-writing statements at the end of the script
+// (or an EXIT trap); in watchers, everything but the background process, which is exec'ed.
+func (p *flagPlan) plan(containers []container) {
+	for _, c := range containers {
+		s := containerScript(c.node)
+		if s == nil || !strings.Contains(s.node.Value, p.flag) {
+			continue
+		}
+		if s.file == nil {
+			p.problem = "the script of container " + c.name + " does not parse"
+			return
+		}
+		text, watcher, err := p.edit(s)
+		if watcher {
+			p.watchers[c.node] = true
+		}
+		if err != "" {
+			p.problem = "in container " + c.name + ": " + err
+			return
+		}
+		p.scripts[s.node] = text
+	}
+	if len(p.watchers) == 0 {
+		p.problem = "no container in the manifest watches " + p.flag + " (the watcher may be in an image's entrypoint)"
+	}
+}
+
+// edit returns the script without the workaround, and whether it was the watcher.
+func (p *flagPlan) edit(s *shellScript) (string, bool, string) {
+	text := s.node.Value
+	var cuts []cut
+	replaced := map[*syntax.Stmt]string{}
+	var background *syntax.Stmt
+	watcher, lastKept := false, -1
+	for i, st := range s.file.Stmts {
+		src := text[st.Pos().Offset():st.End().Offset()]
+		call, name := callName(st)
+		switch {
+		case strings.Contains(src, p.flag):
+			if writtenFlag(text, st) == "" {
+				watcher = true // it tests the flag
+			}
+			cuts = append(cuts, stmtCut(text, st))
+		case st.Background && call != nil:
+			if background != nil {
+				return "", false, "it starts more than one process in the background"
+			}
+			background = st
+			lastKept = i
+		case call != nil && len(call.Args) == 0 && len(call.Assigns) == 1 && strings.Contains(src, "$!"),
+			name == "wait", name == "kill":
+			cuts = append(cuts, stmtCut(text, st))
+		default:
+			lastKept = i
+		}
+	}
+	if !watcher {
+		// The writer: the flag must be written at the end (or by an EXIT trap), not in the
+		// middle, where stopping the sidecar early was meant.
+		for i, st := range s.file.Stmts {
+			if covered(st, cuts) && i < lastKept {
+				if call, name := callName(st); !(call != nil && name == "trap") {
+					return "", false, "the flag is written before the script's last command; the sidecar is stopped early on purpose"
+				}
+			}
+		}
+		out, err := applyCuts(text, s.file, cuts, replaced)
+		if err != nil {
+			return "", false, err.Error()
+		}
+		return out, false, ""
+	}
+	if background == nil || s.file.Stmts[lastKept] != background {
+		return "", true, "the watcher does more than run one process in the background"
+	}
+	// `proc args &` becomes `exec proc args`: the process is the container's main process.
+	from, to := int(background.Pos().Offset()), int(background.End().Offset())
+	procText := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text[from:to]), "&"))
+	cuts = append(cuts, cut{from: from, to: to, text: "exec " + procText})
+	bg := *background
+	bg.Background = false
+	replaced[background] = "exec " + printNode(&bg)
+	out, err := applyCuts(text, s.file, cuts, replaced)
+	if err != nil {
+		return "", true, err.Error()
+	}
+	return out, true, ""
+}
+
+// applyFlagFile removes the workaround as planned, with the flag's volume when nothing else
+// uses it.
+func (m *migration) applyFlagFile(t podTemplate, p *flagPlan, containers []container) {
+	if p == nil {
+		return
+	}
+	if p.problem != "" {
+		m.report(ruleHackKept, Warning, t, t.spec, "", "the exit-flag workaround on %s is left in place: %s", p.flag, p.problem)
+		return
+	}
+	if !m.fix(ruleFlagFile, t, t.spec, "", "exit-flag workaround on %s removed: the kubelet stops native sidecars once the app has exited", p.flag) {
+		return
+	}
+	m.workarounds++
+	for n, text := range p.scripts {
+		n.Value = text
+	}
+	for _, c := range containers {
+		if mentions(c.node, p.dir) {
+			return // the folder is still used: keep the volume
+		}
+	}
+	removeVolume(t.spec, p.volume)
+}
+
+// mentions reports whether a container's command, args or env still refer to dir.
+func mentions(c *yaml.Node, dir string) bool {
+	for _, key := range []string{"command", "args", "env"} {
+		if n := lookup(c, key); n != nil {
+			out, _ := yaml.Marshal(n)
+			if strings.Contains(string(out), dir) {
+				return true
+			}
+		}
+	}
+	return false
+}
