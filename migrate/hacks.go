@@ -115,6 +115,15 @@ func shutdownStmt(text string, st *syntax.Stmt) (port string, whole bool, keep *
 	if p := isCall(st); p != "" {
 		return p, true, nil
 	}
+	// trap 'curl -X POST localhost:15020/quitquitquit' EXIT
+	if call, name := callName(st); name == "trap" && len(call.Args) == 3 && call.Args[2].Lit() == "EXIT" {
+		handler := unquote(text[call.Args[1].Pos().Offset():call.Args[1].End().Offset()])
+		if f, err := parseShell(handler); err == nil && len(f.Stmts) == 1 {
+			if port, whole, _ := shutdownStmt(handler, f.Stmts[0]); whole {
+				return port, true, nil
+			}
+		}
+	}
 	if bin, ok := st.Cmd.(*syntax.BinaryCmd); ok {
 		switch {
 		case bin.Op == syntax.OrStmt && isTrue(bin.Y):

@@ -42,14 +42,16 @@ func containerScript(c *yaml.Node) *shellScript {
 	for i++; i < len(words); i++ {
 		w := words[i].Value
 		if !strings.HasPrefix(w, "-") {
-			if i > 0 && words[i-1].Value == "-o" {
-				continue // -o pipefail
+			if prev := words[i-1].Value; strings.HasPrefix(prev, "-") && !strings.HasPrefix(prev, "--") && strings.HasSuffix(prev, "o") {
+				continue // the option name of -o (or -euo): pipefail
 			}
 			return nil // a script file, not -c
 		}
 		if !strings.HasPrefix(w, "--") && strings.Contains(w, "c") && i+1 < len(words) {
 			s := &shellScript{node: words[i+1]}
-			s.file, _ = parseShell(s.node.Value)
+			if f, err := parseShell(s.node.Value); err == nil {
+				s.file = f
+			}
 			return s
 		}
 	}
