@@ -33,6 +33,7 @@ run: build
 test: tools
 	$(GO) vet ./...
 	SIDECAR_MIGRATE_E2E=required KUSTOMIZE=$(KUSTOMIZE) HELM=$(HELM) SARIF_SCHEMA=$(SARIF_SCHEMA) $(GO) test ./...
+	$(GO) test ./kio -run '^$$' -fuzz FuzzMigrate -fuzztime 20s
 
 # test-helm4: the Helm 4 plugin end to end (Helm 4 takes minutes to build, so not in make test).
 test-helm4: $(HELM4)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -25,7 +26,7 @@ func UnifiedDiff(path string, before, after []byte) []byte {
 		return nil
 	}
 	a, b := diffLines(string(before)), diffLines(string(after))
-	ops := lineOps(a, b)
+	ops := documentOps(a, b)
 	var out bytes.Buffer
 	writeDiffHeader(&out, path)
 	for _, h := range diffHunks(ops) {
@@ -77,6 +78,52 @@ func lineOps(a, b []string) []op {
 	}
 	flush()
 	return ops
+}
+
+// documentOps computes the edit script document by document when before and after have the
+// same "---" separators, as a migration leaves them: a large multi-document file then costs
+// one small diff per changed document instead of one diff of the whole file.
+func documentOps(a, b []string) []op {
+	sa, sb := separators(a), separators(b)
+	if len(sa) == 0 || len(sa) != len(sb) {
+		return lineOps(a, b)
+	}
+	for i := range sa {
+		if a[sa[i]] != b[sb[i]] {
+			return lineOps(a, b)
+		}
+	}
+	var ops []op
+	fromA, fromB := 0, 0
+	for i := 0; i <= len(sa); i++ {
+		toA, toB := len(a), len(b)
+		if i < len(sa) {
+			toA, toB = sa[i]+1, sb[i]+1 // the separator closes the segment
+		}
+		segA, segB := a[fromA:toA], b[fromB:toB]
+		if slices.Equal(segA, segB) {
+			for k := range segA {
+				ops = append(ops, op{' ', fromA + k, fromB + k})
+			}
+		} else {
+			for _, o := range lineOps(segA, segB) {
+				ops = append(ops, op{o.kind, fromA + o.a, fromB + o.b})
+			}
+		}
+		fromA, fromB = toA, toB
+	}
+	return ops
+}
+
+// separators returns the indices of the document separator lines ("---").
+func separators(lines []string) []int {
+	var seps []int
+	for i, l := range lines {
+		if strings.HasPrefix(l, "---") && strings.TrimRight(l, "\r\n") == "---" {
+			seps = append(seps, i)
+		}
+	}
+	return seps
 }
 
 // diffLines splits s after each "\n"; the last line may have none. The lines share the

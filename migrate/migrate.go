@@ -406,6 +406,11 @@ func (m *migration) readList(t podTemplate, n *yaml.Node, field string) ([]conta
 	if n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null") {
 		return nil, true
 	}
+	if n.Kind == yaml.AliasNode {
+		// Never expanded: an alias may be a bomb, and a moved container would leave it.
+		m.report(ruleBadContainers, Error, t, n, "", "%s is the YAML alias *%s; write the list out to migrate it", field, n.Value)
+		return nil, false
+	}
 	if n.Kind != yaml.SequenceNode {
 		m.report(ruleBadContainers, Error, t, n, "", "%s is not a list", field)
 		return nil, false

@@ -9,11 +9,12 @@ import (
 
 type applyOptions struct {
 	*globalOptions
+	allowDirty bool
 }
 
 func newApplyCmd(g *globalOptions, s streams) *cobra.Command {
 	o := &applyOptions{globalOptions: g}
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "apply [PATH...]",
 		Short: "Migrate files in place, or standard input to standard output",
 		Long: `apply writes the migration in place: each changed file is replaced atomically (a temporary
@@ -31,10 +32,16 @@ stream of manifests and writes the migrated stream to stdout: a filter for Helm'
 			return o.run(args, s)
 		},
 	}
+	cmd.Flags().BoolVar(&o.allowDirty, "allow-dirty", false, "rewrite files that have uncommitted changes in git")
+	return cmd
 }
 
 func (o *applyOptions) run(paths []string, s streams) error {
 	toStdout := readsStdin(paths, s.in)
+	var dirty map[string]bool
+	if !toStdout && !o.allowDirty {
+		dirty = dirtyFiles(paths)
+	}
 	sum, err := o.migrateAll(paths, s, o.printFindings(s.err), func(r kio.FileResult) error {
 		if toStdout {
 			_, werr := s.out.Write(r.After)
@@ -42,6 +49,9 @@ func (o *applyOptions) run(paths []string, s streams) error {
 		}
 		if !r.Changed() {
 			return nil
+		}
+		if isDirty(dirty, r.Path) {
+			return fmt.Errorf("%s has uncommitted changes; commit or stash them first, or pass --allow-dirty", r.Path)
 		}
 		if werr := kio.WriteFile(r.Path, r.After); werr != nil {
 			return werr

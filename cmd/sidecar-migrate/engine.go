@@ -5,6 +5,10 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"os"
+	"os/signal"
+	"sync/atomic"
+	"syscall"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
@@ -17,6 +21,7 @@ const stdinName = "<stdin>"
 type summary struct {
 	files, changed, failed, warnings int
 	stats                            migrate.Stats
+	interrupted                      bool
 }
 
 func (s summary) String() string {
@@ -51,7 +56,7 @@ func (g *globalOptions) migrateAll(paths []string, s streams, findings func(kio.
 			sum.changed++
 		}
 		if err := onFile(r); err != nil {
-			fmt.Fprintf(s.err, "%s: error: %v\n", r.Path, err)
+			fmt.Fprintf(s.err, "error: %v\n", err)
 			sum.failed++
 		}
 	}
@@ -63,8 +68,14 @@ func (g *globalOptions) migrateAll(paths []string, s streams, findings func(kio.
 		handle(kio.MigrateBytes(stdinName, data, g.migrate))
 	} else {
 		var errs []error
+		interrupted := onInterrupt()
+		defer interrupted.stop()
 		walk := func(yield func(kio.Input)) {
-			errs = kio.Walk(paths, kio.Filter{Include: g.include, Exclude: g.exclude}, yield)
+			errs = kio.Walk(paths, kio.Filter{Include: g.include, Exclude: g.exclude}, func(in kio.Input) {
+				if !interrupted.Load() { // after a signal, files are only listed, no more processed
+					yield(in)
+				}
+			})
 		}
 		p := newProgress(s.err, g.quiet)
 		kio.Run(walk, g.jobs, g.migrate, func(r kio.FileResult) {
@@ -77,15 +88,45 @@ func (g *globalOptions) migrateAll(paths []string, s streams, findings func(kio.
 			fmt.Fprintf(s.err, "error: %v\n", err)
 			sum.failed++
 		}
+		if interrupted.Load() {
+			fmt.Fprintln(s.err, "sidecar-migrate: interrupted: files not reached were left as they were")
+			sum.interrupted = true
+		}
 	}
 	for _, r := range refs.findings() {
 		sum.warnings += len(r.Findings)
 		findings(r)
 	}
-	if sum.failed > 0 {
+	if sum.failed > 0 || sum.interrupted {
 		return sum, &exitError{code: exitFailed}
 	}
 	return sum, nil
+}
+
+// interrupt records that SIGINT or SIGTERM arrived. The run then stops taking new files:
+// each file is written whole or not at all, so the tree holds old and new files only.
+type interrupt struct {
+	atomic.Bool
+	stop func()
+}
+
+func onInterrupt() *interrupt {
+	in := &interrupt{}
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-ch:
+			in.Store(true)
+		case <-done:
+		}
+	}()
+	in.stop = func() {
+		signal.Stop(ch)
+		close(done)
+	}
+	return in
 }
 
 // autoscalerRefs gathers, over a whole run, the containers that autoscalers name and the

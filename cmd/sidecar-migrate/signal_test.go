@@ -1,0 +1,77 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"syscall"
+	"testing"
+
+	"github.com/sidecar-migrate/sidecar-migrate/internal/gentree/gen"
+	"github.com/sidecar-migrate/sidecar-migrate/kio"
+	"github.com/sidecar-migrate/sidecar-migrate/migrate"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestInterruptedApply sends SIGINT to the real binary while `apply` runs over a generated
+// tree: it exits non-zero with a summary, and every file is exactly its old or its new self.
+func TestInterruptedApply(t *testing.T) {
+	if testing.Short() || runtime.GOOS == "windows" {
+		t.Skip("builds the binary and a tree of files")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "sidecar-migrate")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, string(out))
+
+	tree := filepath.Join(dir, "tree")
+	_, err = gen.Tree(tree, 3000, 7)
+	require.NoError(t, err)
+	before := map[string][]byte{}
+	require.NoError(t, filepath.WalkDir(tree, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			before[p], err = os.ReadFile(p)
+		}
+		return err
+	}))
+
+	cmd := exec.Command(bin, "apply", "--jobs", "1", tree)
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	lines := bufio.NewScanner(stdout)
+	written := 0
+	for lines.Scan() {
+		if written++; written == 20 {
+			require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
+		}
+	}
+	err = cmd.Wait()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "an interrupted run exits non-zero")
+	assert.Equal(t, exitFailed, exit.ExitCode())
+	assert.Contains(t, stderr.String(), "interrupted")
+	assert.Contains(t, stderr.String(), "files scanned")
+
+	changed := 0
+	for p, old := range before {
+		now, err := os.ReadFile(p)
+		require.NoError(t, err)
+		if bytes.Equal(now, old) {
+			continue
+		}
+		changed++
+		want := kio.MigrateBytes(p, old, migrate.Options{}).After
+		assert.Equal(t, string(want), string(now), "%s is neither the old nor the new file", p)
+	}
+	assert.GreaterOrEqual(t, changed, 20, "the files reported written were written")
+	assert.Less(t, changed, 600, "the run stopped early (about 600 of the 3000 files have sidecars)")
+	matches, _ := filepath.Glob(filepath.Join(tree, "*", "*", ".*sidecar-migrate-*"))
+	assert.Empty(t, matches, "no temporary file is left behind")
+}
