@@ -49,6 +49,7 @@ func (m *migration) removeHacks(t podTemplate, containers []container, natives [
 	for _, c := range containers {
 		m.removeShutdownCalls(t, c, natives)
 	}
+	m.removeLinkerdAwaitShutdown(t, containers, natives)
 }
 
 // removeShutdownCalls removes the app's calls to a native sidecar's shutdown endpoint.

@@ -223,6 +223,9 @@ func (m *migration) evidenceFor(c container, listed map[string]bool) (evidence, 
 	if c.followsFile() {
 		found = append(found, evidence{ruleTailFollow, "it streams a file with tail"})
 	}
+	if hasKruiseEnv(c) {
+		found = append(found, evidence{ruleKruise, "OpenKruise stops it when the Job's app exits"})
+	}
 	if m.flags != nil && m.flags.watchers[c.node] {
 		found = append(found, evidence{ruleFlagWatcher, "it stops itself when " + m.flags.flag + " appears"})
 	}
@@ -366,6 +369,9 @@ func (m *migration) template(t podTemplate) {
 		}
 	}
 	m.removeHacks(t, staying, nativeAfter(inits, moving))
+	if !m.opts.KeepHacks {
+		m.removeKruiseEnv(t, moving)
+	}
 }
 
 // kubexitKept says why kubexit stays in a pod.

@@ -152,6 +152,7 @@ func Rules() []Rule {
 	}
 	rules = append(rules, checkRules...)
 	rules = append(rules, hackRules...)
+	rules = append(rules, terminatorRules...)
 	return append(rules, impactRules...)
 }
 

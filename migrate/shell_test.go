@@ -16,7 +16,7 @@ import (
 // script parses, and each of its statements was in the original script (as printed by the
 // shell printer), or is what a workaround removal leaves of one: the background process now
 // run with exec, the left side of `cmd && curl .../quitquitquit`, a command without its
-// kubexit wrapper.
+// kubexit wrapper, linkerd-await without --shutdown.
 func TestEditedScriptsKeepStatements(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txtar")
 	require.NoError(t, err)
@@ -51,6 +51,12 @@ func TestEditedScriptsKeepStatements(t *testing.T) {
 				if call := leadingCall(s); call != nil && len(call.Args) > 1 && strings.HasSuffix(call.Args[0].Lit(), "kubexit") {
 					args := call.Args
 					call.Args = args[1:]
+					kept[printNode(s)] = true
+					call.Args = args
+				}
+				if call := leadingCall(s); call != nil && len(call.Args) > 2 && call.Args[1].Lit() == "--shutdown" {
+					args := call.Args
+					call.Args = append(append([]*syntax.Word{}, args[0]), args[2:]...)
 					kept[printNode(s)] = true
 					call.Args = args
 				}
