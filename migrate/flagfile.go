@@ -2,6 +2,7 @@ package migrate
 
 import (
 	"path"
+	"regexp"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -53,8 +54,8 @@ func planFlagFile(containers []container, spec *yaml.Node) *flagPlan {
 		for _, st := range s.file.Stmts {
 			flag := writtenFlag(s.node.Value, st)
 			dir := path.Dir(flag)
-			if flag == "" || users[dir] < 2 {
-				continue
+			if flag == "" || users[dir] < 2 || !testedByAnother(containers, c, flag) {
+				continue // a file the app writes for another reason, such as a log
 			}
 			p := &flagPlan{flag: flag, dir: dir, volume: mounts[dir], watchers: map[*yaml.Node]bool{}, scripts: map[*yaml.Node]string{}}
 			p.plan(containers)
@@ -62,6 +63,21 @@ func planFlagFile(containers []container, spec *yaml.Node) *flagPlan {
 		}
 	}
 	return nil
+}
+
+// testedByAnother reports whether a container other than writer tests for the file in its
+// script (`[ -f FLAG ]`, `test -e FLAG`): what makes a written file a flag.
+func testedByAnother(containers []container, writer container, flag string) bool {
+	test := regexp.MustCompile(`-[fe]\s+["']?` + regexp.QuoteMeta(flag) + `\b`)
+	for _, c := range containers {
+		if c.node == writer.node {
+			continue
+		}
+		if s := containerScript(c.node); s != nil && test.MatchString(s.node.Value) {
+			return true
+		}
+	}
+	return false
 }
 
 // writtenFlag returns the file a statement writes as a flag: `touch F`, `echo ... > F`, a
