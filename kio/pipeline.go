@@ -55,6 +55,12 @@ func Inputs(list []Input) func(yield func(Input)) {
 }
 
 func migrateFile(in Input, opts migrate.Options) FileResult {
+	if in.Result != nil {
+		return *in.Result
+	}
+	if len(in.Skip) > 0 {
+		opts.Skip = append(append([]migrate.Resource{}, opts.Skip...), in.Skip...)
+	}
 	if in.HelmTemplate {
 		return FileResult{Path: in.Path, Findings: []migrate.Finding{helmTemplateFinding()}}
 	}

@@ -285,15 +285,21 @@ func (l *layout) allNew(n *yaml.Node) bool {
 
 // seqOffset returns how far the dashes of a block sequence in mapping m sit to the right of
 // its keys: 0 for the compact style ("key:\n- a"), usually 2 for the indented one. It follows
-// a sibling sequence when there is one.
+// a sibling sequence when there is one (or was one, before the edit removed it), and the
+// document's style otherwise.
 func (l *layout) seqOffset(m *yaml.Node) int {
 	c := l.colls[m]
-	for i := 1; i < len(m.Content); i += 2 {
-		if sc := l.colls[m.Content[i]]; sc != nil && sc.node.Kind == yaml.SequenceNode {
-			return sc.col - c.col
+	for _, content := range [][]*yaml.Node{m.Content, l.orig[m].content} {
+		for i := 1; i < len(content); i += 2 {
+			if sc := l.colls[content[i]]; sc != nil && sc.node.Kind == yaml.SequenceNode {
+				return sc.col - c.col
+			}
 		}
 	}
-	return 2
+	if st := detectStyle(l.lines); !st.compact {
+		return st.indent
+	}
+	return 0
 }
 
 func plainKey(k string) string {

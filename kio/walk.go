@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 )
 
 // ErrNoManifests is wrapped by the error for a folder that holds no manifest files.
@@ -23,6 +25,11 @@ type Input struct {
 	// the folder that holds templates/): it is not a manifest until rendered, so callers skip
 	// it with an info line.
 	HelmTemplate bool
+	// Skip lists objects of the file that the migration leaves alone (migrate.Options.Skip).
+	Skip []migrate.Resource
+	// Result, when set, is the file's result computed by the caller (a kustomize patch that
+	// follows its base); Run emits it in its place instead of migrating the file.
+	Result *FileResult
 }
 
 // Filter selects files by glob. Include and Exclude patterns match the slash path relative to

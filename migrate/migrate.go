@@ -14,6 +14,7 @@ type Result struct {
 	Findings []Finding
 	Stats    Stats
 	Moved    []MovedContainer // the containers moved to initContainers, in order
+	Moves    []Move           // how each pod template that changed was rearranged
 }
 
 // Stats counts what a migration did.
@@ -68,6 +69,7 @@ func Migrate(doc *yaml.RNode, opts Options) Result {
 	}
 	r.Findings = m.findings
 	r.Moved = m.movedList
+	r.Moves = m.moves
 	r.Stats.Sidecars = len(m.movedList)
 	r.Stats.Workarounds = m.workarounds
 	sort.SliceStable(r.Findings, func(i, j int) bool { return r.Findings[i].Line < r.Findings[j].Line })
@@ -80,6 +82,7 @@ type migration struct {
 	catalogue   catalogue
 	findings    []Finding
 	movedList   []MovedContainer
+	moves       []Move
 	workarounds int
 	// runToCompletion is set while a Job-like pod template is migrated: behaviour evidence
 	// (kubexit death dependencies) counts only there.
@@ -276,6 +279,9 @@ func (m *migration) record(fixed bool, rule Rule, sev Severity, t podTemplate, a
 func (m *migration) template(t podTemplate) {
 	m.ignored = t.annotationList(AnnotationIgnore)
 	m.runToCompletion = t.runToCompletion
+	if m.opts.skipped(t.resource) {
+		return // the caller that asked says why
+	}
 	if v, _ := t.annotation(AnnotationSkip); v == "true" {
 		m.report(ruleSkip, Info, t, t.spec, "", "left alone: %s is \"true\"", AnnotationSkip)
 		return
@@ -359,6 +365,7 @@ func (m *migration) template(t podTemplate) {
 	m.impact(t, containers, moving)
 	m.initPeak(t, containers, inits, moving)
 	moveToInit(t.spec, moving, m.opts.Placement)
+	m.moves = append(m.moves, rearrangement(t, containers, inits))
 	for _, c := range moving {
 		m.movedList = append(m.movedList, MovedContainer{Resource: t.resource, Container: c.name})
 	}

@@ -43,6 +43,10 @@ type Options struct {
 	// "linkerd") whose native-sidecar annotation is added to pod templates that opt into
 	// injection; default none.
 	MeshNative []string `yaml:"meshNative,omitempty" json:"meshNative,omitempty"`
+	// Skip lists objects to leave alone whatever their evidence; default none. It is set by
+	// callers that see more than one document (the kustomize pass, for a base whose overlays
+	// cannot follow a move), who report why; it is not part of the config file.
+	Skip []Resource `yaml:"-" json:"-"`
 }
 
 // ExtraSidecars extends the catalogue. Images are repository paths matched like the

@@ -153,7 +153,8 @@ func Rules() []Rule {
 	rules = append(rules, checkRules...)
 	rules = append(rules, hackRules...)
 	rules = append(rules, terminatorRules...)
-	return append(rules, impactRules...)
+	rules = append(rules, impactRules...)
+	return append(rules, repositoryRules...)
 }
 
 // repository returns the repository path of an image reference without registry, tag or

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio"
 	"github.com/spf13/cobra"
@@ -9,7 +10,8 @@ import (
 
 type applyOptions struct {
 	*globalOptions
-	allowDirty bool
+	allowDirty      bool
+	verifyKustomize bool
 }
 
 func newApplyCmd(g *globalOptions, s streams) *cobra.Command {
@@ -29,14 +31,24 @@ stream of manifests and writes the migrated stream to stdout: a filter for Helm'
 			if err := o.complete(cmd); err != nil {
 				return err
 			}
+			if o.verifyKustomize {
+				return o.runVerified(args, s)
+			}
 			return o.run(args, s)
 		},
 	}
 	cmd.Flags().BoolVar(&o.allowDirty, "allow-dirty", false, "rewrite files that have uncommitted changes in git")
+	cmd.Flags().BoolVar(&o.verifyKustomize, "verify-kustomize", false, "build every kustomization root with kustomize ($KUSTOMIZE, or kustomize on PATH) before and after; roll back a root whose build after is not the migration of its build before")
 	return cmd
 }
 
 func (o *applyOptions) run(paths []string, s streams) error {
+	return o.write(paths, s, nil)
+}
+
+// write migrates the paths and writes every changed file, remembering in written (when not
+// nil) the original content of each file it wrote, by absolute path.
+func (o *applyOptions) write(paths []string, s streams, written map[string][]byte) error {
 	toStdout := readsStdin(paths, s.in)
 	var dirty map[string]bool
 	if !toStdout && !o.allowDirty {
@@ -55,6 +67,11 @@ func (o *applyOptions) run(paths []string, s streams) error {
 		}
 		if werr := kio.WriteFile(r.Path, r.After); werr != nil {
 			return werr
+		}
+		if written != nil {
+			if abs, err := filepath.Abs(r.Path); err == nil {
+				written[abs] = r.Before
+			}
 		}
 		if !o.quiet {
 			fmt.Fprintf(s.out, "%s: %s\n", r.Path, describe(r))

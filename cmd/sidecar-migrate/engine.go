@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio"
+	"github.com/sidecar-migrate/sidecar-migrate/kustomize"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 )
 
@@ -38,7 +39,9 @@ func (g *globalOptions) migrateAll(paths []string, s streams, findings func(kio.
 		findings(kio.FileResult{Findings: []migrate.Finding{migrate.KubeVersionFinding(g.migrate.KubeVersion)}})
 	}
 	var refs autoscalerRefs
+	var plan *kustomize.Plan
 	handle := func(r kio.FileResult) {
+		plan.Complete(&r)
 		refs.add(r)
 		sum.files++
 		sum.stats.Add(r.Stats)
@@ -70,10 +73,19 @@ func (g *globalOptions) migrateAll(paths []string, s streams, findings func(kio.
 		var errs []error
 		interrupted := onInterrupt()
 		defer interrupted.stop()
+		filter := kio.Filter{Include: g.include, Exclude: g.exclude}
+		plan = g.repository
+		if plan == nil {
+			var err error
+			if plan, err = kustomize.NewPlan(paths, filter, g.migrate); err != nil {
+				fmt.Fprintf(s.err, "error: %v\n", err)
+				sum.failed++
+			}
+		}
 		walk := func(yield func(kio.Input)) {
-			errs = kio.Walk(paths, kio.Filter{Include: g.include, Exclude: g.exclude}, func(in kio.Input) {
+			errs = kio.Walk(paths, filter, func(in kio.Input) {
 				if !interrupted.Load() { // after a signal, files are only listed, no more processed
-					yield(in)
+					yield(plan.Input(in))
 				}
 			})
 		}
@@ -84,6 +96,9 @@ func (g *globalOptions) migrateAll(paths []string, s streams, findings func(kio.
 			p.step()
 		})
 		p.clear()
+		for _, r := range plan.Rest() {
+			handle(r)
+		}
 		for _, err := range errs {
 			fmt.Fprintf(s.err, "error: %v\n", err)
 			sum.failed++

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/sidecar-migrate/sidecar-migrate/kustomize"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 	"github.com/spf13/cobra"
 )
@@ -58,6 +59,8 @@ type globalOptions struct {
 	meshNative       []string
 
 	migrate migrate.Options // completed from the flags and the config file
+	// repository is the kustomize plan of the paths, when a command made it before the run.
+	repository *kustomize.Plan
 }
 
 func newRootCmd(s streams) *cobra.Command {

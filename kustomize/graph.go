@@ -1,0 +1,251 @@
+package kustomize
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/sidecar-migrate/sidecar-migrate/kio"
+	"github.com/sidecar-migrate/sidecar-migrate/migrate"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Workload is one object of a resource file that kustomizations reach.
+type Workload struct {
+	File     string // absolute path
+	Doc      int    // index of its document among the file's documents with content
+	Item     int    // index in a List's items, or -1
+	Line     int
+	Resource migrate.Resource
+	node     *yaml.Node // as in the file; never edited
+}
+
+// instance is a workload as one kustomization sees it: its names so far and the steps
+// (patches, image rewrites) applied to it, in order.
+type instance struct {
+	w          *Workload
+	names      []string // the original name first, then after each prefix or suffix
+	namespaces []string // the same for the namespace
+	steps      []step
+	reps       []repRef // replacements that select it
+	root       *Kustomization
+}
+
+// step is one transformation of an instance: a patch document, or an images list.
+type step struct {
+	patch  *Patch
+	doc    int // the patch's document that applies
+	images []image
+}
+
+// repRef is a replacement that selects an instance, as a source or as a target.
+type repRef struct {
+	k   *Kustomization
+	rep replacement
+}
+
+// repo is the kustomize structure under the paths: kustomizations and the files they reach.
+type repo struct {
+	kusts     map[string]*Kustomization // by folder
+	workloads map[string][]*Workload    // by file
+	errs      []error
+	findings  map[string][]migrate.Finding // by file
+	remotes   map[string]bool              // remote findings already made, by file:line
+}
+
+func newRepo() *repo {
+	return &repo{kusts: map[string]*Kustomization{}, workloads: map[string][]*Workload{}, findings: map[string][]migrate.Finding{}, remotes: map[string]bool{}}
+}
+
+// load reads the kustomization of a folder, once; it returns nil when there is none or it
+// cannot be read (the error is recorded).
+func (r *repo) load(dir string) *Kustomization {
+	if k, ok := r.kusts[dir]; ok {
+		return k
+	}
+	r.kusts[dir] = nil
+	file := kustomizationIn(dir)
+	if file == "" {
+		return nil
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		r.errs = append(r.errs, err)
+		return nil
+	}
+	k, err := parseKustomization(file, data)
+	if err != nil {
+		r.errs = append(r.errs, err)
+		return nil
+	}
+	for _, p := range k.Patches {
+		p.load()
+	}
+	r.kusts[dir] = k
+	return k
+}
+
+// objects returns the objects of a resource file, read once.
+func (r *repo) objects(file string) []*Workload {
+	if ws, ok := r.workloads[file]; ok {
+		return ws
+	}
+	r.workloads[file] = nil
+	data, err := os.ReadFile(file)
+	if err != nil {
+		r.errs = append(r.errs, err)
+		return nil
+	}
+	docs, err := kio.ParseDocuments(file, data)
+	if err != nil {
+		r.errs = append(r.errs, err)
+		return nil
+	}
+	var ws []*Workload
+	for i, d := range docs {
+		add := func(n *yaml.Node, item int) {
+			if n.Kind != yaml.MappingNode || str(n, "kind") == "" {
+				return
+			}
+			md := get(n, "metadata")
+			ws = append(ws, &Workload{File: file, Doc: i, Item: item, Line: d.LineOf(n), node: n,
+				Resource: migrate.Resource{APIVersion: str(n, "apiVersion"), Kind: str(n, "kind"), Name: str(md, "name"), Namespace: str(md, "namespace")}})
+		}
+		if k := str(d.Node, "kind"); len(k) > 4 && k[len(k)-4:] == "List" && str(d.Node, "apiVersion") == "v1" {
+			for j, item := range items(get(d.Node, "items")) {
+				add(item, j)
+			}
+			continue
+		}
+		add(d.Node, -1)
+	}
+	r.workloads[file] = ws
+	return ws
+}
+
+// accumulate returns the instances that kustomization k builds, in kustomize's order:
+// its resources and bases, then its components (which also transform what came before
+// them), then its own transformations. inherited holds the instances a component gets from
+// the kustomization that includes it. files collects every file the build reads.
+func (r *repo) accumulate(k *Kustomization, inherited []*instance, stack []string, files map[string]bool) ([]*instance, error) {
+	for _, d := range stack {
+		if d == k.Dir {
+			return nil, fmt.Errorf("%s: kustomizations include each other", display(k.File))
+		}
+	}
+	stack = append(stack, k.Dir)
+	files[k.File] = true
+	res := inherited
+	for _, e := range k.Resources {
+		if isRemote(e.Value) {
+			r.remote(k, e)
+			continue
+		}
+		p := filepath.Join(k.Dir, e.Value)
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: resource %s: %w", display(k.File), e.Line, e.Value, err)
+		}
+		if !st.IsDir() {
+			files[p] = true
+			for _, w := range r.objects(p) {
+				res = append(res, &instance{w: w, names: []string{w.Resource.Name}, namespaces: []string{w.Resource.Namespace}})
+			}
+			continue
+		}
+		sub := r.load(p)
+		if sub == nil {
+			return nil, fmt.Errorf("%s:%d: resource %s: no kustomization in the folder", display(k.File), e.Line, e.Value)
+		}
+		subInst, err := r.accumulate(sub, nil, stack, files)
+		if err != nil {
+			return nil, err
+		}
+		res = append(res, subInst...)
+	}
+	for _, e := range k.Components {
+		if isRemote(e.Value) {
+			r.remote(k, e)
+			continue
+		}
+		comp := r.load(filepath.Join(k.Dir, e.Value))
+		if comp == nil {
+			return nil, fmt.Errorf("%s:%d: component %s: no kustomization in the folder", display(k.File), e.Line, e.Value)
+		}
+		var err error
+		if res, err = r.accumulate(comp, res, stack, files); err != nil {
+			return nil, err
+		}
+	}
+	k.transform(res, files)
+	return res, nil
+}
+
+// transform adds k's own transformations to the instances, in kustomize's order: patches,
+// namespace, name prefix and suffix, JSON 6902 patches, images; and notes the replacements
+// that select them.
+func (k *Kustomization) transform(res []*instance, files map[string]bool) {
+	patch := func(late bool) {
+		for _, p := range k.Patches {
+			if p.late != late {
+				continue
+			}
+			if p.Path != "" {
+				files[p.Path] = true
+			}
+			for _, in := range res {
+				for _, d := range p.reaches(in) {
+					in.steps = append(in.steps, step{patch: p, doc: d})
+				}
+			}
+		}
+	}
+	patch(false)
+	for _, in := range res {
+		if k.Namespace != "" {
+			in.namespaces = append(in.namespaces, k.Namespace)
+		}
+		if k.NamePrefix != "" || k.NameSuffix != "" {
+			in.names = append(in.names, k.NamePrefix+in.names[len(in.names)-1]+k.NameSuffix)
+		}
+	}
+	patch(true)
+	for _, in := range res {
+		if len(k.Images) > 0 {
+			in.steps = append(in.steps, step{images: k.Images})
+		}
+		for _, rep := range k.Replacements {
+			selects := rep.Source != nil && rep.Source.matches(in)
+			for _, t := range rep.Targets {
+				selects = selects || (t.Select != nil && t.Select.matches(in))
+			}
+			if selects {
+				in.reps = append(in.reps, repRef{k: k, rep: rep})
+			}
+		}
+	}
+}
+
+// remote records, once per entry, that a remote base or resource is left alone.
+func (r *repo) remote(k *Kustomization, e entryRef) {
+	key := fmt.Sprintf("%s:%d", k.File, e.Line)
+	if r.remotes[key] {
+		return
+	}
+	r.remotes[key] = true
+	r.findings[k.File] = append(r.findings[k.File], migrate.Finding{Rule: migrate.RuleKustomizeRemote, Severity: migrate.Info, Line: e.Line, Column: 1,
+		Message: fmt.Sprintf("remote resource %s left alone: migrate it where it lives; patches here that reach it are not edited", e.Value)})
+}
+
+// display returns a path for messages: relative to the working folder when it is below it.
+func display(abs string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return abs
+	}
+	rel, err := filepath.Rel(wd, abs)
+	if err != nil || rel == ".." || len(rel) > 2 && rel[:3] == ".."+string(filepath.Separator) {
+		return abs
+	}
+	return rel
+}

@@ -1,0 +1,324 @@
+package kustomize
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// kustomizationNames are the file names kustomize looks for in a folder, in its order.
+var kustomizationNames = []string{"kustomization.yaml", "kustomization.yml", "Kustomization"}
+
+// Kustomization is one kustomization file: what it includes and the patches it applies.
+type Kustomization struct {
+	Dir       string // absolute path of the kustomization root
+	File      string // absolute path of the file
+	Component bool   // kind: Component, which is included by others and not built alone
+	// Resources are the entries of resources and bases, Components those of components,
+	// with the line each is written on.
+	Resources, Components []entryRef
+	Patches               []*Patch // in the order kustomize applies them
+	NamePrefix            string
+	NameSuffix            string
+	Namespace             string
+	Images                []image
+	Replacements          []replacement
+}
+
+// entryRef is one entry of a list of paths in a kustomization.
+type entryRef struct {
+	Value string
+	Line  int
+}
+
+// image is an entry of images: the image transformer rewrites container images whose name
+// is Name.
+type image struct {
+	Name, NewName, NewTag, Digest string
+}
+
+// replacement is an entry of replacements: the field paths it reads and writes, and the
+// objects it selects.
+type replacement struct {
+	Line    int
+	Source  *selector
+	SrcPath string
+	Targets []replacementTarget
+}
+
+type replacementTarget struct {
+	Select     *selector
+	FieldPaths []string
+}
+
+// selector is a patch or replacement target: kind, name and namespace are regular
+// expressions (anchored), as in kustomize.
+type selector struct {
+	Group, Version, Kind, Name, Namespace string
+	LabelSelector, AnnotationSelector     string
+}
+
+// byLabel reports whether the selector matches on labels or annotations, which this pass
+// does not evaluate.
+func (s selector) byLabel() bool { return s.LabelSelector != "" || s.AnnotationSelector != "" }
+
+// findKustomizations returns the kustomization files under paths (walked recursively,
+// skipping hidden folders), sorted.
+func findKustomizations(paths []string) ([]string, error) {
+	var found []string
+	var errs []error
+	for _, root := range paths {
+		info, err := os.Stat(root)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if !info.IsDir() {
+			if isKustomizationName(filepath.Base(root)) {
+				found = append(found, root)
+			}
+			continue
+		}
+		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				if p != root && strings.HasPrefix(d.Name(), ".") {
+					return filepath.SkipDir
+				}
+				if k := kustomizationIn(p); k != "" {
+					found = append(found, k)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for i, f := range found {
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			return nil, err
+		}
+		found[i] = abs
+	}
+	sort.Strings(found)
+	return dedupe(found), errors.Join(errs...)
+}
+
+func isKustomizationName(name string) bool {
+	for _, n := range kustomizationNames {
+		if name == n {
+			return true
+		}
+	}
+	return false
+}
+
+// kustomizationIn returns the kustomization file of a folder, or "".
+func kustomizationIn(dir string) string {
+	for _, n := range kustomizationNames {
+		p := filepath.Join(dir, n)
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			return p
+		}
+	}
+	return ""
+}
+
+func dedupe(sorted []string) []string {
+	out := sorted[:0]
+	for i, s := range sorted {
+		if i == 0 || s != sorted[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// parseKustomization reads a kustomization file. Fields it does not know are ignored: they
+// do not move containers.
+func parseKustomization(file string, data []byte) (*Kustomization, error) {
+	root, err := parseSingle(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	k := &Kustomization{File: file, Dir: filepath.Dir(file)}
+	if root == nil {
+		return k, nil
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("%s: not a mapping", file)
+	}
+	k.Component = str(root, "kind") == "Component"
+	k.NamePrefix, k.NameSuffix, k.Namespace = str(root, "namePrefix"), str(root, "nameSuffix"), str(root, "namespace")
+	k.Resources = append(entries(get(root, "resources")), entries(get(root, "bases"))...)
+	k.Components = entries(get(root, "components"))
+	// kustomize runs the strategic-merge list, then patches, then (after names and
+	// namespaces are set) the JSON 6902 list.
+	for i, e := range items(get(root, "patchesStrategicMerge")) {
+		if e.Kind != yaml.ScalarNode {
+			continue
+		}
+		p := &Patch{Owner: k, Field: "patchesStrategicMerge", Entry: i, Line: e.Line}
+		if strings.Contains(e.Value, "\n") {
+			p.inline = e
+		} else {
+			p.Path = filepath.Join(k.Dir, e.Value)
+		}
+		k.Patches = append(k.Patches, p)
+	}
+	for i, e := range items(get(root, "patches")) {
+		p := &Patch{Owner: k, Field: "patches", Entry: i, Line: e.Line, Target: readSelector(get(e, "target"))}
+		if v := get(e, "patch"); v != nil && v.Kind == yaml.ScalarNode {
+			p.inline = v
+		} else if path := str(e, "path"); path != "" {
+			p.Path = filepath.Join(k.Dir, path)
+		} else {
+			continue
+		}
+		k.Patches = append(k.Patches, p)
+	}
+	for i, e := range items(get(root, "patchesJson6902")) {
+		p := &Patch{Owner: k, Field: "patchesJson6902", Entry: i, Line: e.Line, Target: readSelector(get(e, "target")), JSON: true, late: true}
+		if v := get(e, "patch"); v != nil && v.Kind == yaml.ScalarNode {
+			p.inline = v
+		} else if path := str(e, "path"); path != "" {
+			p.Path = filepath.Join(k.Dir, path)
+		} else {
+			continue
+		}
+		k.Patches = append(k.Patches, p)
+	}
+	for _, e := range items(get(root, "images")) {
+		k.Images = append(k.Images, image{Name: str(e, "name"), NewName: str(e, "newName"), NewTag: str(e, "newTag"), Digest: str(e, "digest")})
+	}
+	for _, e := range items(get(root, "replacements")) {
+		if path := str(e, "path"); path != "" {
+			// A file of replacements: read it for its targets.
+			data, err := os.ReadFile(filepath.Join(k.Dir, path))
+			if err != nil {
+				return nil, fmt.Errorf("%s:%d: replacements: %w", file, e.Line, err)
+			}
+			list, err := parseSingle(data)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", filepath.Join(k.Dir, path), err)
+			}
+			for _, r := range items(list) {
+				k.Replacements = append(k.Replacements, readReplacement(r, e.Line))
+			}
+			continue
+		}
+		k.Replacements = append(k.Replacements, readReplacement(e, e.Line))
+	}
+	return k, nil
+}
+
+func readReplacement(e *yaml.Node, line int) replacement {
+	r := replacement{Line: line, Source: readSelector(get(e, "source")), SrcPath: str(get(e, "source"), "fieldPath")}
+	for _, t := range items(get(e, "targets")) {
+		rt := replacementTarget{Select: readSelector(get(t, "select"))}
+		for _, fp := range items(get(t, "fieldPaths")) {
+			rt.FieldPaths = append(rt.FieldPaths, fp.Value)
+		}
+		r.Targets = append(r.Targets, rt)
+	}
+	return r
+}
+
+func readSelector(n *yaml.Node) *selector {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	return &selector{Group: str(n, "group"), Version: str(n, "version"), Kind: str(n, "kind"), Name: str(n, "name"), Namespace: str(n, "namespace"),
+		LabelSelector: str(n, "labelSelector"), AnnotationSelector: str(n, "annotationSelector")}
+}
+
+// parseSingle parses a file holding one YAML document, or nothing.
+func parseSingle(data []byte) (*yaml.Node, error) {
+	var doc yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
+		return doc.Content[0], nil
+	}
+	return &doc, nil
+}
+
+// get returns the value of key in mapping m, or nil.
+func get(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func getPath(m *yaml.Node, keys ...string) *yaml.Node {
+	for _, k := range keys {
+		if m = get(m, k); m == nil {
+			return nil
+		}
+	}
+	return m
+}
+
+// str returns the value of a scalar field, or "".
+func str(m *yaml.Node, key string) string {
+	if v := get(m, key); v != nil && v.Kind == yaml.ScalarNode {
+		return v.Value
+	}
+	return ""
+}
+
+// items returns the items of a sequence, or nil.
+func items(n *yaml.Node) []*yaml.Node {
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	return n.Content
+}
+
+// entries returns the scalar items of a sequence with their lines.
+func entries(n *yaml.Node) []entryRef {
+	var out []entryRef
+	for _, e := range items(n) {
+		if e.Kind == yaml.ScalarNode && e.Value != "" {
+			out = append(out, entryRef{Value: e.Value, Line: e.Line})
+		}
+	}
+	return out
+}
+
+// isRemote reports whether a resource entry names a remote base or file: a URL, or a
+// go-getter style repository reference.
+func isRemote(ref string) bool {
+	switch {
+	case strings.Contains(ref, "://"), strings.HasPrefix(ref, "git@"), strings.Contains(ref, "?ref="), strings.Contains(ref, "?version="):
+		return true
+	}
+	for _, host := range []string{"github.com/", "gitlab.com/", "bitbucket.org/"} {
+		if strings.HasPrefix(ref, host) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,470 @@
+package kustomize
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/sidecar-migrate/sidecar-migrate/kio"
+	"github.com/sidecar-migrate/sidecar-migrate/migrate"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Plan is the decision for a repository: which workloads of the resource files the
+// migration leaves alone, and the new content of the patches that follow the others.
+type Plan struct {
+	opts  migrate.Options
+	repo  *repo
+	roots []*Root
+	// scope maps the absolute path of every file the migration may write to its path as
+	// walked; files outside it (a base above the given paths) are never edited.
+	scope map[string]string
+	// kustomizations holds the kustomization files found under the paths, which inline
+	// patches are written into.
+	kustomizations map[string]bool
+	refused        map[*Workload]string
+	skip           map[string][]migrate.Resource
+	findings       map[string][]migrate.Finding
+	edits          map[string]*kio.FileResult // patch files and kustomization files that change
+	patchFiles     map[string]bool
+	migrated       map[string][]kio.Document // resource files as the migration writes them
+	migrateErr     map[string]error
+	pending        map[*Workload]string // refusals found during a round of decide
+	consumed       map[string]bool      // files whose findings and edits were handed out
+}
+
+// Root is a kustomization that can be built on its own (not a component).
+type Root struct {
+	Dir           string // absolute
+	Kustomization *Kustomization
+	// Files are the files its build reads, absolute.
+	Files map[string]bool
+	// built maps the id of each object it builds (kind/namespace/name, as built) to the
+	// workload it comes from.
+	built     map[string]*Workload
+	instances []*instance
+}
+
+// chain is one way a workload reaches a root: the instance holds the steps applied to it.
+type chain struct {
+	root *Root
+	in   *instance
+}
+
+// NewPlan finds the kustomizations under paths and decides, per workload that they reach,
+// whether it is migrated together with the patches that reach it or left alone. files
+// selects, as the walk of the command does, the files the migration may write. It returns
+// nil when there is no kustomization under the paths.
+func NewPlan(paths []string, filter kio.Filter, opts migrate.Options) (*Plan, error) {
+	found, err := findKustomizations(paths)
+	if len(found) == 0 {
+		return nil, err
+	}
+	p := &Plan{opts: opts, repo: newRepo(), scope: map[string]string{}, kustomizations: map[string]bool{}, refused: map[*Workload]string{},
+		skip: map[string][]migrate.Resource{}, findings: map[string][]migrate.Finding{}, edits: map[string]*kio.FileResult{},
+		patchFiles: map[string]bool{}, migrated: map[string][]kio.Document{}, migrateErr: map[string]error{}, consumed: map[string]bool{}}
+	kio.Walk(paths, filter, func(in kio.Input) {
+		if abs, err := filepath.Abs(in.Path); err == nil && !in.HelmTemplate {
+			p.scope[abs] = in.Path
+		}
+	})
+	for _, f := range found {
+		p.kustomizations[f] = true
+		k := p.repo.load(filepath.Dir(f))
+		if k == nil || k.Component {
+			continue
+		}
+		root := &Root{Dir: k.Dir, Kustomization: k, Files: map[string]bool{}, built: map[string]*Workload{}}
+		insts, aerr := p.repo.accumulate(k, nil, nil, root.Files)
+		if aerr != nil {
+			p.addFinding(k.File, migrate.Finding{Rule: migrate.RuleKustomizeRefused, Severity: migrate.Warning, Line: 1, Column: 1,
+				Message: fmt.Sprintf("cannot follow this kustomization (%v); the workloads it reaches are left alone", aerr)})
+			insts = p.reachable(k, root.Files)
+			for _, in := range insts {
+				p.refuse(in.w, fmt.Sprintf("%s cannot be followed", display(k.File)))
+			}
+		}
+		root.instances = insts
+		for _, in := range insts {
+			in.root = k
+			root.built[builtID(in)] = in.w
+		}
+		p.roots = append(p.roots, root)
+	}
+	for _, e := range p.repo.errs {
+		err = joinErr(err, e)
+	}
+	for file, fs := range p.repo.findings {
+		p.findings[file] = append(p.findings[file], fs...)
+	}
+	for _, k := range p.repo.kusts {
+		if k == nil {
+			continue
+		}
+		for _, pt := range k.Patches {
+			if pt.Path != "" {
+				p.patchFiles[pt.Path] = true
+			}
+		}
+	}
+	p.decide()
+	return p, err
+}
+
+// reachable returns, for a kustomization that cannot be followed, the workloads of the
+// files it reads as far as it got, so that they are left alone.
+func (p *Plan) reachable(k *Kustomization, files map[string]bool) []*instance {
+	var out []*instance
+	for f := range files {
+		for _, w := range p.repo.workloads[f] {
+			out = append(out, &instance{w: w, names: []string{w.Resource.Name}, namespaces: []string{w.Resource.Namespace}})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].w.File+fmt.Sprint(out[i].w.Doc) < out[j].w.File+fmt.Sprint(out[j].w.Doc)
+	})
+	return out
+}
+
+func joinErr(a, b error) error {
+	if a == nil {
+		return b
+	}
+	return fmt.Errorf("%w; %w", a, b)
+}
+
+func builtID(in *instance) string {
+	return in.w.Resource.Kind + "/" + in.namespaces[len(in.namespaces)-1] + "/" + in.names[len(in.names)-1]
+}
+
+func (p *Plan) addFinding(file string, f migrate.Finding) {
+	p.findings[file] = append(p.findings[file], f)
+}
+
+// refuse leaves a workload unmigrated, with the reason; the first reason wins.
+func (p *Plan) refuse(w *Workload, why string) bool {
+	if _, done := p.refused[w]; done {
+		return false
+	}
+	p.refused[w] = why
+	delete(p.migrated, w.File)
+	return true
+}
+
+// inScope reports whether the migration writes the workload's file.
+func (p *Plan) inScope(w *Workload) bool {
+	_, ok := p.scope[w.File]
+	return ok && !p.patchFiles[w.File]
+}
+
+// afterNode returns the workload as the migration of its file writes it, or nil when the
+// file is not migrated (an error, or nothing changed).
+func (p *Plan) afterNode(w *Workload) (*yaml.Node, error) {
+	if err := p.migrateErr[w.File]; err != nil {
+		return nil, err
+	}
+	docs, ok := p.migrated[w.File]
+	if !ok {
+		data, err := os.ReadFile(w.File)
+		if err != nil {
+			return nil, err
+		}
+		opts := p.opts
+		opts.Skip = p.skipList(w.File)
+		r := kio.MigrateBytes(w.File, data, opts)
+		if r.Err != nil {
+			p.migrateErr[w.File] = r.Err
+			return nil, r.Err
+		}
+		if docs, err = kio.ParseDocuments(w.File, r.After); err != nil {
+			p.migrateErr[w.File] = err
+			return nil, err
+		}
+		p.migrated[w.File] = docs
+	}
+	if w.Doc >= len(docs) {
+		return nil, fmt.Errorf("the migrated file has fewer documents")
+	}
+	n := docs[w.Doc].Node
+	if w.Item >= 0 {
+		n = items(get(n, "items"))[w.Item]
+	}
+	return n, nil
+}
+
+func (p *Plan) skipList(file string) []migrate.Resource {
+	var list []migrate.Resource
+	for w := range p.refused {
+		if w.File == file {
+			list = append(list, w.Resource)
+		}
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].String() < list[j].String() })
+	return list
+}
+
+// use records the edit a patch document needs for one workload it reaches.
+type use struct {
+	w     *Workload
+	patch *Patch
+	doc   int
+	edit  patchEdit
+}
+
+// docKey names one document of a patch's text: a patch file may serve several entries.
+type docKey struct {
+	source string
+	doc    int
+}
+
+// decide runs the analysis until no new workload is refused: refusing one can make a patch
+// it shares with another ambiguous.
+func (p *Plan) decide() {
+	chains := map[*Workload][]chain{}
+	var order []*Workload
+	for _, root := range p.roots {
+		for _, in := range root.instances {
+			if len(migrate.PodSpecs(in.w.node, p.opts)) == 0 {
+				continue
+			}
+			if _, seen := chains[in.w]; !seen {
+				order = append(order, in.w)
+			}
+			chains[in.w] = append(chains[in.w], chain{root: root, in: in})
+		}
+	}
+	for {
+		uses := map[docKey][]use{}
+		changed := false
+		for _, w := range order {
+			for key, u := range p.analyse(w, chains[w]) {
+				u.w = w
+				uses[key] = append(uses[key], u)
+			}
+		}
+		for _, w := range order {
+			if why, ok := p.refusedNow(w); ok {
+				changed = p.refuse(w, why) || changed
+			}
+		}
+		changed = p.ambiguous(uses) || changed
+		if !changed && p.finish(uses) {
+			return
+		}
+	}
+}
+
+// analyse replays every chain of a workload before and after the migration and returns the
+// edit each patch document needs. A workload that cannot be migrated consistently is
+// marked for refusal.
+func (p *Plan) analyse(w *Workload, chains []chain) map[docKey]use {
+	edits := map[docKey]use{}
+	migrated := p.inScope(w) && p.refused[w] == ""
+	after := w.node
+	if migrated {
+		n, err := p.afterNode(w)
+		if err != nil {
+			p.markRefused(w, fmt.Sprintf("its file cannot be migrated: %v", err))
+			migrated = false
+		} else {
+			after = n
+		}
+	}
+	specs := migrate.PodSpecs(w.node, p.opts)
+	for _, c := range chains {
+		why := p.replay(w, c, specs, migrated, after, edits)
+		if why != "" && migrated {
+			p.markRefused(w, why)
+		}
+	}
+	return edits
+}
+
+// replay follows one chain. It returns why the workload cannot be migrated in it, or "".
+func (p *Plan) replay(w *Workload, c chain, specs []migrate.PodSpec, migrated bool, after *yaml.Node, edits map[docKey]use) string {
+	where := display(c.root.Kustomization.File)
+	// The build before: every step as written.
+	sb := yaml.CopyYNode(w.node)
+	for _, s := range c.in.steps {
+		var err error
+		if sb, err = applyStep(sb, s, patchEdit{}, specs); err != nil {
+			if equal(after, w.node) {
+				return "" // nothing to migrate, and the build fails before as after
+			}
+			return fmt.Sprintf("%s: %v", s.patch, err)
+		}
+	}
+	t := target{specs: specs, moved: map[string]map[string]bool{}, placement: p.opts.Placement}
+	expected := yaml.CopyYNode(sb)
+	if migrated {
+		res := migrate.Migrate(yaml.NewRNode(expected), p.opts)
+		if res.Failed() {
+			if equal(after, w.node) {
+				return ""
+			}
+			return fmt.Sprintf("what %s builds from it cannot be migrated", where)
+		}
+		for _, mv := range res.Moves {
+			set := map[string]bool{}
+			for _, name := range mv.Moved() {
+				set[name] = true
+			}
+			t.moved[mv.Field] = set
+		}
+	}
+	matters := migrated && (!equal(expected, sb) || !equal(after, w.node))
+	if !matters {
+		migrated = false // nothing moves in this build: every patch stays as it is
+	}
+	if matters {
+		for _, r := range c.in.reps {
+			if touchesContainers(r.rep) {
+				return fmt.Sprintf("replacement at %s:%d reads or writes container fields, which the migration moves", display(r.k.File), r.rep.Line)
+			}
+		}
+	}
+	// The build after: the migrated workload with every patch edited to follow it.
+	sb, sa := yaml.CopyYNode(w.node), yaml.CopyYNode(after)
+	for _, s := range c.in.steps {
+		var e patchEdit
+		if s.patch != nil && migrated {
+			var err error
+			doc := s.patch.docs[s.doc].Node
+			if s.patch.JSON {
+				e, err = jsonEdit(yaml.CopyYNode(doc).Content, yaml.CopyYNode(sb), yaml.CopyYNode(sa), t)
+			} else {
+				e, err = smpEdit(doc, sa, t)
+			}
+			if err != nil {
+				return fmt.Sprintf("%s: %v", s.patch, err)
+			}
+			if !e.identity() && s.patch.Target != nil && s.patch.Target.byLabel() {
+				return fmt.Sprintf("%s selects its targets by label or annotation, and it addresses moved containers", s.patch)
+			}
+		}
+		if s.patch != nil {
+			key := docKey{s.patch.source(), s.doc}
+			if prev, seen := edits[key]; seen && prev.edit.key() != e.key() {
+				return fmt.Sprintf("%s would need different edits in different builds", s.patch)
+			}
+			edits[key] = use{patch: s.patch, doc: s.doc, edit: e}
+		}
+		var err error
+		if sb, err = applyStep(sb, s, patchEdit{}, specs); err != nil {
+			return fmt.Sprintf("%s: %v", s.patch, err)
+		}
+		if sa, err = applyStep(sa, s, e, specs); err != nil {
+			return fmt.Sprintf("%s does not apply to the migrated workload: %v", s.patch, err)
+		}
+	}
+	if migrated {
+		if d := difference(sa, expected); d != "" {
+			return fmt.Sprintf("building %s after the migration would not give the migration of what it builds (they differ at %s)", where, d)
+		}
+	}
+	return ""
+}
+
+// touchesContainers reports whether a replacement reads or writes a field under
+// containers or initContainers.
+func touchesContainers(r replacement) bool {
+	paths := []string{r.SrcPath}
+	for _, t := range r.Targets {
+		paths = append(paths, t.FieldPaths...)
+	}
+	for _, fp := range paths {
+		if strings.Contains(fp, "containers") || strings.Contains(fp, "Containers") {
+			return true
+		}
+	}
+	return false
+}
+
+// applyStep applies one step, with its patch edited by e, to a copy of obj.
+func applyStep(obj *yaml.Node, s step, e patchEdit, specs []migrate.PodSpec) (*yaml.Node, error) {
+	if s.images != nil {
+		out := yaml.CopyYNode(obj)
+		var nodes []*yaml.Node
+		for _, ps := range specs {
+			if n := getPath(out, strings.Split(ps.Field, ".")...); n != nil {
+				nodes = append(nodes, n)
+			}
+		}
+		applyImages(out, nodes, s.images)
+		return out, nil
+	}
+	doc := yaml.CopyYNode(s.patch.docs[s.doc].Node)
+	e.apply(doc)
+	if !s.patch.JSON {
+		return applyStrategicMerge(obj, doc)
+	}
+	out := yaml.CopyYNode(obj)
+	for _, n := range doc.Content {
+		if err := applyOp(out, readOp(n)); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// markRefused notes a refusal found during a round; decide applies it after the round.
+func (p *Plan) markRefused(w *Workload, why string) {
+	if p.pending == nil {
+		p.pending = map[*Workload]string{}
+	}
+	if _, ok := p.pending[w]; !ok {
+		p.pending[w] = why
+	}
+}
+
+func (p *Plan) refusedNow(w *Workload) (string, bool) {
+	why, ok := p.pending[w]
+	delete(p.pending, w)
+	return why, ok
+}
+
+// ambiguous refuses the workloads of every patch document that would need different edits
+// for different workloads, or an edit in a file the migration does not write.
+func (p *Plan) ambiguous(uses map[docKey][]use) bool {
+	changed := false
+	for _, list := range uses {
+		distinct := map[string]bool{}
+		var names []string
+		for _, u := range list {
+			if !distinct[u.edit.key()] {
+				distinct[u.edit.key()] = true
+			}
+			names = append(names, u.w.Resource.String())
+		}
+		pt := list[0].patch
+		editable := p.editable(pt)
+		for _, u := range list {
+			if u.edit.identity() || p.refused[u.w] != "" {
+				continue
+			}
+			switch {
+			case len(distinct) > 1:
+				changed = p.refuse(u.w, fmt.Sprintf("%s reaches %s, whose containers move differently", pt, strings.Join(uniq(names), " and "))) || changed
+			case !editable:
+				changed = p.refuse(u.w, fmt.Sprintf("%s would need editing and is outside the given paths", pt)) || changed
+			}
+		}
+	}
+	return changed
+}
+
+func uniq(list []string) []string {
+	sort.Strings(list)
+	return dedupe(list)
+}
+
+// editable reports whether the migration may write the patch.
+func (p *Plan) editable(pt *Patch) bool {
+	if pt.inline != nil {
+		return p.kustomizations[pt.Owner.File]
+	}
+	_, ok := p.scope[pt.Path]
+	return ok
+}

@@ -1,0 +1,97 @@
+package kustomize
+
+import (
+	"fmt"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+	"sigs.k8s.io/kustomize/kyaml/yaml/merge2"
+)
+
+// applyStrategicMerge merges a strategic-merge patch document into obj with the engine
+// and options kustomize uses, and returns the result; obj and patch are not modified.
+func applyStrategicMerge(obj, patch *yaml.Node) (*yaml.Node, error) {
+	dest := yaml.NewRNode(yaml.CopyYNode(obj))
+	kind, name, ns := str(obj, "kind"), str(get(obj, "metadata"), "name"), str(get(obj, "metadata"), "namespace")
+	out, err := merge2.Merge(yaml.NewRNode(yaml.CopyYNode(patch)), dest, yaml.MergeOptions{ListIncreaseDirection: yaml.MergeOptionsListPrepend})
+	if err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return nil, fmt.Errorf("the patch deletes the object")
+	}
+	n := out.YNode()
+	// kustomize keeps the object's identity whatever a patch with a target says.
+	setStr(n, "kind", kind)
+	if md := get(n, "metadata"); md != nil {
+		setStr(md, "name", name)
+		if ns != "" {
+			setStr(md, "namespace", ns)
+		}
+	}
+	return n, nil
+}
+
+func setStr(m *yaml.Node, key, value string) {
+	if v := get(m, key); v != nil {
+		v.Kind, v.Tag, v.Value, v.Content = yaml.ScalarNode, "!!str", value, nil
+		return
+	}
+	m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: value})
+}
+
+// applyImages rewrites container images as kustomize's images transformer does: an image
+// whose name (without tag or digest) is an entry's name gets the entry's new name, tag or
+// digest.
+func applyImages(obj *yaml.Node, specs []*yaml.Node, images []image) {
+	for _, spec := range specs {
+		for _, list := range []string{"initContainers", "containers"} {
+			for _, c := range items(get(spec, list)) {
+				v := get(c, "image")
+				if v == nil || v.Kind != yaml.ScalarNode {
+					continue
+				}
+				v.Value = rewriteImage(v.Value, images)
+			}
+		}
+	}
+}
+
+func rewriteImage(ref string, images []image) string {
+	name, tag, digest := splitImage(ref)
+	for _, im := range images {
+		if im.Name != name {
+			continue
+		}
+		if im.NewName != "" {
+			name = im.NewName
+		}
+		switch {
+		case im.Digest != "":
+			tag, digest = "", im.Digest
+		case im.NewTag != "":
+			tag, digest = im.NewTag, ""
+		}
+		break
+	}
+	out := name
+	if tag != "" {
+		out += ":" + tag
+	}
+	if digest != "" {
+		out += "@" + digest
+	}
+	return out
+}
+
+// splitImage splits an image reference into name, tag and digest.
+func splitImage(ref string) (name, tag, digest string) {
+	name = ref
+	if i := strings.IndexByte(name, '@'); i >= 0 {
+		name, digest = name[:i], name[i+1:]
+	}
+	if i := strings.LastIndexByte(name, ':'); i > strings.LastIndexByte(name, '/') {
+		name, tag = name[:i], name[i+1:]
+	}
+	return name, tag, digest
+}
