@@ -182,11 +182,11 @@ func smpEdit(doc, sa *yaml.Node, t target) (patchEdit, error) {
 		saSpec := getPath(sa, path...)
 		for _, c := range items(containers) {
 			name := str(c, "name")
-			if d := str(c, "$patch"); d != "" {
-				return e, fmt.Errorf("a $patch: %s directive on container %q", d, name)
-			}
 			if !moved[name] {
 				continue
+			}
+			if d := str(c, "$patch"); d != "" {
+				return e, fmt.Errorf("a $patch: %s directive on container %q, which the migration moves", d, name)
 			}
 			exists := hasContainer(get(saSpec, "containers"), name) || hasContainer(get(saSpec, "initContainers"), name)
 			e.Moves = append(e.Moves, entryMove{Field: ps.Field, Name: name, Create: !exists})

@@ -27,15 +27,22 @@ type instance struct {
 	names      []string // the original name first, then after each prefix or suffix
 	namespaces []string // the same for the namespace
 	steps      []step
-	reps       []repRef // replacements that select it
+	reps       []repRef         // replacements that select it
+	opaque     []*Kustomization // kustomizations that run transformer plugins on it
 	root       *Kustomization
 }
 
-// step is one transformation of an instance: a patch document, or an images list.
+// step is one transformation of an instance: a patch document, an images list, or labels
+// and annotations.
 type step struct {
-	patch  *Patch
-	doc    int // the patch's document that applies
-	images []image
+	patch *Patch
+	doc   int // the patch's document that applies
+	// when, for a patch whose target selects by label or annotation, is evaluated on the
+	// object as built so far: the step applies only if it selects it.
+	when        *selector
+	images      []image
+	labels      map[string]string
+	annotations map[string]string
 }
 
 // repRef is a replacement that selects an instance, as a source or as a target.
@@ -195,7 +202,11 @@ func (k *Kustomization) transform(res []*instance, files map[string]bool) {
 			}
 			for _, in := range res {
 				for _, d := range p.reaches(in) {
-					in.steps = append(in.steps, step{patch: p, doc: d})
+					st := step{patch: p, doc: d}
+					if p.Target != nil && p.Target.byLabel() {
+						st.when = p.Target
+					}
+					in.steps = append(in.steps, st)
 				}
 			}
 		}
@@ -209,8 +220,16 @@ func (k *Kustomization) transform(res []*instance, files map[string]bool) {
 			in.names = append(in.names, k.NamePrefix+in.names[len(in.names)-1]+k.NameSuffix)
 		}
 	}
+	for _, in := range res {
+		if len(k.Labels) > 0 || len(k.Annotations) > 0 {
+			in.steps = append(in.steps, step{labels: k.Labels, annotations: k.Annotations})
+		}
+	}
 	patch(true)
 	for _, in := range res {
+		if len(k.Transformers) > 0 {
+			in.opaque = append(in.opaque, k)
+		}
 		if len(k.Images) > 0 {
 			in.steps = append(in.steps, step{images: k.Images})
 		}

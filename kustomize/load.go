@@ -31,6 +31,12 @@ type Kustomization struct {
 	Namespace             string
 	Images                []image
 	Replacements          []replacement
+	// Labels and Annotations are added to every object (commonLabels, labels,
+	// commonAnnotations): label selectors and the migration's annotations read them.
+	Labels, Annotations map[string]string
+	// Transformers are the entries of transformers: plugins whose effect this pass cannot
+	// follow.
+	Transformers []entryRef
 }
 
 // entryRef is one entry of a list of paths in a kustomization.
@@ -164,6 +170,7 @@ func parseKustomization(file string, data []byte) (*Kustomization, error) {
 	k.NamePrefix, k.NameSuffix, k.Namespace = str(root, "namePrefix"), str(root, "nameSuffix"), str(root, "namespace")
 	k.Resources = append(entries(get(root, "resources")), entries(get(root, "bases"))...)
 	k.Components = entries(get(root, "components"))
+	k.Transformers = entries(get(root, "transformers"))
 	// kustomize runs the strategic-merge list, then patches, then (after names and
 	// namespaces are set) the JSON 6902 list.
 	for i, e := range items(get(root, "patchesStrategicMerge")) {
@@ -199,6 +206,12 @@ func parseKustomization(file string, data []byte) (*Kustomization, error) {
 			continue
 		}
 		k.Patches = append(k.Patches, p)
+	}
+	k.Labels, k.Annotations = stringMap(get(root, "commonLabels")), stringMap(get(root, "commonAnnotations"))
+	for _, e := range items(get(root, "labels")) {
+		for key, v := range stringMap(get(e, "pairs")) {
+			k.Labels[key] = v
+		}
 	}
 	for _, e := range items(get(root, "images")) {
 		k.Images = append(k.Images, image{Name: str(e, "name"), NewName: str(e, "newName"), NewTag: str(e, "newTag"), Digest: str(e, "digest")})

@@ -288,6 +288,12 @@ func (p *Plan) replay(w *Workload, c chain, specs []migrate.PodSpec, migrated bo
 	// The build before: every step as written.
 	sb := yaml.CopyYNode(w.node)
 	for _, s := range c.in.steps {
+		if skip, why := skipStep(s, sb); why != "" || skip {
+			if why != "" && !equal(after, w.node) {
+				return why
+			}
+			continue
+		}
 		var err error
 		if sb, err = applyStep(sb, s, patchEdit{}, specs); err != nil {
 			if equal(after, w.node) {
@@ -313,12 +319,29 @@ func (p *Plan) replay(w *Workload, c chain, specs []migrate.PodSpec, migrated bo
 			}
 			t.moved[mv.Field] = set
 		}
+		// The containers the base moved are in initContainers of every build after, whatever
+		// this build does with them: patches that name them must follow.
+		for _, ps := range specs {
+			path := strings.Split(ps.Field, ".")
+			for _, c := range items(get(getPath(w.node, path...), "containers")) {
+				name := str(c, "name")
+				if hasContainer(get(getPath(after, path...), "initContainers"), name) {
+					if t.moved[ps.Field] == nil {
+						t.moved[ps.Field] = map[string]bool{}
+					}
+					t.moved[ps.Field][name] = true
+				}
+			}
+		}
 	}
 	matters := migrated && (!equal(expected, sb) || !equal(after, w.node))
 	if !matters {
 		migrated = false // nothing moves in this build: every patch stays as it is
 	}
 	if matters {
+		if len(c.in.opaque) > 0 {
+			return fmt.Sprintf("%s runs transformers, which this pass cannot follow", display(c.in.opaque[0].File))
+		}
 		for _, r := range c.in.reps {
 			if touchesContainers(r.rep) {
 				return fmt.Sprintf("replacement at %s:%d reads or writes container fields, which the migration moves", display(r.k.File), r.rep.Line)
@@ -328,6 +351,11 @@ func (p *Plan) replay(w *Workload, c chain, specs []migrate.PodSpec, migrated bo
 	// The build after: the migrated workload with every patch edited to follow it.
 	sb, sa := yaml.CopyYNode(w.node), yaml.CopyYNode(after)
 	for _, s := range c.in.steps {
+		if skip, why := skipStep(s, sb); why != "" {
+			return why
+		} else if skip {
+			continue
+		}
 		var e patchEdit
 		if s.patch != nil && migrated {
 			var err error
@@ -340,7 +368,7 @@ func (p *Plan) replay(w *Workload, c chain, specs []migrate.PodSpec, migrated bo
 			if err != nil {
 				return fmt.Sprintf("%s: %v", s.patch, err)
 			}
-			if !e.identity() && s.patch.Target != nil && s.patch.Target.byLabel() {
+			if !e.identity() && s.when != nil {
 				return fmt.Sprintf("%s selects its targets by label or annotation, and it addresses moved containers", s.patch)
 			}
 		}
@@ -367,6 +395,19 @@ func (p *Plan) replay(w *Workload, c chain, specs []migrate.PodSpec, migrated bo
 	return ""
 }
 
+// skipStep reports whether a step whose target selects by label or annotation does not
+// select the object as built so far, or why that cannot be told.
+func skipStep(s step, obj *yaml.Node) (bool, string) {
+	if s.when == nil {
+		return false, ""
+	}
+	ok, err := s.when.selects(obj)
+	if err != nil {
+		return true, fmt.Sprintf("%s: %v", s.patch, err)
+	}
+	return !ok, ""
+}
+
 // touchesContainers reports whether a replacement reads or writes a field under
 // containers or initContainers.
 func touchesContainers(r replacement) bool {
@@ -384,6 +425,21 @@ func touchesContainers(r replacement) bool {
 
 // applyStep applies one step, with its patch edited by e, to a copy of obj.
 func applyStep(obj *yaml.Node, s step, e patchEdit, specs []migrate.PodSpec) (*yaml.Node, error) {
+	if s.labels != nil || s.annotations != nil {
+		out := yaml.CopyYNode(obj)
+		for key, m := range map[string]map[string]string{"labels": s.labels, "annotations": s.annotations} {
+			keys := make([]string, 0, len(m))
+			for k := range m {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				md := ensureMap(out, "metadata")
+				setStr(ensureMap(md, key), k, m[k])
+			}
+		}
+		return out, nil
+	}
 	if s.images != nil {
 		out := yaml.CopyYNode(obj)
 		var nodes []*yaml.Node
@@ -467,4 +523,24 @@ func (p *Plan) editable(pt *Patch) bool {
 	}
 	_, ok := p.scope[pt.Path]
 	return ok
+}
+
+// ensureMap returns the mapping at key of m, adding an empty one when it is missing.
+func ensureMap(m *yaml.Node, key string) *yaml.Node {
+	if v := get(m, key); v != nil && v.Kind == yaml.MappingNode {
+		return v
+	}
+	v := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	setNode(m, key, v)
+	return v
+}
+
+func setNode(m *yaml.Node, key string, v *yaml.Node) {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			m.Content[i+1] = v
+			return
+		}
+	}
+	m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, v)
 }

@@ -20,6 +20,10 @@ func Build(bin, dir string) ([]*yaml.Node, error) {
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		msg := strings.TrimSpace(stderr.String())
+		// kustomize prints warnings before its error: keep the error.
+		if i := strings.LastIndex(msg, "Error: "); i >= 0 {
+			msg = msg[i+len("Error: "):]
+		}
 		if msg == "" {
 			msg = err.Error()
 		}
@@ -62,9 +66,9 @@ func (o Outcome) String() string {
 	case o.Skipped != nil:
 		return fmt.Sprintf("%s: not checked: it does not build before the migration: %v", name, o.Skipped)
 	case len(o.Failed) > 0:
-		return fmt.Sprintf("%s: FAILED, rolled back (%d files): %s", name, len(o.RolledBack), strings.Join(o.Failed, "; "))
+		return fmt.Sprintf("%s: FAILED, rolled back (%s): %s", name, files(len(o.RolledBack)), strings.Join(o.Failed, "; "))
 	case len(o.RolledBack) > 0:
-		return fmt.Sprintf("%s: rolled back with a root that shares its files (%d files)", name, len(o.RolledBack))
+		return fmt.Sprintf("%s: rolled back with a root that shares its files (%s)", name, files(len(o.RolledBack)))
 	}
 	s := fmt.Sprintf("%s: kustomize build commutes with the migration (%d objects migrated, %d unchanged", name, o.Migrated, o.Unchanged)
 	if o.Left > 0 {
@@ -204,4 +208,11 @@ func (p *Plan) leftAlone(w *Workload) bool {
 func objectID(n *yaml.Node) string {
 	md := get(n, "metadata")
 	return str(n, "kind") + "/" + str(md, "namespace") + "/" + str(md, "name")
+}
+
+func files(n int) string {
+	if n == 1 {
+		return "1 file"
+	}
+	return fmt.Sprintf("%d files", n)
 }

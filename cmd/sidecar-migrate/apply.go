@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio"
+	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 	"github.com/spf13/cobra"
 )
 
@@ -86,6 +87,12 @@ func (o *applyOptions) write(paths []string, s streams, written map[string][]byt
 
 // describe says in a few words what changed in a file.
 func describe(r kio.FileResult) string {
+	if patches := countRule(r, migrate.RuleKustomizePatch); patches > 0 && r.Stats.Sidecars == 0 {
+		if patches == 1 {
+			return "1 patch follows its base"
+		}
+		return fmt.Sprintf("%d patches follow their base", patches)
+	}
 	msg := fmt.Sprintf("%d sidecars moved", r.Stats.Sidecars)
 	if r.Stats.Sidecars == 1 {
 		msg = "1 sidecar moved"
@@ -94,4 +101,14 @@ func describe(r kio.FileResult) string {
 		msg += fmt.Sprintf(", %d workarounds removed", r.Stats.Workarounds)
 	}
 	return msg
+}
+
+func countRule(r kio.FileResult, rule string) int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Rule == rule {
+			n++
+		}
+	}
+	return n
 }
