@@ -1,9 +1,12 @@
 package kustomize
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
@@ -56,12 +59,13 @@ type repo struct {
 	kusts     map[string]*Kustomization // by folder
 	workloads map[string][]*Workload    // by file
 	errs      []error
-	findings  map[string][]migrate.Finding // by file
-	remotes   map[string]bool              // remote findings already made, by file:line
+	findings  map[string][]migrate.Finding  // by file
+	remotes   map[string]bool               // entries already reported, by file:line
+	absent    map[*Kustomization][]entryRef // entries that do not exist
 }
 
 func newRepo() *repo {
-	return &repo{kusts: map[string]*Kustomization{}, workloads: map[string][]*Workload{}, findings: map[string][]migrate.Finding{}, remotes: map[string]bool{}}
+	return &repo{kusts: map[string]*Kustomization{}, workloads: map[string][]*Workload{}, findings: map[string][]migrate.Finding{}, remotes: map[string]bool{}, absent: map[*Kustomization][]entryRef{}}
 }
 
 // load reads the kustomization of a folder, once; it returns nil when there is none or it
@@ -86,7 +90,13 @@ func (r *repo) load(dir string) *Kustomization {
 		return nil
 	}
 	for _, p := range k.Patches {
-		p.load()
+		if p.load(); p.err != nil {
+			if errors.Is(p.err, fs.ErrNotExist) {
+				r.missing(k, p.Line, "patch "+filepath.Base(p.Path))
+			} else {
+				r.errs = append(r.errs, fmt.Errorf("%s:%d: %w", display(k.File), p.Line, p.err))
+			}
+		}
 	}
 	r.kusts[dir] = k
 	return k
@@ -151,7 +161,8 @@ func (r *repo) accumulate(k *Kustomization, inherited []*instance, stack []strin
 		p := filepath.Join(k.Dir, e.Value)
 		st, err := os.Stat(p)
 		if err != nil {
-			return nil, fmt.Errorf("%s:%d: resource %s: %w", display(k.File), e.Line, e.Value, err)
+			r.missing(k, e.Line, "resource "+e.Value)
+			continue
 		}
 		if !st.IsDir() {
 			files[p] = true
@@ -162,7 +173,8 @@ func (r *repo) accumulate(k *Kustomization, inherited []*instance, stack []strin
 		}
 		sub := r.load(p)
 		if sub == nil {
-			return nil, fmt.Errorf("%s:%d: resource %s: no kustomization in the folder", display(k.File), e.Line, e.Value)
+			r.missing(k, e.Line, "the kustomization of resource "+e.Value)
+			continue
 		}
 		subInst, err := r.accumulate(sub, nil, stack, files)
 		if err != nil {
@@ -177,7 +189,8 @@ func (r *repo) accumulate(k *Kustomization, inherited []*instance, stack []strin
 		}
 		comp := r.load(filepath.Join(k.Dir, e.Value))
 		if comp == nil {
-			return nil, fmt.Errorf("%s:%d: component %s: no kustomization in the folder", display(k.File), e.Line, e.Value)
+			r.missing(k, e.Line, "component "+e.Value)
+			continue
 		}
 		var err error
 		if res, err = r.accumulate(comp, res, stack, files); err != nil {
@@ -245,6 +258,45 @@ func (k *Kustomization) transform(res []*instance, files map[string]bool) {
 	}
 }
 
+// missing records, once per entry, that a kustomization names something that does not
+// exist: kustomize build fails there, before as after.
+func (r *repo) missing(k *Kustomization, line int, what string) {
+	key := fmt.Sprintf("%s:%d", k.File, line)
+	if r.remotes[key] {
+		return
+	}
+	r.remotes[key] = true
+	r.absent[k] = append(r.absent[k], entryRef{Value: what, Line: line})
+}
+
+// missingFindings turns the missing entries into one finding per kustomization.
+func (r *repo) missingFindings() {
+	for k, list := range r.absent {
+		var names []string
+		for _, e := range list {
+			names = append(names, e.Value)
+		}
+		msg := fmt.Sprintf("%s not found", names[0])
+		if len(names) > 3 {
+			names = append(names[:3], fmt.Sprintf("and %d more", len(names)-3))
+		}
+		if len(list) > 1 {
+			msg = fmt.Sprintf("%d entries not found (%s)", len(list), strings.Join(names, ", "))
+		}
+		r.findings[k.File] = append(r.findings[k.File], migrate.Finding{Rule: migrate.RuleKustomizeMissing, Severity: migrate.Warning, Line: list[0].Line, Column: 1, Resource: k.resource(),
+			Message: msg + ": kustomize build fails here, before as after; the rest is migrated as if they were absent"})
+	}
+}
+
+// resource names a kustomization in findings.
+func (k *Kustomization) resource() migrate.Resource {
+	kind := "Kustomization"
+	if k.Component {
+		kind = "Component"
+	}
+	return migrate.Resource{Kind: kind, Name: filepath.Base(k.Dir)}
+}
+
 // remote records, once per entry, that a remote base or resource is left alone.
 func (r *repo) remote(k *Kustomization, e entryRef) {
 	key := fmt.Sprintf("%s:%d", k.File, e.Line)
@@ -252,7 +304,7 @@ func (r *repo) remote(k *Kustomization, e entryRef) {
 		return
 	}
 	r.remotes[key] = true
-	r.findings[k.File] = append(r.findings[k.File], migrate.Finding{Rule: migrate.RuleKustomizeRemote, Severity: migrate.Info, Line: e.Line, Column: 1,
+	r.findings[k.File] = append(r.findings[k.File], migrate.Finding{Rule: migrate.RuleKustomizeRemote, Severity: migrate.Info, Line: e.Line, Column: 1, Resource: k.resource(),
 		Message: fmt.Sprintf("remote resource %s left alone: migrate it where it lives; patches here that reach it are not edited", e.Value)})
 }
 

@@ -79,7 +79,7 @@ func NewPlan(paths []string, filter kio.Filter, opts migrate.Options) (*Plan, er
 		root := &Root{Dir: k.Dir, Kustomization: k, Files: map[string]bool{}, built: map[string]*Workload{}}
 		insts, aerr := p.repo.accumulate(k, nil, nil, root.Files)
 		if aerr != nil {
-			p.addFinding(k.File, migrate.Finding{Rule: migrate.RuleKustomizeRefused, Severity: migrate.Warning, Line: 1, Column: 1,
+			p.addFinding(k.File, migrate.Finding{Rule: migrate.RuleKustomizeRefused, Severity: migrate.Warning, Line: 1, Column: 1, Resource: k.resource(),
 				Message: fmt.Sprintf("cannot follow this kustomization (%v); the workloads it reaches are left alone", aerr)})
 			insts = p.reachable(k, root.Files)
 			for _, in := range insts {
@@ -96,6 +96,7 @@ func NewPlan(paths []string, filter kio.Filter, opts migrate.Options) (*Plan, er
 	for _, e := range p.repo.errs {
 		err = joinErr(err, e)
 	}
+	p.repo.missingFindings()
 	for file, fs := range p.repo.findings {
 		p.findings[file] = append(p.findings[file], fs...)
 	}

@@ -6,6 +6,7 @@ const (
 	RuleKustomizePatch   = "kustomize-patch"
 	RuleKustomizeRefused = "kustomize-refused"
 	RuleKustomizeRemote  = "kustomize-remote"
+	RuleKustomizeMissing = "kustomize-missing"
 	RuleKustomizeVerify  = "kustomize-verify"
 )
 
@@ -14,5 +15,6 @@ var repositoryRules = []Rule{
 	{ID: RuleKustomizePatch, Matches: "a kustomize patch that reaches a moved container", Summary: "The patch follows its base: its entry moves to initContainers, its JSON 6902 path to the container's new index."},
 	{ID: RuleKustomizeRefused, Matches: "a patch, replacement or overlay that cannot follow a move", Summary: "The base's workload is left unmigrated, so every overlay still builds what it built."},
 	{ID: RuleKustomizeRemote, Matches: "a remote base or resource (a URL) in a kustomization", Summary: "Remote bases are not migrated; migrate them where they live."},
+	{ID: RuleKustomizeMissing, Matches: "a resource, component or patch that a kustomization names and that does not exist", Summary: "kustomize build fails on it before and after; the rest is migrated as if it were absent."},
 	{ID: RuleKustomizeVerify, Matches: "apply --verify-kustomize: a root whose build after is not the migration of its build before", Summary: "The root's files are rolled back and the command exits 2."},
 }

@@ -295,3 +295,81 @@ func TestRepositoryRollback(t *testing.T) {
 	_, err := build(t, bin, filepath.Join(dir, "overlays/dev"))
 	assert.NoError(t, err, "the overlay builds again")
 }
+
+// corpusDir holds real manifests from public repositories, beside the project.
+const corpusDir = "../../../shared/corpus"
+
+// TestCorpusRoots runs apply --verify-kustomize on every kustomization root of the corpus
+// and checks the commutation independently. The corpus keeps only some files of each
+// repository, so the copy is pruned first: entries of resources, components, patches,
+// configurations and generator files that do not exist are dropped from the copy's
+// kustomizations, so that every root builds.
+func TestCorpusRoots(t *testing.T) {
+	if _, err := os.Stat(corpusDir); err != nil {
+		t.Skipf("corpus not found at %s: %v", corpusDir, err)
+	}
+	bin := kustomizeBin(t)
+	repos := map[string]bool{}
+	for _, r := range roots(t, corpusDir) {
+		repos[strings.Split(r, string(filepath.Separator))[0]] = true
+	}
+	require.NotEmpty(t, repos)
+	for repo := range repos {
+		t.Run(repo, func(t *testing.T) {
+			dir := copyTree(t, filepath.Join(corpusDir, repo))
+			for _, r := range roots(t, dir) {
+				pruneMissing(t, filepath.Join(dir, r, "kustomization.yaml"))
+			}
+			after, stderr := commutes(t, bin, dir, 0)
+			for _, r := range roots(t, dir) {
+				require.Contains(t, stderr, "verify "+filepath.Join(dir, r)+": kustomize build commutes with the migration")
+				t.Logf("%s/%s: commutes (%d objects)", repo, r, len(after[r]))
+			}
+		})
+	}
+}
+
+// pruneMissing drops from a kustomization the entries that name files or folders that do
+// not exist.
+func pruneMissing(t *testing.T, file string) {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	var k map[string]any
+	require.NoError(t, yaml.Unmarshal(data, &k))
+	dir := filepath.Dir(file)
+	exists := func(p string) bool { _, err := os.Stat(filepath.Join(dir, p)); return err == nil }
+	keep := func(list any, ok func(any) bool) []any {
+		var out []any
+		items, _ := list.([]any)
+		for _, e := range items {
+			if ok(e) {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	for _, key := range []string{"resources", "components", "configurations"} {
+		if _, ok := k[key]; ok {
+			k[key] = keep(k[key], func(e any) bool { return exists(str(e)) })
+		}
+	}
+	if _, ok := k["patches"]; ok {
+		k["patches"] = keep(k["patches"], func(e any) bool {
+			p, _ := e.(map[string]any)
+			return p["path"] == nil || exists(str(p["path"]))
+		})
+	}
+	gens, _ := k["configMapGenerator"].([]any)
+	for _, g := range gens {
+		gm := g.(map[string]any)
+		for _, key := range []string{"envs", "files"} {
+			if _, ok := gm[key]; ok {
+				gm[key] = keep(gm[key], func(e any) bool { return exists(str(e)) })
+			}
+		}
+	}
+	out, err := yaml.Marshal(k)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(file, out, 0o644))
+}
