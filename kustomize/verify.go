@@ -122,11 +122,29 @@ func (v *Verifier) After(written map[string][]byte) (outcomes []Outcome, restore
 		}
 		outcomes = append(outcomes, o)
 	}
-	// Roll back the failed roots, and with them every root that shares a written file.
-	restore = map[string][]byte{}
+	restore = v.plan.closure(failed, written)
+	for i, o := range outcomes {
+		if !failed[o.Root] {
+			continue
+		}
+		for f := range o.Root.Files {
+			if _, ok := restore[f]; ok {
+				outcomes[i].RolledBack = append(outcomes[i].RolledBack, display(f))
+			}
+		}
+		sort.Strings(outcomes[i].RolledBack)
+	}
+	return outcomes, restore
+}
+
+// closure returns the written files to restore when the failed roots are rolled back:
+// theirs, and those of every root that shares a restored file with them, which it adds to
+// failed.
+func (p *Plan) closure(failed map[*Root]bool, written map[string][]byte) map[string][]byte {
+	restore := map[string][]byte{}
 	for grew := true; grew; {
 		grew = false
-		for _, r := range v.plan.roots {
+		for _, r := range p.roots {
 			if failed[r] {
 				for f := range r.Files {
 					if data, ok := written[f]; ok && restore[f] == nil {
@@ -143,18 +161,25 @@ func (v *Verifier) After(written map[string][]byte) (outcomes []Outcome, restore
 			}
 		}
 	}
-	for i, o := range outcomes {
-		if !failed[o.Root] {
-			continue
-		}
-		for f := range o.Root.Files {
-			if _, ok := restore[f]; ok {
-				outcomes[i].RolledBack = append(outcomes[i].RolledBack, display(f))
+	return restore
+}
+
+// Unwritten returns the written files to restore because a file that the migration of a
+// kustomization root changes could not be written (abs paths): the root's other files, and
+// those of the roots that share them, so that every overlay stays consistent with its base.
+func (p *Plan) Unwritten(unwritten []string, written map[string][]byte) map[string][]byte {
+	if p == nil {
+		return nil
+	}
+	failed := map[*Root]bool{}
+	for _, r := range p.roots {
+		for _, f := range unwritten {
+			if r.Files[f] {
+				failed[r] = true
 			}
 		}
-		sort.Strings(outcomes[i].RolledBack)
 	}
-	return outcomes, restore
+	return p.closure(failed, written)
 }
 
 // compare checks one root: every object built after must be the migration of the object

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"path/filepath"
+	"sort"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
@@ -50,6 +51,10 @@ func (o *applyOptions) run(paths []string, s streams) error {
 // write migrates the paths and writes every changed file, remembering in written (when not
 // nil) the original content of each file it wrote, by absolute path.
 func (o *applyOptions) write(paths []string, s streams, written map[string][]byte) error {
+	if written == nil {
+		written = map[string][]byte{}
+	}
+	var unwritten []string
 	toStdout := readsStdin(paths, s.in)
 	var dirty map[string]bool
 	if !toStdout && !o.allowDirty {
@@ -63,17 +68,19 @@ func (o *applyOptions) write(paths []string, s streams, written map[string][]byt
 		if !r.Changed() {
 			return nil
 		}
+		abs, aerr := filepath.Abs(r.Path)
+		if aerr != nil {
+			return aerr
+		}
 		if isDirty(dirty, r.Path) {
+			unwritten = append(unwritten, abs)
 			return fmt.Errorf("%s has uncommitted changes; commit or stash them first, or pass --allow-dirty", r.Path)
 		}
 		if werr := kio.WriteFile(r.Path, r.After); werr != nil {
+			unwritten = append(unwritten, abs)
 			return werr
 		}
-		if written != nil {
-			if abs, err := filepath.Abs(r.Path); err == nil {
-				written[abs] = r.Before
-			}
-		}
+		written[abs] = r.Before
 		if !o.quiet {
 			fmt.Fprintf(s.out, "%s: %s\n", r.Path, describe(r))
 		}
@@ -82,7 +89,26 @@ func (o *applyOptions) write(paths []string, s streams, written map[string][]byt
 	if !o.quiet && !toStdout {
 		fmt.Fprintln(s.err, sum)
 	}
+	// A base and the patches that follow it are written together or not at all.
+	restore := o.repository.Unwritten(unwritten, written)
+	for _, f := range sortedKeys(restore) {
+		if werr := kio.WriteFile(f, restore[f]); werr != nil {
+			fmt.Fprintf(s.err, "error: rolling back %s: %v\n", f, werr)
+			continue
+		}
+		delete(written, f)
+		fmt.Fprintf(s.err, "%s: rolled back: its kustomization root has a file that could not be written\n", f)
+	}
 	return err
+}
+
+func sortedKeys(m map[string][]byte) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // describe says in a few words what changed in a file.

@@ -81,6 +81,7 @@ func (g *globalOptions) migrateAll(paths []string, s streams, findings func(kio.
 				fmt.Fprintf(s.err, "error: %v\n", err)
 				sum.failed++
 			}
+			g.repository = plan
 		}
 		walk := func(yield func(kio.Input)) {
 			errs = kio.Walk(paths, filter, func(in kio.Input) {

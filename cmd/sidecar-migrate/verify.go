@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio"
 	"github.com/sidecar-migrate/sidecar-migrate/kustomize"
@@ -37,13 +36,8 @@ func (o *applyOptions) runVerified(paths []string, s streams) error {
 	written := map[string][]byte{}
 	runErr := o.write(paths, s, written)
 	outcomes, restore := v.After(written)
-	var files []string
-	for f := range restore {
-		files = append(files, f)
-	}
-	sort.Strings(files)
 	failed := false
-	for _, f := range files {
+	for _, f := range sortedKeys(restore) {
 		if werr := kio.WriteFile(f, restore[f]); werr != nil {
 			fmt.Fprintf(s.err, "error: rolling back %s: %v\n", f, werr)
 			failed = true
