@@ -62,6 +62,16 @@ type repo struct {
 	findings  map[string][]migrate.Finding  // by file
 	remotes   map[string]bool               // entries already reported, by file:line
 	absent    map[*Kustomization][]entryRef // entries that do not exist
+	walked    map[string]string             // absolute path -> path as the walk names it
+}
+
+// name returns the path of a file for messages: as the walk names it, or relative to the
+// working folder when it is below it.
+func (r *repo) name(abs string) string {
+	if s, ok := r.walked[abs]; ok {
+		return s
+	}
+	return display(abs)
 }
 
 func newRepo() *repo {
@@ -89,12 +99,13 @@ func (r *repo) load(dir string) *Kustomization {
 		r.errs = append(r.errs, err)
 		return nil
 	}
+	k.Name = r.name(file)
 	for _, p := range k.Patches {
 		if p.load(); p.err != nil {
 			if errors.Is(p.err, fs.ErrNotExist) {
 				r.missing(k, p.Line, "patch "+filepath.Base(p.Path))
 			} else {
-				r.errs = append(r.errs, fmt.Errorf("%s:%d: %w", display(k.File), p.Line, p.err))
+				r.errs = append(r.errs, fmt.Errorf("%s:%d: %w", k.Name, p.Line, p.err))
 			}
 		}
 	}
@@ -147,7 +158,7 @@ func (r *repo) objects(file string) []*Workload {
 func (r *repo) accumulate(k *Kustomization, inherited []*instance, stack []string, files map[string]bool) ([]*instance, error) {
 	for _, d := range stack {
 		if d == k.Dir {
-			return nil, fmt.Errorf("%s: kustomizations include each other", display(k.File))
+			return nil, fmt.Errorf("%s: kustomizations include each other", k.Name)
 		}
 	}
 	stack = append(stack, k.Dir)

@@ -21,6 +21,7 @@ var kustomizationNames = []string{"kustomization.yaml", "kustomization.yml", "Ku
 type Kustomization struct {
 	Dir       string // absolute path of the kustomization root
 	File      string // absolute path of the file
+	Name      string // the file's path for messages
 	Component bool   // kind: Component, which is included by others and not built alone
 	// Resources are the entries of resources and bases, Components those of components,
 	// with the line each is written on.

@@ -31,7 +31,7 @@ type Patch struct {
 // String names the patch for messages: the kustomization file and the entry, and the
 // patch file when there is one.
 func (p *Patch) String() string {
-	s := fmt.Sprintf("%s:%d (%s[%d]", display(p.Owner.File), p.Line, p.Field, p.Entry)
+	s := fmt.Sprintf("%s:%d (%s[%d]", p.Owner.Name, p.Line, p.Field, p.Entry)
 	if p.Path != "" {
 		s += " " + filepath.Base(p.Path)
 	}

@@ -70,6 +70,7 @@ func NewPlan(paths []string, filter kio.Filter, opts migrate.Options) (*Plan, er
 			p.scope[abs] = in.Path
 		}
 	})
+	p.repo.walked = p.scope
 	for _, f := range found {
 		p.kustomizations[f] = true
 		k := p.repo.load(filepath.Dir(f))
@@ -83,7 +84,7 @@ func NewPlan(paths []string, filter kio.Filter, opts migrate.Options) (*Plan, er
 				Message: fmt.Sprintf("cannot follow this kustomization (%v); the workloads it reaches are left alone", aerr)})
 			insts = p.reachable(k, root.Files)
 			for _, in := range insts {
-				p.refuse(in.w, fmt.Sprintf("%s cannot be followed", display(k.File)))
+				p.refuse(in.w, fmt.Sprintf("%s cannot be followed", k.Name))
 			}
 		}
 		root.instances = insts
@@ -285,7 +286,7 @@ func (p *Plan) analyse(w *Workload, chains []chain) map[docKey]use {
 
 // replay follows one chain. It returns why the workload cannot be migrated in it, or "".
 func (p *Plan) replay(w *Workload, c chain, specs []migrate.PodSpec, migrated bool, after *yaml.Node, edits map[docKey]use) string {
-	where := display(c.root.Kustomization.File)
+	where := c.root.Kustomization.Name
 	// The build before: every step as written.
 	sb := yaml.CopyYNode(w.node)
 	for _, s := range c.in.steps {
@@ -341,11 +342,11 @@ func (p *Plan) replay(w *Workload, c chain, specs []migrate.PodSpec, migrated bo
 	}
 	if matters {
 		if len(c.in.opaque) > 0 {
-			return fmt.Sprintf("%s runs transformers, which this pass cannot follow", display(c.in.opaque[0].File))
+			return fmt.Sprintf("%s runs transformers, which this pass cannot follow", c.in.opaque[0].Name)
 		}
 		for _, r := range c.in.reps {
 			if touchesContainers(r.rep) {
-				return fmt.Sprintf("replacement at %s:%d reads or writes container fields, which the migration moves", display(r.k.File), r.rep.Line)
+				return fmt.Sprintf("replacement at %s:%d reads or writes container fields, which the migration moves", r.k.Name, r.rep.Line)
 			}
 		}
 	}

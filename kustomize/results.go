@@ -146,10 +146,7 @@ func (p *Plan) result(file string, before, after []byte, fallbacks int) *kio.Fil
 
 // pathOf returns the path of a file as the walk names it, or as it is displayed.
 func (p *Plan) pathOf(abs string) string {
-	if s, ok := p.scope[abs]; ok {
-		return s
-	}
-	return display(abs)
+	return p.repo.name(abs)
 }
 
 func editFinding(pt *Patch, e patchEdit, line int, by []migrate.Resource) migrate.Finding {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os/exec"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -61,7 +62,7 @@ func (o Outcome) OK() bool { return o.Skipped == nil && len(o.Failed) == 0 }
 
 // String is one line for people.
 func (o Outcome) String() string {
-	name := display(o.Root.Dir)
+	name := filepath.Dir(o.Root.Kustomization.Name)
 	switch {
 	case o.Skipped != nil:
 		return fmt.Sprintf("%s: not checked: it does not build before the migration: %v", name, o.Skipped)
@@ -129,7 +130,7 @@ func (v *Verifier) After(written map[string][]byte) (outcomes []Outcome, restore
 		}
 		for f := range o.Root.Files {
 			if _, ok := restore[f]; ok {
-				outcomes[i].RolledBack = append(outcomes[i].RolledBack, display(f))
+				outcomes[i].RolledBack = append(outcomes[i].RolledBack, v.plan.repo.name(f))
 			}
 		}
 		sort.Strings(outcomes[i].RolledBack)

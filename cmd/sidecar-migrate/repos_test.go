@@ -208,14 +208,15 @@ func field(obj map[string]any, path ...string) any {
 	return n
 }
 
-// TestRepositoryShop migrates testdata/repos/shop: a base with two overlays (staging patches
-// the proxy by name with strategic-merge patches, production by position with JSON 6902
-// patches, inline and in a JSON file), a component that adds a log shipper, and a Helm chart.
+// TestRepositoryShop migrates testdata/repos/shop: a base with three overlays (staging
+// patches the proxy by name with strategic-merge patches, production by position with JSON
+// 6902 patches, inline and in a JSON file, legacy with the deprecated patchesStrategicMerge
+// and patchesJson6902 fields), a component that adds a log shipper, and a Helm chart.
 func TestRepositoryShop(t *testing.T) {
 	bin := kustomizeBin(t)
 	dir := copyTree(t, "../../testdata/repos/shop")
 	after, stderr := commutes(t, bin, dir, 0)
-	for _, r := range []string{"base", "overlays/staging", "overlays/production"} {
+	for _, r := range []string{"base", "overlays/staging", "overlays/production", "overlays/legacy"} {
 		assert.Contains(t, stderr, "verify "+filepath.Join(dir, r)+": kustomize build commutes with the migration")
 	}
 	assert.Contains(t, stderr, "charts/metrics/templates/deployment.yaml:1: info helm-template")
@@ -237,6 +238,10 @@ func TestRepositoryShop(t *testing.T) {
 	assert.Equal(t, map[string]any{"cpu": "100m", "memory": "64Mi"}, field(prod, append(proxy, "resources", "requests")...))
 	env := field(prod, append(podSpec, "containers", "web", "env")...).([]any)
 	assert.Equal(t, map[string]any{"name": "FEATURE_FLAGS", "value": "checkout-v2"}, env[len(env)-1], "the JSON patch still edits the app")
+
+	legacy := after["overlays/legacy"]["Deployment//legacy-shop"]
+	assert.Equal(t, []any{"--port=5432", "--max-connections=20", "shop-legacy:europe-west1:shop"}, field(legacy, append(podSpec, "initContainers", "cloud-sql-proxy", "args")...))
+	assert.Equal(t, map[string]any{"name": "LEGACY", "value": "true"}, field(legacy, append(podSpec, "containers", "web", "env")...).([]any)[0])
 
 	// Running it again changes nothing.
 	var stdout, stderr2 bytes.Buffer
