@@ -9,7 +9,9 @@ type catalogue struct {
 }
 
 func newCatalogue(opts Options) catalogue {
-	c := catalogue{images: builtinImages, names: builtinNames}
+	// A copy: trimming below must not write to the shared built-in catalogue, which every
+	// worker reads.
+	c := catalogue{images: append([]imageRule(nil), builtinImages...), names: builtinNames}
 	if len(opts.Sidecars.Images) > 0 {
 		extra := img("config-image", High, "An image listed in the configuration.", opts.Sidecars.Images...)
 		// Configured entries come first so they win over a Low built-in entry such as nginx.
