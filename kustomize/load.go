@@ -102,9 +102,11 @@ func findKustomizations(paths []string) ([]string, error) {
 				if p != root && strings.HasPrefix(d.Name(), ".") {
 					return filepath.SkipDir
 				}
-				if k := kustomizationIn(p); k != "" {
-					found = append(found, k)
-				}
+				return nil
+			}
+			// The folder's kustomization, in kustomize's order of names, once per folder.
+			if isKustomizationName(d.Name()) && kustomizationIn(filepath.Dir(p)) == p {
+				found = append(found, p)
 			}
 			return nil
 		})
