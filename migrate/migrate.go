@@ -360,7 +360,7 @@ func (m *migration) template(t podTemplate) {
 	m.initPeak(t, containers, inits, moving)
 	moveToInit(t.spec, moving, m.opts.Placement)
 	for _, c := range moving {
-		m.movedList = append(m.movedList, MovedContainer{Resource: t.resource, Container: c.name})
+		m.movedList = append(m.movedList, MovedContainer{Resource: t.resource, Container: c.name, Quiet: m.ignored[ruleAutoscaler.ID]})
 	}
 	var staying []container
 	for _, c := range containers {
