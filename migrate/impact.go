@@ -176,14 +176,15 @@ func nativeKey(mesh string, version int) string {
 }
 
 // meshNativeOn reports whether a native-sidecar annotation of the mesh is "true" on the pod
-// template: its injected proxy is then a native sidecar.
+// template's own metadata (the only one the injector reads): its injected proxy is then a
+// native sidecar.
 func meshNativeOn(t podTemplate, mesh string) bool {
 	keys := []string{istioNativeKey}
 	if mesh == "linkerd" {
 		keys = linkerdNativeKeys
 	}
 	for _, k := range keys {
-		if v, _ := t.annotation(k); v == "true" {
+		if scalar(lookup(t.own, "annotations"), k) == "true" {
 			return true
 		}
 	}
