@@ -84,6 +84,7 @@ func (r *FileResult) migrateDocument(content []byte, line int, isJSON bool, opts
 	if root.Kind != yaml.MappingNode {
 		return nil, &Error{Line: line + root.Line - 1, Msg: fmt.Sprintf("the document is a %s, not a Kubernetes object", kindName(root.Kind))}
 	}
+	r.addRefs(doc, line) // an autoscaler whose comments or fields mention containers
 	l := newLayout(content, doc)
 	res := migrate.Migrate(yaml.NewRNode(doc), opts)
 	for i := range res.Findings {
@@ -126,10 +127,13 @@ func (r *FileResult) migrateDocument(content []byte, line int, isJSON bool, opts
 // collectRefs records the containers an autoscaler document names. A document that does not
 // parse is left to the tools that own it: it holds no workload.
 func (r *FileResult) collectRefs(content []byte, line int) {
-	doc, err := parseDocument(content, line)
-	if err != nil || doc == nil {
-		return
+	if doc, err := parseDocument(content, line); err == nil && doc != nil {
+		r.addRefs(doc, line)
 	}
+}
+
+// addRefs records the containers an autoscaler document, starting at line, names.
+func (r *FileResult) addRefs(doc *yaml.Node, line int) {
 	for _, ref := range migrate.ContainerRefs(yaml.NewRNode(doc)) {
 		ref.Line += line - 1
 		r.ContainerRefs = append(r.ContainerRefs, ref)

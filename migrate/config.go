@@ -13,8 +13,18 @@ import (
 var unknownFieldRe = regexp.MustCompile(`field (\S+) not found in type`)
 
 // ParseOptions decodes options written as YAML (the --config file, or the spec of the KRM
-// functionConfig). Unknown fields are an error that names them.
+// functionConfig) and validates them. Unknown fields are an error that names them.
 func ParseOptions(data []byte) (Options, error) {
+	o, err := DecodeOptions(data)
+	if err != nil {
+		return o, err
+	}
+	return o, o.Validate()
+}
+
+// DecodeOptions decodes options like ParseOptions but does not validate them, for callers
+// that merge them with other settings first (command-line flags win over the file).
+func DecodeOptions(data []byte) (Options, error) {
 	var o Options
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -28,5 +38,5 @@ func ParseOptions(data []byte) (Options, error) {
 		}
 		return o, err
 	}
-	return o, o.Validate()
+	return o, nil
 }

@@ -69,9 +69,13 @@ type Finding struct {
 }
 
 // String formats f as "LINE: SEVERITY RULE KIND/NAME container NAME: message", the form the
-// command line prints after the file name.
+// command line prints after the file name; the resource and the container are left out when
+// empty.
 func (f Finding) String() string {
-	s := fmt.Sprintf("%d: %s %s %s", f.Line, f.Severity, f.Rule, f.Resource)
+	s := fmt.Sprintf("%d: %s %s", f.Line, f.Severity, f.Rule)
+	if f.Resource.Kind != "" { // findings about a whole file or run have no resource
+		s += " " + f.Resource.String()
+	}
 	if f.Container != "" {
 		s += " container " + f.Container
 	}

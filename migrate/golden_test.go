@@ -19,7 +19,8 @@ var update = flag.Bool("update", false, "rewrite the generated sections (finding
 
 // TestGolden runs every case of testdata/*.txtar. A case holds an input file (input.yaml or
 // input.json), optionally options.yaml, and the expected output (absent: the input must come
-// back byte for byte), findings, diff, and error. Every case also proves idempotence:
+// back byte for byte), findings (those of the whole run and those across documents
+// included), diff, and error. Every case also proves idempotence:
 // migrating the output changes nothing. txtar ends every file with a newline, so a case
 // about a file without one holds an empty "no-final-newline" section: the last newline of
 // the input and of the output is then dropped.
@@ -59,8 +60,14 @@ func runGolden(t *testing.T, file string) {
 	r := kio.MigrateBytes(inputName, input, opts)
 	assert.Equal(t, string(input), string(r.Before), "input bytes must not be modified")
 
+	// As a run over the case's documents reports them: the run's findings first, then each
+	// document's, then those that need every document (autoscalers of moved containers).
+	var moved migrate.MovedSet
+	moved.Add(r.Moved...)
+	findings := append(migrate.RunFindings(opts), r.Findings...)
+	findings = append(findings, moved.AutoscalerFindings(r.ContainerRefs, opts)...)
 	got := map[string]string{
-		"findings": findingsText(r.Findings),
+		"findings": findingsText(findings),
 		"diff":     string(kio.UnifiedDiff(inputName, r.Before, r.After)),
 		"error":    "",
 	}

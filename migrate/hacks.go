@@ -145,11 +145,9 @@ func shutdownStmt(text string, st *syntax.Stmt) (port string, whole bool, keep *
 func (m *migration) meshMadeNative(t podTemplate, port string) bool {
 	switch port {
 	case "15000", "15020":
-		v, _ := t.annotation(istioNativeKey)
-		return v == "true"
+		return meshNativeOn(t, "istio")
 	case "4191":
-		v, _ := t.annotation(linkerdNativeKey)
-		return v == "true"
+		return meshNativeOn(t, "linkerd")
 	}
 	return false
 }

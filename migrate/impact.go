@@ -12,27 +12,41 @@ import (
 // Findings about what changes for a workload once its sidecars are native, beyond the move
 // itself. Each is reported only when the fact is visible in the manifest.
 var (
-	ruleStartupProbe    = Rule{ID: "sidecar-startup-probe", Matches: "a moved sidecar with a readinessProbe and no startupProbe", Summary: "The app now waits for the sidecar to start, not to be ready; a startupProbe restores the wait."}
-	rulePreStop         = Rule{ID: "sidecar-prestop", Matches: "a moved sidecar with a preStop hook", Summary: "Native sidecars stop after the app; a sleep or drain that kept the sidecar alive may go, and the grace period is shared."}
-	ruleDefaultCont     = Rule{ID: "default-container", Matches: "a moved sidecar that was containers[0]", Summary: "kubectl's default container (logs, exec) changes; set kubectl.kubernetes.io/default-container."}
-	ruleIstioStatus     = Rule{ID: "istio-stale-status", Matches: "sidecar.istio.io/status listing istio-proxy under containers", Summary: "Istio's injection status still describes the legacy layout."}
-	ruleIstioProbe      = Rule{ID: "istio-startup-probe", Matches: "a moved istio-proxy without startupProbe", Summary: "Istio's native injection gives the proxy a startupProbe on /healthz/ready:15021."}
-	ruleInitPeak        = Rule{ID: "init-resource-peak", Matches: "placement before-init that changes the pod's effective request", Summary: "Sidecars started before an init container add to the init peak the scheduler reserves."}
-	ruleMeshNative      = Rule{ID: "mesh-native-annotation", Matches: "a pod template opting into Istio or Linkerd injection", Summary: "The proxy is injected at admission; the mesh's own annotation makes it native."}
-	ruleAutoscaler      = Rule{ID: "autoscaler-container", Matches: "an HPA ContainerResource metric or a VPA containerPolicies entry naming a moved container", Summary: "Check that the autoscaler still treats the container as intended now that it is an init container."}
-	ruleKubeVersion     = Rule{ID: "kube-version-beta", Matches: "--kube-version 1.29 to 1.32", Summary: "Native sidecars are beta (on by default) before Kubernetes 1.33."}
-	impactRules         = []Rule{ruleStartupProbe, rulePreStop, ruleDefaultCont, ruleIstioStatus, ruleIstioProbe, ruleInitPeak, ruleMeshNative, ruleAutoscaler, ruleKubeVersion}
-	istioInjectKeys     = []string{"sidecar.istio.io/inject"}
-	linkerdInjectKey    = "linkerd.io/inject"
-	istioNativeKey      = "sidecar.istio.io/nativeSidecar"
-	linkerdNativeKey    = "config.alpha.linkerd.io/proxy-enable-native-sidecar"
+	ruleStartupProbe = Rule{ID: "sidecar-startup-probe", Matches: "a moved sidecar with a readinessProbe and no startupProbe", Summary: "The app now waits for the sidecar to start, not to be ready; a startupProbe restores the wait."}
+	rulePreStop      = Rule{ID: "sidecar-prestop", Matches: "a moved sidecar with a preStop hook", Summary: "Native sidecars stop after the app; a sleep or drain that kept the sidecar alive may go, and the grace period is shared."}
+	ruleDefaultCont  = Rule{ID: "default-container", Matches: "a moved sidecar that was containers[0]", Summary: "kubectl's default container (logs, exec) changes; set kubectl.kubernetes.io/default-container."}
+	ruleIstioStatus  = Rule{ID: "istio-stale-status", Matches: "sidecar.istio.io/status listing istio-proxy under containers", Summary: "Istio's injection status still describes the legacy layout."}
+	ruleIstioProbe   = Rule{ID: "istio-startup-probe", Matches: "a moved istio-proxy without startupProbe", Summary: "Istio's native injection gives the proxy a startupProbe on /healthz/ready:15021."}
+	ruleInitPeak     = Rule{ID: "init-resource-peak", Matches: "placement before-init that changes the pod's effective request", Summary: "Sidecars started before an init container add to the init peak the scheduler reserves."}
+	ruleMeshNative   = Rule{ID: "mesh-native-annotation", Matches: "a pod template opting into Istio or Linkerd injection", Summary: "The proxy is injected at admission; the mesh's own annotation makes it native."}
+	ruleAutoscaler   = Rule{ID: "autoscaler-container", Matches: "an HPA ContainerResource metric or a VPA containerPolicies entry naming a moved container", Summary: "HPAs count native sidecars from Kubernetes 1.29; VPAs skip init containers unless their NativeSidecar gate is on."}
+	ruleKubeVersion  = Rule{ID: "kube-version-beta", Matches: "--kube-version 1.28 (with --allow-feature-gate) to 1.32", Summary: "Native sidecars are beta (on by default) before Kubernetes 1.33, and alpha behind a feature gate in 1.28."}
+	impactRules      = []Rule{ruleStartupProbe, rulePreStop, ruleDefaultCont, ruleIstioStatus, ruleIstioProbe, ruleInitPeak, ruleMeshNative, ruleAutoscaler, ruleKubeVersion}
+	istioInjectKey   = "sidecar.istio.io/inject"
+	linkerdInjectKey = "linkerd.io/inject"
+	istioNativeKey   = "sidecar.istio.io/nativeSidecar"
+	// Linkerd's native-sidecar annotation: alpha from 2.15, beta from 2.19 (the alpha key
+	// deprecated but read), GA from 2.20, where native sidecars are the default.
+	linkerdNativeKeys = []string{
+		"config.alpha.linkerd.io/proxy-enable-native-sidecar",
+		"config.beta.linkerd.io/proxy-enable-native-sidecar",
+		"config.linkerd.io/proxy-enable-native-sidecar",
+	}
 	defaultContainerKey = "kubectl.kubernetes.io/default-container"
 )
 
-// KubeVersionFinding returns the info finding for a target where native sidecars are beta.
-func KubeVersionFinding(version string) Finding {
-	return Finding{Rule: ruleKubeVersion.ID, Severity: Info,
-		Message: fmt.Sprintf("native sidecars are beta in Kubernetes %s (on by default since 1.29, GA in 1.33)", version)}
+// RunFindings returns the findings about a whole run rather than one document: the note for
+// a target version where native sidecars are not GA yet. They have no line and no resource.
+func RunFindings(opts Options) []Finding {
+	beta, err := CheckKubeVersion(opts.KubeVersion, opts.AllowFeatureGate)
+	if err != nil || !beta || opts.disabled(ruleKubeVersion.ID) {
+		return nil
+	}
+	msg := fmt.Sprintf("native sidecars are beta in Kubernetes %s (on by default since 1.29, GA in 1.33)", opts.KubeVersion)
+	if kubeMinor(opts.KubeVersion) == 28 {
+		msg = fmt.Sprintf("native sidecars are alpha in Kubernetes %s: every cluster must run with the SidecarContainers feature gate on, and shutdown differs there (sidecars are stopped in order after the app from 1.29)", opts.KubeVersion)
+	}
+	return []Finding{{Rule: ruleKubeVersion.ID, Severity: Info, Message: msg}}
 }
 
 // impact reports what the move changes for the workload, and adds startup probes when asked.
@@ -105,45 +119,85 @@ func addStartupProbe(c, readiness *yaml.Node) {
 }
 
 // meshNative adds, or suggests, the native-sidecar annotation of a mesh that injects its
-// proxy at admission time, for pod templates that opt into injection.
+// proxy at admission time, for pod templates that opt into injection. Only the pod
+// template's own metadata counts: the injectors read the pod's annotations and labels.
 func (m *migration) meshNative(t podTemplate) {
+	md := t.own
+	annotation := func(key string) (string, bool) {
+		v := lookup(lookup(md, "annotations"), key)
+		if v == nil || v.Kind != yaml.ScalarNode {
+			return "", false
+		}
+		return v.Value, true
+	}
+	istioInject, _ := annotation(istioInjectKey)
+	linkerdInject, _ := annotation(linkerdInjectKey)
 	meshes := []struct {
-		name, native string
-		optedIn      func() bool
+		name    string
+		keys    []string // the mesh's native-sidecar annotations, any of which may be set already
+		optedIn bool
+		minKube int // oldest Kubernetes minor version the mesh runs native sidecars on
 	}{
-		{"istio", istioNativeKey, func() bool {
-			v, _ := t.annotation(istioInjectKeys[0])
-			return v == "true" || t.label(istioInjectKeys[0]) == "true"
-		}},
-		{"linkerd", linkerdNativeKey, func() bool { v, _ := t.annotation(linkerdInjectKey); return v == "enabled" }},
+		{"istio", []string{istioNativeKey}, istioInject == "true" || scalar(lookup(md, "labels"), istioInjectKey) == "true", 28},
+		{"linkerd", linkerdNativeKeys, linkerdInject == "enabled" || linkerdInject == "ingress", 29},
 	}
 	for _, mesh := range meshes {
-		if !mesh.optedIn() {
-			continue
+		if !mesh.optedIn || anySet(annotation, mesh.keys) {
+			continue // a value already there, "false" included, is the owner's choice
 		}
-		if _, set := t.annotation(mesh.native); set {
-			continue
-		}
-		if !m.opts.meshNative(mesh.name) {
-			m.report(ruleMeshNative, Info, t, t.spec, "", "%s injects its proxy at admission time; --mesh-native %s adds %s: \"true\" so the injected proxy is a native sidecar", mesh.name, mesh.name, mesh.native)
-			continue
-		}
-		if len(t.metadata) == 0 {
-			continue // a template without metadata: nothing to annotate safely
-		}
-		md := t.metadata[len(t.metadata)-1]
-		if m.fix(ruleMeshNative, t, md, "", "%s: \"true\" added: %s injects its proxy at admission time, and this makes it a native sidecar", mesh.native, mesh.name) {
-			setAnnotation(md, mesh.native, "true")
+		on, version := m.opts.meshNative(mesh.name)
+		key := nativeKey(mesh.name, version)
+		switch {
+		case !on:
+			m.report(ruleMeshNative, Info, t, t.spec, "", "%s injects its proxy at admission time; --mesh-native %s adds %s: \"true\" so the injected proxy is a native sidecar", mesh.name, mesh.name, key)
+		case kubeMinor(m.opts.KubeVersion) < mesh.minKube:
+			m.report(ruleMeshNative, Info, t, t.spec, "", "%s injects its proxy at admission time and runs it as a native sidecar only on Kubernetes 1.%d or later; the target is %s, so %s is not added", mesh.name, mesh.minKube, m.opts.KubeVersion, key)
+		default:
+			if m.fix(ruleMeshNative, t, md, "", "%s: \"true\" added: %s injects its proxy at admission time, and this makes it a native sidecar", key, mesh.name) {
+				setAnnotation(md, key, "true")
+			}
 		}
 	}
 }
 
-// label returns a label of the pod template's own metadata.
-func (t podTemplate) label(key string) string {
-	if len(t.metadata) == 0 {
-		return ""
+// nativeKey returns the native-sidecar annotation of a mesh at a version (minor number; 0
+// when none is given). Linkerd renamed its key twice; without a version it gets the alpha
+// key, which every release from 2.15 to 2.19 reads (2.20 runs native sidecars by default).
+func nativeKey(mesh string, version int) string {
+	switch {
+	case mesh == "istio":
+		return istioNativeKey
+	case version >= 20:
+		return linkerdNativeKeys[2]
+	case version == 19:
+		return linkerdNativeKeys[1]
 	}
-	return scalar(lookup(t.metadata[len(t.metadata)-1], "labels"), key)
+	return linkerdNativeKeys[0]
+}
+
+// meshNativeOn reports whether a native-sidecar annotation of the mesh is "true" on the pod
+// template's own metadata (the only one the injector reads): its injected proxy is then a
+// native sidecar.
+func meshNativeOn(t podTemplate, mesh string) bool {
+	keys := []string{istioNativeKey}
+	if mesh == "linkerd" {
+		keys = linkerdNativeKeys
+	}
+	for _, k := range keys {
+		if scalar(lookup(t.own, "annotations"), k) == "true" {
+			return true
+		}
+	}
+	return false
+}
+
+func anySet(annotation func(string) (string, bool), keys []string) bool {
+	for _, k := range keys {
+		if _, set := annotation(k); set {
+			return true
+		}
+	}
+	return false
 }
 
 // setAnnotation sets a string annotation on a metadata mapping, creating annotations.

@@ -367,7 +367,7 @@ func (m *migration) template(t podTemplate) {
 	moveToInit(t.spec, moving, m.opts.Placement)
 	m.moves = append(m.moves, rearrangement(t, containers, inits))
 	for _, c := range moving {
-		m.movedList = append(m.movedList, MovedContainer{Resource: t.resource, Container: c.name})
+		m.movedList = append(m.movedList, MovedContainer{Resource: t.resource, Container: c.name, Quiet: m.ignored[ruleAutoscaler.ID]})
 	}
 	var staying []container
 	for _, c := range containers {

@@ -40,8 +40,9 @@ type Options struct {
 	// readiness probe's handler.
 	StartupProbe string `yaml:"startupProbe,omitempty" json:"startupProbe,omitempty"`
 	// MeshNative lists meshes that inject their proxy at admission time ("istio",
-	// "linkerd") whose native-sidecar annotation is added to pod templates that opt into
-	// injection; default none.
+	// "linkerd", or "linkerd@2.19" to pick the annotation key of a Linkerd release) whose
+	// native-sidecar annotation is added to pod templates that opt into injection; default
+	// none.
 	MeshNative []string `yaml:"meshNative,omitempty" json:"meshNative,omitempty"`
 	// Skip lists objects to leave alone whatever their evidence; default none. It is set by
 	// callers that see more than one document (the kustomize pass, for a base whose overlays
@@ -81,8 +82,8 @@ func (o Options) Validate() error {
 		return fmt.Errorf("startupProbe %q: want %s or nothing", o.StartupProbe, StartupFromReadiness)
 	}
 	for _, m := range o.MeshNative {
-		if m != "istio" && m != "linkerd" {
-			return fmt.Errorf("meshNative %q: want istio or linkerd", m)
+		if err := checkMesh(m); err != nil {
+			return err
 		}
 	}
 	for _, p := range o.PodTemplatePaths {
@@ -99,18 +100,14 @@ const StartupFromReadiness = "from-readiness"
 // DefaultKubeVersion is the target when none is given: native sidecars are GA from 1.33.
 const DefaultKubeVersion = "1.33"
 
-// CheckKubeVersion checks that native sidecars can run on Kubernetes version v ("X.Y"; ""
-// means DefaultKubeVersion) and reports whether they are beta there (1.29 to 1.32).
+// CheckKubeVersion checks that native sidecars can run on Kubernetes version v ("X.Y"; a
+// leading "v" and a patch release are accepted; "" means DefaultKubeVersion) and reports
+// whether they are beta there (1.29 to 1.32).
 func CheckKubeVersion(v string, allowFeatureGate bool) (beta bool, err error) {
-	if v == "" {
-		v = DefaultKubeVersion
-	}
-	major, minor, ok := strings.Cut(v, ".")
-	mi, convErr := strconv.Atoi(minor)
-	if !ok || major != "1" || convErr != nil {
-		return false, fmt.Errorf("kube version %q: want X.Y, for example 1.33", v)
-	}
+	mi := kubeMinor(v)
 	switch {
+	case mi < 0:
+		return false, fmt.Errorf("kube version %q: want X.Y, for example 1.33", v)
 	case mi < 28:
 		return false, fmt.Errorf("a Kubernetes %s cluster cannot run native sidecars (they need 1.28 with the SidecarContainers feature gate, or 1.29+); nothing was changed", v)
 	case mi == 28 && !allowFeatureGate:
@@ -119,13 +116,70 @@ func CheckKubeVersion(v string, allowFeatureGate bool) (beta bool, err error) {
 	return mi < 33, nil
 }
 
-func (o Options) meshNative(mesh string) bool {
-	for _, m := range o.MeshNative {
-		if m == mesh {
-			return true
-		}
+// kubeMinor returns the minor number of a Kubernetes 1.x version ("1.30", "v1.30.2"; ""
+// means DefaultKubeVersion), or -1 when v is not one.
+func kubeMinor(v string) int {
+	if v == "" {
+		v = DefaultKubeVersion
 	}
-	return false
+	major, rest, ok := strings.Cut(strings.TrimPrefix(v, "v"), ".")
+	minor, patch, hasPatch := strings.Cut(rest, ".")
+	mi, err := strconv.Atoi(minor)
+	if !ok || major != "1" || err != nil || mi < 0 || (hasPatch && !startsWithDigit(patch)) {
+		return -1
+	}
+	return mi
+}
+
+func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
+
+// checkMesh checks a MeshNative entry: istio, linkerd, or linkerd@2.N with N >= 15, the
+// first Linkerd with native sidecars.
+func checkMesh(m string) error {
+	name, version, hasVersion := strings.Cut(m, "@")
+	switch {
+	case name != "istio" && name != "linkerd":
+		return fmt.Errorf("meshNative %q: want istio or linkerd", m)
+	case !hasVersion:
+		return nil
+	case name == "istio":
+		return fmt.Errorf("meshNative %q: istio takes no version (its annotation never changed)", m)
+	}
+	minor := linkerdMinor(version)
+	if minor < 0 {
+		return fmt.Errorf("meshNative %q: want a Linkerd release such as linkerd@2.19", m)
+	}
+	if minor < 15 {
+		return fmt.Errorf("meshNative %q: Linkerd runs native sidecars from 2.15 on", m)
+	}
+	return nil
+}
+
+// linkerdMinor returns N for a Linkerd release "2.N" or "2.N.P", or -1.
+func linkerdMinor(v string) int {
+	major, rest, ok := strings.Cut(v, ".")
+	minor, _, _ := strings.Cut(rest, ".")
+	n, err := strconv.Atoi(minor)
+	if !ok || major != "2" || err != nil || n < 0 {
+		return -1
+	}
+	return n
+}
+
+// meshNative reports whether the options name mesh, and the minor number of the mesh
+// release they give (0 when none).
+func (o Options) meshNative(mesh string) (on bool, minor int) {
+	for _, m := range o.MeshNative {
+		name, version, hasVersion := strings.Cut(m, "@")
+		if name != mesh {
+			continue
+		}
+		if hasVersion {
+			return true, linkerdMinor(version)
+		}
+		return true, 0
+	}
+	return false, 0
 }
 
 func (o Options) disabled(id string) bool {

@@ -21,6 +21,7 @@ type podTemplate struct {
 	spec     *yaml.Node   // the pod spec mapping
 	path     string       // field path of the pod spec, e.g. "spec.template.spec"
 	metadata []*yaml.Node // metadata mappings whose annotations apply, outermost first
+	own      *yaml.Node   // the pod template's own metadata, or nil
 	resource Resource
 	// runToCompletion is true for Jobs, CronJobs and Pods that are not restarted, where a
 	// legacy sidecar keeps the pod from completing.
@@ -87,6 +88,9 @@ func findPodTemplates(obj *yaml.Node, prefix string, opts Options) []podTemplate
 		if md := lookup(holder, "metadata"); md != nil && md.Kind == yaml.MappingNode {
 			t.metadata = append(t.metadata, md)
 		}
+	}
+	if md := lookup(holder, "metadata"); md != nil && md.Kind == yaml.MappingNode {
+		t.own = md
 	}
 	t.spec = lookup(holder, "spec")
 	t.path = prefix + strings.Join(append(append([]string{}, paths[len(paths)-1]...), "spec"), ".")

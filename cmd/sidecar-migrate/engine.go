@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"os"
 	"os/signal"
@@ -35,8 +34,8 @@ func (s summary) String() string {
 // It returns the summary and an exit error when some input could not be processed.
 func (g *globalOptions) migrateAll(paths []string, s streams, findings func(kio.FileResult), onFile func(kio.FileResult) error) (summary, error) {
 	var sum summary
-	if beta, _ := migrate.CheckKubeVersion(g.migrate.KubeVersion, g.migrate.AllowFeatureGate); beta {
-		findings(kio.FileResult{Findings: []migrate.Finding{migrate.KubeVersionFinding(g.migrate.KubeVersion)}})
+	if run := migrate.RunFindings(g.migrate); len(run) > 0 {
+		findings(kio.FileResult{Findings: run})
 	}
 	var refs autoscalerRefs
 	var plan *kustomize.Plan
@@ -109,7 +108,7 @@ func (g *globalOptions) migrateAll(paths []string, s streams, findings func(kio.
 			sum.interrupted = true
 		}
 	}
-	for _, r := range refs.findings() {
+	for _, r := range refs.findings(g.migrate) {
 		sum.warnings += len(r.Findings)
 		findings(r)
 	}
@@ -146,42 +145,25 @@ func onInterrupt() *interrupt {
 }
 
 // autoscalerRefs gathers, over a whole run, the containers that autoscalers name and the
-// containers that moved: an autoscaler and its workload are often in different files. Moved
-// containers are kept as 64-bit hashes, so memory stays flat on large trees.
+// containers that moved: an autoscaler and its workload are often in different files.
 type autoscalerRefs struct {
 	refs  []kio.FileResult // Path and ContainerRefs of the files that have some
-	moved map[uint64]bool
+	moved migrate.MovedSet
 }
 
 func (a *autoscalerRefs) add(r kio.FileResult) {
 	if len(r.ContainerRefs) > 0 {
 		a.refs = append(a.refs, kio.FileResult{Path: r.Path, ContainerRefs: r.ContainerRefs})
 	}
-	for _, m := range r.Moved {
-		if a.moved == nil {
-			a.moved = map[uint64]bool{}
-		}
-		a.moved[hashKey(m.Key())] = true
-	}
-}
-
-func hashKey(s string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(s))
-	return h.Sum64()
+	a.moved.Add(r.Moved...)
 }
 
 // findings returns, file by file, a warning for each autoscaler reference to a moved
 // container.
-func (a *autoscalerRefs) findings() []kio.FileResult {
+func (a *autoscalerRefs) findings(opts migrate.Options) []kio.FileResult {
 	var out []kio.FileResult
 	for _, r := range a.refs {
-		for _, ref := range r.ContainerRefs {
-			if a.moved[hashKey(ref.Key())] {
-				r.Findings = append(r.Findings, migrate.AutoscalerFinding(ref))
-			}
-		}
-		if len(r.Findings) > 0 {
+		if r.Findings = a.moved.AutoscalerFindings(r.ContainerRefs, opts); len(r.Findings) > 0 {
 			out = append(out, r)
 		}
 	}

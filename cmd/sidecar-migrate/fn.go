@@ -79,25 +79,23 @@ func (o *fnOptions) process(rl *framework.ResourceList) error {
 			o.failures = append(o.failures, r)
 		}
 	}
-	if beta, _ := migrate.CheckKubeVersion(cfg.opts.KubeVersion, cfg.opts.AllowFeatureGate); beta {
-		add(migrate.KubeVersionFinding(cfg.opts.KubeVersion), nil)
+	for _, f := range migrate.RunFindings(cfg.opts) {
+		add(f, nil)
 	}
 
 	// An autoscaler may come before or after the workload whose container moved.
-	type reference struct {
+	type references struct {
 		item *yaml.RNode
-		ref  migrate.ContainerRef
+		refs []migrate.ContainerRef
 	}
-	var refs []reference
-	moved := map[string]bool{}
+	var refs []references
+	var moved migrate.MovedSet
 	for _, item := range rl.Items {
-		for _, ref := range migrate.ContainerRefs(item) {
-			refs = append(refs, reference{item, ref})
+		if r := migrate.ContainerRefs(item); len(r) > 0 {
+			refs = append(refs, references{item, r})
 		}
 		res := migrate.Migrate(item, cfg.opts)
-		for _, m := range res.Moved {
-			moved[m.Key()] = true
-		}
+		moved.Add(res.Moved...)
 		if res.Changed() {
 			if err := forgetIdentity(item); err != nil {
 				return err
@@ -108,8 +106,8 @@ func (o *fnOptions) process(rl *framework.ResourceList) error {
 		}
 	}
 	for _, r := range refs {
-		if moved[r.ref.Key()] {
-			add(migrate.AutoscalerFinding(r.ref), r.item)
+		for _, f := range moved.AutoscalerFindings(r.refs, cfg.opts) {
+			add(f, r.item)
 		}
 	}
 	if len(o.failures) > 0 {

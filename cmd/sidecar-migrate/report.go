@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
@@ -58,10 +59,22 @@ func (o *reportOptions) run(paths []string, s streams) error {
 		return &exitError{code: exitFailed, msg: fmt.Sprintf("--format %q: want text, json or sarif", o.format)}
 	}
 	var files []fileFindings
+	seen := map[string]int{} // path -> index in files
 	collect := func(r kio.FileResult) {
-		if len(r.Findings) > 0 || r.Err != nil {
-			files = append(files, fileFindings{path: r.Path, findings: r.Findings, err: r.Err})
+		if len(r.Findings) == 0 && r.Err == nil {
+			return
 		}
+		i, ok := seen[r.Path]
+		if !ok || r.Path == "" {
+			seen[r.Path] = len(files)
+			files = append(files, fileFindings{path: r.Path, findings: r.Findings, err: r.Err})
+			return
+		}
+		// Findings across files (autoscalers) come at the end of the run: they join their
+		// file's group, in line order.
+		f := &files[i]
+		f.findings = append(slices.Clip(f.findings), r.Findings...)
+		slices.SortStableFunc(f.findings, func(a, b migrate.Finding) int { return a.Line - b.Line })
 	}
 	sum, err := o.migrateAll(paths, s, collect, func(kio.FileResult) error { return nil })
 	if werr := write(s.out, files, sum); werr != nil {

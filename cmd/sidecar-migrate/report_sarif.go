@@ -9,7 +9,8 @@ import (
 )
 
 // The subset of SARIF 2.1.0 that report writes: one run, the catalogue as rules, and
-// results with physical locations. Checked against Microsoft's SARIF validator in the tests.
+// results with physical locations. Checked against the official SARIF 2.1.0 JSON schema in
+// the tests.
 type sarifLog struct {
 	Schema  string     `json:"$schema"`
 	Version string     `json:"version"`
@@ -17,8 +18,28 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool    sarifTool     `json:"tool"`
-	Results []sarifResult `json:"results"`
+	Tool        sarifTool         `json:"tool"`
+	Invocations []sarifInvocation `json:"invocations"`
+	Results     []sarifResult     `json:"results"`
+}
+
+// sarifInvocation holds the findings about the run rather than a file (the target version):
+// code-scanning pages need a location for every result, so they are notifications about
+// the tool's configuration.
+type sarifInvocation struct {
+	ExecutionSuccessful            bool                `json:"executionSuccessful"`
+	ToolConfigurationNotifications []sarifNotification `json:"toolConfigurationNotifications,omitempty"`
+}
+
+type sarifNotification struct {
+	AssociatedRule sarifRuleRef `json:"associatedRule"`
+	Level          string       `json:"level"`
+	Message        sarifText    `json:"message"`
+}
+
+type sarifRuleRef struct {
+	ID    string `json:"id"`
+	Index int    `json:"index"`
 }
 
 type sarifTool struct {
@@ -42,6 +63,7 @@ type sarifRule struct {
 	ShortDescription     sarifText   `json:"shortDescription"`
 	FullDescription      sarifText   `json:"fullDescription"`
 	Help                 sarifText   `json:"help"`
+	HelpURI              string      `json:"helpUri"`
 	DefaultConfiguration sarifConfig `json:"defaultConfiguration"`
 }
 
@@ -77,9 +99,9 @@ type sarifRegion struct {
 
 var sarifLevels = map[migrate.Severity]string{migrate.Info: "note", migrate.Warning: "warning", migrate.Error: "error"}
 
-func writeSARIF(w io.Writer, files []fileFindings, _ summary) error {
+func writeSARIF(w io.Writer, files []fileFindings, sum summary) error {
 	index := map[string]int{}
-	driver := sarifDriver{Name: "sidecar-migrate", Version: toolVersion(), InformationURI: "https://github.com/sidecar-migrate/sidecar-migrate", Rules: []sarifRule{}}
+	driver := sarifDriver{Name: "sidecar-migrate", Version: toolVersion(), InformationURI: projectURL, Rules: []sarifRule{}}
 	for _, r := range append(migrate.Rules(), inputErrorRule) {
 		index[r.ID] = len(driver.Rules)
 		level := "note"
@@ -91,12 +113,19 @@ func writeSARIF(w io.Writer, files []fileFindings, _ summary) error {
 			ShortDescription:     sarifText{r.Summary},
 			FullDescription:      sarifText{r.Summary + " Matches: " + r.Matches + "."},
 			Help:                 sarifText{"See the rule table in the sidecar-migrate README; silence it on a workload with the annotation sidecar-migrate.io/ignore: " + r.ID + "."},
+			HelpURI:              projectURL + "#rules",
 			DefaultConfiguration: sarifConfig{level},
 		})
 	}
+	inv := sarifInvocation{ExecutionSuccessful: sum.failed == 0 && !sum.interrupted}
 	run := sarifRun{Tool: sarifTool{driver}, Results: []sarifResult{}}
 	for _, f := range files {
 		for _, x := range f.findings {
+			if f.path == "" { // about the whole run
+				inv.ToolConfigurationNotifications = append(inv.ToolConfigurationNotifications, sarifNotification{
+					AssociatedRule: sarifRuleRef{x.Rule, index[x.Rule]}, Level: sarifLevels[x.Severity], Message: sarifText{x.Message}})
+				continue
+			}
 			run.Results = append(run.Results, sarifResult{RuleID: x.Rule, RuleIndex: index[x.Rule], Level: sarifLevels[x.Severity],
 				Message: sarifText{findingText(x)}, Locations: location(f.path, x.Line, x.Column)})
 		}
@@ -105,10 +134,14 @@ func writeSARIF(w io.Writer, files []fileFindings, _ summary) error {
 				Message: sarifText{f.err.Error()}, Locations: location(f.path, 0, 0)})
 		}
 	}
+	run.Invocations = []sarifInvocation{inv}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}})
 }
+
+// projectURL is the project's home, where the README's rule table is.
+const projectURL = "https://github.com/sidecar-migrate/sidecar-migrate"
 
 // inputErrorRule is the rule of a file that could not be processed.
 var inputErrorRule = migrate.Rule{ID: "input-error", Matches: "a file that cannot be read or parsed", Summary: "The file could not be processed and was left as it was."}

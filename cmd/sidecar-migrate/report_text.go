@@ -1,48 +1,85 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
-	"text/tabwriter"
+	"strings"
 
-	"github.com/sidecar-migrate/sidecar-migrate/migrate"
+	"github.com/sidecar-migrate/sidecar-migrate/kio"
 )
 
-// writeText writes the findings grouped by file, aligned, then a summary.
+// writeText writes the findings grouped by file, in columns aligned across the whole report
+// (position, severity, rule, resource, container, message), then a summary line.
 func writeText(w io.Writer, files []fileFindings, sum summary) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	for _, f := range files {
-		name := f.path
-		if name == "" {
-			name = "(whole run)"
-		}
-		fmt.Fprintln(tw, name)
+	groups := make([][][6]string, len(files))
+	var width [5]int
+	for i, f := range files {
 		for _, x := range f.findings {
-			container := x.Container
-			if container == "" {
-				container = "-"
-			}
-			fmt.Fprintf(tw, "  %d:%d\t%s\t%s\t%s\t%s\t%s\n", x.Line, x.Column, x.Severity, x.Rule, x.Resource, container, x.Message)
+			groups[i] = append(groups[i], [6]string{position(x.Line, x.Column), x.Severity.String(), x.Rule, orDash(x.Resource.String(), x.Resource.Kind), orDash(x.Container, x.Container), x.Message})
 		}
 		if f.err != nil {
-			fmt.Fprintf(tw, "  \terror\t\t\t\t%v\n", f.err)
-		}
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	toMigrate, warnings := 0, 0
-	for _, f := range files {
-		for _, x := range f.findings {
-			if x.Fixed {
-				toMigrate++
+			line, msg := 0, f.err.Error()
+			var e *kio.Error
+			if errors.As(f.err, &e) {
+				line, msg = e.Line, e.Msg
 			}
-			if x.Severity == migrate.Warning {
-				warnings++
+			groups[i] = append(groups[i], [6]string{position(line, 0), "error", inputErrorRule.ID, "-", "-", msg})
+		}
+		for _, row := range groups[i] {
+			for k := range width {
+				width[k] = max(width[k], len(row[k]))
 			}
 		}
 	}
-	_, err := fmt.Fprintf(w, "\n%d files, %d workloads scanned: %d sidecars to migrate, %d workarounds to remove, %d changes in all, %d warnings, %d errors\n",
-		sum.files, sum.stats.Workloads, sum.stats.Sidecars, sum.stats.Workarounds, toMigrate, warnings, sum.failed)
+	var b strings.Builder
+	for i, f := range files {
+		name := f.path
+		if name == "" {
+			name = "(all files)"
+		}
+		b.WriteString(name + "\n")
+		for _, row := range groups[i] {
+			b.WriteString(" ")
+			for k := range width {
+				fmt.Fprintf(&b, " %-*s ", width[k], row[k])
+			}
+			b.WriteString(" " + row[5] + "\n")
+		}
+	}
+	if len(files) > 0 {
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "%s scanned (%d to change), %s: %s to migrate, %s to remove, %s, %s\n",
+		plural(sum.files, "file"), sum.changed, plural(sum.stats.Workloads, "workload"), plural(sum.stats.Sidecars, "sidecar"),
+		plural(sum.stats.Workarounds, "workaround"), plural(sum.warnings, "warning"), plural(sum.failed, "error"))
+	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// position formats LINE:COLUMN, LINE, or "-" for a finding about the whole run or file.
+func position(line, col int) string {
+	switch {
+	case line == 0:
+		return "-"
+	case col == 0:
+		return fmt.Sprint(line)
+	}
+	return fmt.Sprintf("%d:%d", line, col)
+}
+
+// orDash returns s, or "-" when what it shows is missing.
+func orDash(s, what string) string {
+	if what == "" {
+		return "-"
+	}
+	return s
+}
+
+// plural formats a count with its noun, adding "s" unless the count is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -92,7 +92,7 @@ the native sidecars of Kubernetes 1.29+, keeping every comment and the file's fo
 	f.BoolVarP(&g.quiet, "quiet", "q", false, "print errors only")
 	f.IntVar(&g.jobs, "jobs", 0, "files processed in parallel (default GOMAXPROCS)")
 	f.StringVar(&g.startupProbe, "startup-probe", "", "from-readiness: give a moved sidecar with a readinessProbe a startupProbe with the same handler")
-	f.StringSliceVar(&g.meshNative, "mesh-native", nil, "istio, linkerd: add the mesh's native-sidecar annotation to pod templates that opt into injection")
+	f.StringSliceVar(&g.meshNative, "mesh-native", nil, "istio, linkerd or linkerd@2.N (the key of that Linkerd release): add the mesh's native-sidecar annotation to pod templates that opt into injection")
 
 	root.AddCommand(newDiffCmd(g, s), newApplyCmd(g, s), newFnCmd(g, s), newReportCmd(g, s), newRulesCmd(s), newVersionCmd(s))
 	return root
@@ -126,6 +126,9 @@ func (g *globalOptions) complete(cmd *cobra.Command) error {
 		g.migrate.MeshNative = g.meshNative
 	}
 	if err := g.migrate.Validate(); err != nil {
+		if g.configFile != "" {
+			err = fmt.Errorf("%w (options from the flags and %s)", err, g.configFile)
+		}
 		return &exitError{code: exitFailed, msg: err.Error()}
 	}
 	switch g.color {
@@ -165,7 +168,7 @@ func loadOptions(path string) (migrate.Options, error) {
 	if err != nil {
 		return migrate.Options{}, err
 	}
-	opts, err := migrate.ParseOptions(data)
+	opts, err := migrate.DecodeOptions(data) // checked by complete, once the flags are in
 	if err != nil {
 		return opts, fmt.Errorf("%s: %w", path, err)
 	}
