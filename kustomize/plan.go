@@ -54,9 +54,9 @@ type chain struct {
 }
 
 // NewPlan finds the kustomizations under paths and decides, per workload that they reach,
-// whether it is migrated together with the patches that reach it or left alone. files
-// selects, as the walk of the command does, the files the migration may write. It returns
-// nil when there is no kustomization under the paths.
+// whether it is migrated together with the patches that reach it or left alone. filter
+// selects, as in the walk of the command, the files the migration may write. It returns nil
+// when there is no kustomization under the paths.
 func NewPlan(paths []string, filter kio.Filter, opts migrate.Options) (*Plan, error) {
 	found, err := findKustomizations(paths)
 	if len(found) == 0 {

@@ -232,8 +232,8 @@ func (p *Plan) Rest() []kio.FileResult {
 	sort.Strings(files)
 	var out []kio.FileResult
 	for _, f := range files {
-		if p.consumed[f] {
-			continue
+		if _, walked := p.scope[f]; walked || p.consumed[f] {
+			continue // the walk hands it out, or did
 		}
 		r := kio.FileResult{Path: p.pathOf(f)}
 		if e, ok := p.edits[f]; ok {

@@ -166,9 +166,10 @@ func (p *Plan) closure(failed map[*Root]bool, written map[string][]byte) map[str
 }
 
 // Unwritten returns the written files to restore because a file that the migration of a
-// kustomization root changes could not be written (abs paths): the root's other files, and
-// those of the roots that share them, so that every overlay stays consistent with its base.
-func (p *Plan) Unwritten(unwritten []string, written map[string][]byte) map[string][]byte {
+// kustomization root changes could not be written (abs paths), or, when interrupted, because
+// the run stopped before all of them were: the root's other files, and those of the roots
+// that share them, so that every overlay stays consistent with its base.
+func (p *Plan) Unwritten(unwritten []string, interrupted bool, written map[string][]byte) map[string][]byte {
 	if p == nil {
 		return nil
 	}
@@ -179,6 +180,7 @@ func (p *Plan) Unwritten(unwritten []string, written map[string][]byte) map[stri
 				failed[r] = true
 			}
 		}
+		failed[r] = failed[r] || interrupted
 	}
 	return p.closure(failed, written)
 }

@@ -55,6 +55,7 @@ func (o *applyOptions) write(paths []string, s streams, written map[string][]byt
 		written = map[string][]byte{}
 	}
 	var unwritten []string
+	names := map[string]string{} // absolute path -> path as given
 	toStdout := readsStdin(paths, s.in)
 	var dirty map[string]bool
 	if !toStdout && !o.allowDirty {
@@ -80,7 +81,7 @@ func (o *applyOptions) write(paths []string, s streams, written map[string][]byt
 			unwritten = append(unwritten, abs)
 			return werr
 		}
-		written[abs] = r.Before
+		written[abs], names[abs] = r.Before, r.Path
 		if !o.quiet {
 			fmt.Fprintf(s.out, "%s: %s\n", r.Path, describe(r))
 		}
@@ -90,14 +91,18 @@ func (o *applyOptions) write(paths []string, s streams, written map[string][]byt
 		fmt.Fprintln(s.err, sum)
 	}
 	// A base and the patches that follow it are written together or not at all.
-	restore := o.repository.Unwritten(unwritten, written)
+	restore := o.repository.Unwritten(unwritten, sum.interrupted, written)
 	for _, f := range sortedKeys(restore) {
 		if werr := kio.WriteFile(f, restore[f]); werr != nil {
-			fmt.Fprintf(s.err, "error: rolling back %s: %v\n", f, werr)
+			fmt.Fprintf(s.err, "error: rolling back %s: %v\n", names[f], werr)
 			continue
 		}
 		delete(written, f)
-		fmt.Fprintf(s.err, "%s: rolled back: its kustomization root has a file that could not be written\n", f)
+		why := "its kustomization root has a file that could not be written"
+		if sum.interrupted {
+			why = "the run stopped before every file of its kustomization root was written"
+		}
+		fmt.Fprintf(s.err, "%s: rolled back: %s\n", names[f], why)
 	}
 	return err
 }

@@ -96,8 +96,10 @@ func (g *globalOptions) migrateAll(paths []string, s streams, findings func(kio.
 			p.step()
 		})
 		p.clear()
-		for _, r := range plan.Rest() {
-			handle(r)
+		if !interrupted.Load() {
+			for _, r := range plan.Rest() {
+				handle(r)
+			}
 		}
 		for _, err := range errs {
 			fmt.Fprintf(s.err, "error: %v\n", err)

@@ -75,3 +75,67 @@ func TestInterruptedApply(t *testing.T) {
 	matches, _ := filepath.Glob(filepath.Join(tree, "*", "*", ".*sidecar-migrate-*"))
 	assert.Empty(t, matches, "no temporary file is left behind")
 }
+
+// TestInterruptedRepository interrupts `apply` after it wrote a base and before it reached
+// the overlay whose patch follows it: the base is written back, so the overlay still builds
+// what it built.
+func TestInterruptedRepository(t *testing.T) {
+	if testing.Short() || runtime.GOOS == "windows" {
+		t.Skip("builds the binary and a tree of files")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "sidecar-migrate")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, string(out))
+
+	// The walk is lexical: the base comes first, the generated tree, then the overlay.
+	tree := filepath.Join(dir, "tree")
+	_, err = gen.Tree(tree, 3000, 7)
+	require.NoError(t, err)
+	files := map[string]string{
+		"a-base/kustomization.yaml": "resources: [web.yaml]\n",
+		"a-base/web.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      containers:
+      - {name: istio-proxy, image: docker.io/istio/proxyv2:1.24.2}
+      - {name: web, image: example.com/web:1}
+`,
+		"zz-overlay/kustomization.yaml": `resources: [../a-base]
+patches:
+- target: {kind: Deployment, name: web}
+  patch: '[{op: add, path: /spec/template/spec/containers/1/args, value: [--debug]}]'
+`,
+	}
+	for name, text := range files {
+		require.NoError(t, os.MkdirAll(filepath.Join(tree, filepath.Dir(name)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(tree, name), []byte(text), 0o644))
+	}
+
+	cmd := exec.Command(bin, "apply", "--jobs", "1", tree)
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	lines := bufio.NewScanner(stdout)
+	written := 0
+	for lines.Scan() {
+		if written++; written == 20 {
+			require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
+		}
+	}
+	err = cmd.Wait()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "an interrupted run exits non-zero")
+	require.Contains(t, stderr.String(), "interrupted")
+	assert.Contains(t, stderr.String(), "a-base/web.yaml: rolled back: the run stopped before every file of its kustomization root was written")
+	for name, text := range files {
+		now, err := os.ReadFile(filepath.Join(tree, name))
+		require.NoError(t, err)
+		assert.Equal(t, text, string(now), "%s is as it was", name)
+	}
+}
