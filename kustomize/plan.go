@@ -161,8 +161,8 @@ func (p *Plan) inScope(w *Workload) bool {
 	return ok && !p.patchFiles[w.File]
 }
 
-// afterNode returns the workload as the migration of its file writes it, or nil when the
-// file is not migrated (an error, or nothing changed).
+// afterNode returns the workload as the migration of its file (with the file's refused
+// workloads skipped) writes it, or the error that keeps the file from being migrated.
 func (p *Plan) afterNode(w *Workload) (*yaml.Node, error) {
 	if err := p.migrateErr[w.File]; err != nil {
 		return nil, err
