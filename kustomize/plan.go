@@ -65,13 +65,22 @@ func NewPlan(paths []string, filter kio.Filter, opts migrate.Options) (*Plan, er
 	p := &Plan{opts: opts, repo: newRepo(), scope: map[string]string{}, kustomizations: map[string]bool{}, refused: map[*Workload]string{},
 		skip: map[string][]migrate.Resource{}, findings: map[string][]migrate.Finding{}, edits: map[string]*kio.FileResult{},
 		patchFiles: map[string]bool{}, migrated: map[string][]kio.Document{}, migrateErr: map[string]error{}, consumed: map[string]bool{}}
+	templates := map[string]bool{}
 	kio.Walk(paths, filter, func(in kio.Input) {
-		if abs, err := filepath.Abs(in.Path); err == nil && !in.HelmTemplate {
+		abs, err := filepath.Abs(in.Path)
+		switch {
+		case err != nil:
+		case in.HelmTemplate:
+			templates[abs] = true // a chart's template, not a kustomization or a manifest
+		default:
 			p.scope[abs] = in.Path
 		}
 	})
 	p.repo.walked = p.scope
 	for _, f := range found {
+		if templates[f] {
+			continue
+		}
 		p.kustomizations[f] = true
 		k := p.repo.load(filepath.Dir(f))
 		if k == nil || k.Component {

@@ -116,3 +116,15 @@ patches:
 	assert.Contains(t, got, "-    - {op: add, path: /spec/template/spec/containers/1/args, value: [--concurrency=4]}\n+    - {op: add, path: /spec/template/spec/initContainers/0/args, value: [--concurrency=4]}\n")
 	assert.NotContains(t, got, "\nleft alone: ", "no workload is refused")
 }
+
+// TestPlanHelmTemplate does not read a kustomization that is a Helm chart's template: it is
+// not YAML until rendered.
+func TestPlanHelmTemplate(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "chart", "templates"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "chart", "Chart.yaml"), []byte("apiVersion: v2\nname: c\nversion: 0.1.0\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "chart", "templates", "kustomization.yaml"), []byte("resources:\n{{- range .Values.files }}\n- {{ . }}\n{{- end }}\n"), 0o644))
+	p, err := NewPlan([]string{dir}, kio.Filter{}, migrate.Options{})
+	require.NoError(t, err)
+	assert.Empty(t, p.Roots())
+}
