@@ -85,7 +85,12 @@ func (r *FileResult) migrateDocument(content []byte, line int, isJSON bool, opts
 		return nil, &Error{Line: line + root.Line - 1, Msg: fmt.Sprintf("the document is a %s, not a Kubernetes object", kindName(root.Kind))}
 	}
 	r.addRefs(doc, line) // an autoscaler whose comments or fields mention containers
-	l := newLayout(content, doc)
+	// A lone CR is a line break to the YAML parser but not to the line splicer, so node
+	// positions would not match lines: such a document is serialized if it changes.
+	var l *layout
+	if !hasLoneCR(content) {
+		l = newLayout(content, doc)
+	}
 	res := migrate.Migrate(yaml.NewRNode(doc), opts)
 	for i := range res.Findings {
 		res.Findings[i].Line += line - 1
@@ -105,7 +110,10 @@ func (r *FileResult) migrateDocument(content []byte, line int, isJSON bool, opts
 	if !res.Changed() {
 		return nil, nil
 	}
-	text, rerr := l.render(doc)
+	text, rerr := "", errUnsupported
+	if l != nil {
+		text, rerr = l.render(doc)
+	}
 	if rerr == nil {
 		if parsed, perr := parseDocument([]byte(text), 1); perr != nil || parsed == nil || !sameTree(parsed, doc) {
 			rerr = errUnsupported
@@ -117,7 +125,7 @@ func (r *FileResult) migrateDocument(content []byte, line int, isJSON bool, opts
 			// JSON stays JSON, in the file's indentation.
 			return []byte(encodeJSON(root, jsonIndent(string(content))) + trailingSpace(content)), nil
 		}
-		if text, rerr = encodeYAML(doc, detectStyle(l.lines)); rerr != nil {
+		if text, rerr = encodeYAML(doc, detectStyle(splitLines(content))); rerr != nil {
 			return nil, &Error{Line: line, Msg: rerr.Error()}
 		}
 	}
@@ -187,4 +195,15 @@ func checkText(data []byte) *Error {
 		}
 	}
 	return nil
+}
+
+// hasLoneCR reports whether b holds a carriage return that does not start a CRLF.
+func hasLoneCR(b []byte) bool {
+	for i := bytes.IndexByte(b, '\r'); i >= 0; i = bytes.IndexByte(b, '\r') {
+		if i+1 >= len(b) || b[i+1] != '\n' {
+			return true
+		}
+		b = b[i+1:]
+	}
+	return false
 }
