@@ -122,10 +122,7 @@ func (l *layout) renderFlow(n *yaml.Node) (string, error) {
 		return t[s:e], nil
 	}
 	if n.Kind == yaml.ScalarNode {
-		if strings.Contains(n.Value, "\n") {
-			return "", errUnsupported
-		}
-		return encodeScalar(n), nil
+		return l.flowScalar(n)
 	}
 	orig, known := l.orig[n]
 	if !known || orig.style&yaml.FlowStyle == 0 || orig.kind != n.Kind || (n.Kind != yaml.MappingNode && n.Kind != yaml.SequenceNode) {
