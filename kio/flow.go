@@ -247,6 +247,9 @@ func separatorBefore(t string, at int) string {
 // whose value is a flow sequence of moved items, or a moved item.
 func (l *layout) flowEntry(n, key, value *yaml.Node) (string, error) {
 	if n.Kind == yaml.SequenceNode {
+		if key.Kind == yaml.ScalarNode && l.allNew(key) && !strings.Contains(key.Value, "\n") {
+			return encodeScalar(key), nil // a new word of a command list
+		}
 		return l.movedFlow(key)
 	}
 	// JSON-like mappings quote their keys: the new key follows its original neighbours.

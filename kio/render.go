@@ -97,6 +97,10 @@ func (l *layout) entries(c *collection, n *yaml.Node) ([]string, error) {
 			}
 			out = append(out, lines...)
 			wasLast = false
+		case key.Kind == yaml.ScalarNode && l.allNew(key) && !strings.Contains(key.Value, "\n"):
+			// A new word of a command list.
+			out = append(out, strings.Repeat(" ", c.col)+"- "+encodeScalar(key)+"\n")
+			wasLast = false
 		default:
 			return nil, errUnsupported
 		}

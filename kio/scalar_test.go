@@ -175,3 +175,27 @@ func TestScalarEditUnsupported(t *testing.T) {
 		})
 	}
 }
+
+// TestNewSequenceWords checks that words added to a command list are written in the list's
+// style, after the words that stay.
+func TestNewSequenceWords(t *testing.T) {
+	for _, c := range []struct{ name, doc, want string }{
+		{"block", "command:\n- sh\n- -c\n- |\n  x &\nimage: i\n", "command:\n- proc\n- -a\n- b c\n- d\nimage: i\n"},
+		{"flow", "command: [\"sh\", \"-c\", \"x\"]\nimage: i\n", "command: [\"proc\", \"-a\", \"b c\", \"d\"]\nimage: i\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			n, perr := parseDocument([]byte(c.doc), 1)
+			require.Nil(t, perr)
+			l := newLayout([]byte(c.doc), n)
+			seq := n.Content[0].Content[1]
+			style := seq.Content[0].Style
+			for i, w := range []string{"proc", "-a", "b c"} {
+				seq.Content[i].Value, seq.Content[i].Style = w, style
+			}
+			seq.Content = append(seq.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "d", Style: style})
+			out, err := l.render(n)
+			require.NoError(t, err)
+			assert.Equal(t, c.want, out)
+		})
+	}
+}

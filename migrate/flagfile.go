@@ -24,7 +24,10 @@ type flagPlan struct {
 	volume   string                // the emptyDir volume mounted at dir
 	watchers map[*yaml.Node]bool   // container nodes that watch the flag
 	scripts  map[*yaml.Node]string // script scalar -> its new text
-	problem  string                // why the workaround cannot be removed, or ""
+	// exec holds the watchers whose script comes down to exec'ing one program with
+	// literal arguments: they run it in exec form, without the shell.
+	exec    map[*shellScript][]string
+	problem string // why the workaround cannot be removed, or ""
 }
 
 // planFlagFile looks for an exit-flag workaround among the containers of a pod.
@@ -57,7 +60,7 @@ func planFlagFile(containers []container, spec *yaml.Node) *flagPlan {
 			if flag == "" || users[dir] < 2 || !testedByAnother(containers, c, flag) {
 				continue // a file the app writes for another reason, such as a log
 			}
-			p := &flagPlan{flag: flag, dir: dir, volume: mounts[dir], watchers: map[*yaml.Node]bool{}, scripts: map[*yaml.Node]string{}}
+			p := &flagPlan{flag: flag, dir: dir, volume: mounts[dir], watchers: map[*yaml.Node]bool{}, scripts: map[*yaml.Node]string{}, exec: map[*shellScript][]string{}}
 			p.plan(containers)
 			return p
 		}
@@ -198,6 +201,9 @@ func (p *flagPlan) edit(s *shellScript) (string, bool, string) {
 	if err != nil {
 		return "", true, err.Error()
 	}
+	if words := execWords(out); words != nil && !s.positional {
+		p.exec[s] = words
+	}
 	return out, true, ""
 }
 
@@ -211,12 +217,19 @@ func (m *migration) applyFlagFile(t podTemplate, p *flagPlan, containers []conta
 		m.report(ruleHackKept, Warning, t, t.spec, "", "the exit-flag workaround on %s is left in place: %s", p.flag, p.problem)
 		return
 	}
-	if !m.fix(ruleFlagFile, t, t.spec, "", "exit-flag workaround on %s removed: the kubelet stops native sidecars once the app has exited", p.flag) {
+	direct := ""
+	if len(p.exec) > 0 {
+		direct = "; the watcher runs its process without the shell wrapper"
+	}
+	if !m.fix(ruleFlagFile, t, t.spec, "", "exit-flag workaround on %s removed: the kubelet stops native sidecars once the app has exited%s", p.flag, direct) {
 		return
 	}
 	m.workarounds++
 	for n, text := range p.scripts {
 		n.Value = text
+	}
+	for s, words := range p.exec {
+		toExecForm(s, words)
 	}
 	for _, c := range containers {
 		if mentions(c.node, p.dir) {
@@ -237,4 +250,72 @@ func mentions(c *yaml.Node, dir string) bool {
 		}
 	}
 	return false
+}
+
+// execWords returns the words of a script that only execs one program with literal
+// arguments, which an exec-form command runs the same without a shell; nil otherwise.
+func execWords(script string) []string {
+	f, err := parseShell(script)
+	if err != nil || len(f.Stmts) != 1 {
+		return nil
+	}
+	st := f.Stmts[0]
+	call, ok := st.Cmd.(*syntax.CallExpr)
+	if !ok || st.Background || st.Negated || len(st.Redirs) > 0 || len(call.Assigns) > 0 || len(call.Args) < 2 || call.Args[0].Lit() != "exec" {
+		return nil
+	}
+	var words []string
+	for _, a := range call.Args[1:] {
+		w := wordText(a)
+		// "$" would be expanded by the kubelet ($(VAR)); globs, "~" and escapes by the shell.
+		if w == "" || strings.Contains(w, "$") {
+			return nil
+		}
+		for _, part := range a.Parts {
+			if lit, ok := part.(*syntax.Lit); ok && strings.ContainsAny(lit.Value, "*?[]{}~\\") {
+				return nil
+			}
+		}
+		words = append(words, w)
+	}
+	return words
+}
+
+// toExecForm replaces the shell words of a container (from the shell to the script) with the
+// words of the program it execs, in the style of the shell word: reused items first, then
+// new ones after the script's item.
+func toExecForm(s *shellScript, words []string) {
+	style := s.words[0].Style
+	if style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		style = 0
+	}
+	used := min(len(words), len(s.words))
+	for i, n := range s.words {
+		if i < used {
+			n.Value, n.Style, n.Tag = words[i], style, "!!str"
+			continue
+		}
+		seq := s.seqs[n]
+		seq.Content = removeNode(seq.Content, n)
+	}
+	last := s.words[used-1]
+	seq := s.seqs[last]
+	at := indexOfNode(seq.Content, last) + 1
+	var extra []*yaml.Node
+	for _, w := range words[used:] {
+		extra = append(extra, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: w, Style: style})
+	}
+	seq.Content = append(seq.Content[:at], append(extra, seq.Content[at:]...)...)
+	if args := s.seqs[s.node]; len(args.Content) == 0 && args != s.seqs[s.words[0]] {
+		deleteKey(s.container, "args")
+	}
+}
+
+func indexOfNode(list []*yaml.Node, n *yaml.Node) int {
+	for i, x := range list {
+		if x == n {
+			return i
+		}
+	}
+	return -1
 }
