@@ -28,6 +28,8 @@ type flagPlan struct {
 	// literal arguments: they run it in exec form, without the shell.
 	exec    map[*shellScript][]string
 	problem string // why the workaround cannot be removed, or ""
+	// hiddenWriter is set when no container of the manifest writes the flag.
+	hiddenWriter bool
 }
 
 // planFlagFile looks for an exit-flag workaround among the containers of a pod.
@@ -54,13 +56,29 @@ func planFlagFile(containers []container, spec *yaml.Node) *flagPlan {
 		if s == nil || s.file == nil {
 			continue
 		}
+		funcs := funcDecls(s.file)
 		for _, st := range s.file.Stmts {
-			flag := writtenFlag(s.node.Value, st)
+			flag := writtenFlag(s.node.Value, st, funcs)
 			dir := path.Dir(flag)
 			if flag == "" || users[dir] < 2 || !testedByAnother(containers, c, flag) {
 				continue // a file the app writes for another reason, such as a log
 			}
-			p := &flagPlan{flag: flag, dir: dir, volume: mounts[dir], watchers: map[*yaml.Node]bool{}, scripts: map[*yaml.Node]string{}, exec: map[*shellScript][]string{}}
+			p := newFlagPlan(flag, mounts[dir])
+			p.plan(containers)
+			return p
+		}
+	}
+	// No writer in the manifest: the flag may be written by an image's entrypoint. A
+	// container that runs a process in the background and tests a file on a shared
+	// emptyDir is still a watcher.
+	for _, c := range containers {
+		s := containerScript(c.node)
+		if s == nil || s.file == nil {
+			continue
+		}
+		if flag := watchedFlag(s); flag != "" && users[path.Dir(flag)] >= 2 {
+			p := newFlagPlan(flag, mounts[path.Dir(flag)])
+			p.hiddenWriter = true
 			p.plan(containers)
 			return p
 		}
@@ -83,9 +101,51 @@ func testedByAnother(containers []container, writer container, flag string) bool
 	return false
 }
 
+func newFlagPlan(flag, volume string) *flagPlan {
+	return &flagPlan{flag: flag, dir: path.Dir(flag), volume: volume, watchers: map[*yaml.Node]bool{},
+		scripts: map[*yaml.Node]string{}, exec: map[*shellScript][]string{}}
+}
+
+// watchedFlag returns the file that a watcher's script tests (-f or -e) while a process it
+// started in the background runs, or "".
+func watchedFlag(s *shellScript) string {
+	background := false
+	for _, st := range s.file.Stmts {
+		background = background || st.Background
+	}
+	if !background {
+		return ""
+	}
+	flag := ""
+	syntax.Walk(s.file, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.UnaryTest: // [[ -f F ]]
+			if n.Op == syntax.TsRegFile || n.Op == syntax.TsExists {
+				if w, ok := n.X.(*syntax.Word); ok && flag == "" {
+					flag = wordText(w)
+				}
+			}
+		case *syntax.CallExpr: // [ -f F ], test -f F
+			if len(n.Args) > 2 && (n.Args[0].Lit() == "[" || n.Args[0].Lit() == "test") {
+				for i, a := range n.Args[1 : len(n.Args)-1] {
+					if w := a.Lit(); (w == "-f" || w == "-e") && flag == "" {
+						flag = wordText(n.Args[i+2])
+					}
+				}
+			}
+		}
+		return true
+	})
+	if !strings.HasPrefix(flag, "/") {
+		return ""
+	}
+	return flag
+}
+
 // writtenFlag returns the file a statement writes as a flag: `touch F`, `echo ... > F`, a
-// trap on EXIT that does so; "" otherwise.
-func writtenFlag(text string, st *syntax.Stmt) string {
+// trap on EXIT that does so, itself or through a function of the script (funcs); ""
+// otherwise.
+func writtenFlag(text string, st *syntax.Stmt, funcs map[string]*syntax.Stmt) string {
 	if call, name := callName(st); call != nil {
 		switch name {
 		case "touch":
@@ -93,9 +153,18 @@ func writtenFlag(text string, st *syntax.Stmt) string {
 				return call.Args[1].Lit()
 			}
 		case "trap":
-			if len(call.Args) >= 3 && call.Args[len(call.Args)-1].Lit() == "EXIT" {
-				if f, err := parseShell(unquote(text[call.Args[1].Pos().Offset():call.Args[1].End().Offset()])); err == nil && len(f.Stmts) > 0 {
-					return writtenFlag(unquote(text[call.Args[1].Pos().Offset():call.Args[1].End().Offset()]), f.Stmts[len(f.Stmts)-1])
+			if handler := trapHandler(text, st); handler != "" {
+				if f, err := parseShell(handler); err == nil && len(f.Stmts) > 0 {
+					if flag := writtenFlag(handler, f.Stmts[len(f.Stmts)-1], nil); flag != "" {
+						return flag
+					}
+				}
+			}
+			if fd := funcs[strings.TrimSuffix(strings.TrimSpace(trapHandler(text, st)), ";")]; fd != nil {
+				for _, b := range funcBody(fd) {
+					if flag := writtenFlag(text, b, nil); flag != "" {
+						return flag
+					}
 				}
 			}
 		}
@@ -106,6 +175,38 @@ func writtenFlag(text string, st *syntax.Stmt) string {
 		}
 	}
 	return ""
+}
+
+// trapHandler returns the handler of `trap HANDLER EXIT`, unquoted, or "".
+func trapHandler(text string, st *syntax.Stmt) string {
+	call, name := callName(st)
+	if name != "trap" || len(call.Args) < 3 || call.Args[len(call.Args)-1].Lit() != "EXIT" {
+		return ""
+	}
+	return unquote(text[call.Args[1].Pos().Offset():call.Args[1].End().Offset()])
+}
+
+// funcDecls returns the functions a script declares at its top level, by name.
+func funcDecls(f *syntax.File) map[string]*syntax.Stmt {
+	out := map[string]*syntax.Stmt{}
+	for _, st := range f.Stmts {
+		if fd, ok := st.Cmd.(*syntax.FuncDecl); ok {
+			out[fd.Name.Value] = st
+		}
+	}
+	return out
+}
+
+// funcBody returns the statements of a function declared with a { ... } body, or nil.
+func funcBody(st *syntax.Stmt) []*syntax.Stmt {
+	fd, ok := st.Cmd.(*syntax.FuncDecl)
+	if !ok {
+		return nil
+	}
+	if b, ok := fd.Body.Cmd.(*syntax.Block); ok {
+		return b.Stmts
+	}
+	return nil
 }
 
 func unquote(s string) string {
@@ -148,13 +249,23 @@ func (p *flagPlan) edit(s *shellScript) (string, bool, string) {
 	var cuts []cut
 	replaced := map[*syntax.Stmt]string{}
 	var background *syntax.Stmt
+	var sleeps []*syntax.Stmt
 	watcher, lastKept := false, -1
+	funcs := funcDecls(s.file)
+	gone, problem := p.flagFuncs(text, s.file, funcs, &cuts, replaced)
+	if problem != "" {
+		return "", false, problem
+	}
 	for i, st := range s.file.Stmts {
 		src := text[st.Pos().Offset():st.End().Offset()]
 		call, name := callName(st)
 		switch {
+		case st.Cmd != nil && funcs[funcName(st)] == st:
+			// a function declaration: flagFuncs dealt with it
+		case gone[strings.TrimSuffix(strings.TrimSpace(trapHandler(text, st)), ";")]:
+			cuts = append(cuts, stmtCut(text, st)) // trap FUNC EXIT, FUNC gone
 		case strings.Contains(src, p.flag):
-			if writtenFlag(text, st) == "" {
+			if writtenFlag(text, st, funcs) == "" {
 				watcher = true // it tests the flag
 			}
 			cuts = append(cuts, stmtCut(text, st))
@@ -167,15 +278,22 @@ func (p *flagPlan) edit(s *shellScript) (string, bool, string) {
 		case call != nil && len(call.Args) == 0 && len(call.Assigns) == 1 && strings.Contains(src, "$!"),
 			name == "wait", name == "kill":
 			cuts = append(cuts, stmtCut(text, st))
+		case name == "sleep":
+			sleeps = append(sleeps, st) // a watcher's delay before the kill
 		default:
 			lastKept = i
+		}
+	}
+	if watcher {
+		for _, st := range sleeps {
+			cuts = append(cuts, stmtCut(text, st))
 		}
 	}
 	if !watcher {
 		// The writer: the flag must be written at the end (or by an EXIT trap), not in the
 		// middle, where stopping the sidecar early was meant.
 		for i, st := range s.file.Stmts {
-			if covered(st, cuts) && i < lastKept {
+			if covered(st, cuts) && i < lastKept && funcs[funcName(st)] != st {
 				if call, name := callName(st); !(call != nil && name == "trap") {
 					return "", false, "the flag is written before the script's last command; the sidecar is stopped early on purpose"
 				}
@@ -207,6 +325,62 @@ func (p *flagPlan) edit(s *shellScript) (string, bool, string) {
 	return out, true, ""
 }
 
+func funcName(st *syntax.Stmt) string {
+	if fd, ok := st.Cmd.(*syntax.FuncDecl); ok {
+		return fd.Name.Value
+	}
+	return ""
+}
+
+// flagFuncs plans the edit of the script's functions that write the flag (an EXIT trap
+// calls them): a function that only writes it goes, with the traps that call it (it
+// returns their names); in one that does more, only the writing statements go.
+func (p *flagPlan) flagFuncs(text string, f *syntax.File, funcs map[string]*syntax.Stmt, cuts *[]cut, replaced map[*syntax.Stmt]string) (map[string]bool, string) {
+	gone := map[string]bool{}
+	word := func(name string) *regexp.Regexp {
+		return regexp.MustCompile(`(^|[^\w-])` + regexp.QuoteMeta(name) + `($|[^\w-])`)
+	}
+	for name, st := range funcs {
+		if !strings.Contains(text[st.Pos().Offset():st.End().Offset()], p.flag) {
+			continue
+		}
+		body := funcBody(st)
+		var writes, others []*syntax.Stmt
+		for _, b := range body {
+			if writtenFlag(text, b, nil) == p.flag {
+				writes = append(writes, b)
+			} else {
+				others = append(others, b)
+			}
+		}
+		switch {
+		case len(writes) == 0:
+			return nil, "function " + name + " uses " + p.flag + " in a way this tool does not recognise"
+		case len(others) > 0:
+			var inner []cut
+			for _, w := range writes {
+				inner = append(inner, stmtCut(text, w))
+			}
+			*cuts = append(*cuts, inner...)
+			replaced[st] = editedStmt(text, st, inner)
+			continue
+		}
+		// Every use of the function must be an EXIT trap that calls only it.
+		uses := len(word(name).FindAllStringIndex(text, -1)) - 1
+		for _, other := range f.Stmts {
+			if strings.TrimSuffix(strings.TrimSpace(trapHandler(text, other)), ";") == name {
+				uses--
+			}
+		}
+		if uses != 0 {
+			return nil, "function " + name + " writes " + p.flag + " and is called outside an EXIT trap"
+		}
+		gone[name] = true
+		*cuts = append(*cuts, stmtCut(text, st))
+	}
+	return gone, ""
+}
+
 // applyFlagFile removes the workaround as planned, with the flag's volume when nothing else
 // uses it.
 func (m *migration) applyFlagFile(t podTemplate, p *flagPlan, containers []container) {
@@ -221,6 +395,9 @@ func (m *migration) applyFlagFile(t podTemplate, p *flagPlan, containers []conta
 	if len(p.exec) > 0 {
 		direct = "; the watcher runs its process without the shell wrapper"
 	}
+	if p.hiddenWriter {
+		direct += "; no container here writes the flag (an image's entrypoint must), so its volume stays"
+	}
 	if !m.fix(ruleFlagFile, t, t.spec, "", "exit-flag workaround on %s removed: the kubelet stops native sidecars once the app has exited%s", p.flag, direct) {
 		return
 	}
@@ -232,7 +409,7 @@ func (m *migration) applyFlagFile(t podTemplate, p *flagPlan, containers []conta
 		toExecForm(s, words)
 	}
 	for _, c := range containers {
-		if mentions(c.node, p.dir) {
+		if p.hiddenWriter || mentions(c.node, p.dir) {
 			return // the folder is still used: keep the volume
 		}
 	}
@@ -285,14 +462,17 @@ func execWords(script string) []string {
 // words of the program it execs, in the style of the shell word: reused items first, then
 // new ones after the script's item.
 func toExecForm(s *shellScript, words []string) {
-	style := s.words[0].Style
-	if style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
-		style = 0
+	// Each list keeps the quoting of its first item (a block scalar's list: plain words).
+	style := func(seq *yaml.Node) yaml.Style {
+		if st := seq.Content[0].Style; st&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
+			return st
+		}
+		return 0
 	}
 	used := min(len(words), len(s.words))
 	for i, n := range s.words {
 		if i < used {
-			n.Value, n.Style, n.Tag = words[i], style, "!!str"
+			n.Value, n.Style, n.Tag = words[i], style(s.seqs[n]), "!!str"
 			continue
 		}
 		seq := s.seqs[n]
@@ -303,7 +483,7 @@ func toExecForm(s *shellScript, words []string) {
 	at := indexOfNode(seq.Content, last) + 1
 	var extra []*yaml.Node
 	for _, w := range words[used:] {
-		extra = append(extra, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: w, Style: style})
+		extra = append(extra, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: w, Style: style(seq)})
 	}
 	seq.Content = append(seq.Content[:at], append(extra, seq.Content[at:]...)...)
 	if args := s.seqs[s.node]; len(args.Content) == 0 && args != s.seqs[s.words[0]] {

@@ -548,12 +548,3 @@ func isTrue(s *syntax.Stmt) bool {
 	_, name := callName(s)
 	return name == "true" || name == ":"
 }
-
-func anyMatch(list []container, f func(container) bool) bool {
-	for _, c := range list {
-		if f(c) {
-			return true
-		}
-	}
-	return false
-}

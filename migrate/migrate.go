@@ -86,7 +86,9 @@ type migration struct {
 	runToCompletion bool
 	flags           *flagPlan             // the exit-flag workaround of the current pod, if any
 	stopped         map[*yaml.Node]string // containers the app stops, in a run-to-completion pod
-	ignored         map[string]bool       // rule ids silenced on the current workload
+	// terminatorListed maps the containers a sidecar-terminator annotation lists to it.
+	terminatorListed map[string]string
+	ignored          map[string]bool // rule ids silenced on the current workload
 }
 
 // off reports whether a rule is disabled in the options or ignored on the current workload.
@@ -233,6 +235,9 @@ func (m *migration) evidenceFor(c container, listed map[string]bool) (evidence, 
 	if deps := c.env["KUBEXIT_DEATH_DEPS"]; deps != "" && m.runToCompletion {
 		found = append(found, evidence{ruleKubexitDeath, "kubexit stops it when " + deps + " exits"})
 	}
+	if key := m.terminatorListed[c.name]; key != "" {
+		found = append(found, evidence{ruleTerminatorAnnotation, "listed in " + key})
+	}
 	if what := m.stopped[c.node]; what != "" {
 		found = append(found, evidence{ruleStoppedByApp, "the app stops it: " + what})
 	}
@@ -303,7 +308,7 @@ func (m *migration) template(t podTemplate) {
 	all := append(append([]container{}, containers...), inits...)
 	kubexit := planKubexit(all)
 	stops := planStops(t.spec, containers, all)
-	m.flags, m.stopped = nil, nil
+	m.flags, m.stopped, m.terminatorListed = nil, nil, terminatorListed(t)
 	if t.runToCompletion {
 		m.flags = planFlagFile(containers, t.spec)
 		m.stopped = stoppedBy(stops)
@@ -315,6 +320,7 @@ func (m *migration) template(t podTemplate) {
 	for _, c := range containers {
 		e, found := m.evidenceFor(c, listed)
 		stopWhat, stopWhy := m.keptStop(stops, c)
+		markWhat, markWhy := m.terminatorKept(t, c)
 		switch {
 		case !found:
 			continue
@@ -334,6 +340,8 @@ func (m *migration) template(t podTemplate) {
 			m.report(ruleHackKept, Warning, t, c.node, c.name, "not moved: it stops itself when %s appears, and a native sidecar that exits is restarted; the workaround stays (%s)", m.flags.flag, flagKept(m.opts, m.flags))
 		case keepsKubexit && kubexit.used && c.env["KUBEXIT_DEATH_DEPS"] != "":
 			m.report(ruleHackKept, Warning, t, c.node, c.name, "not moved: kubexit makes it exit when the app does, a native sidecar that exits is restarted, and kubexit stays (%s)", kubexitKept(m.opts, kubexit))
+		case t.runToCompletion && markWhat != "":
+			m.report(ruleHackKept, Warning, t, c.node, c.name, "not moved: a native sidecar that exits is restarted, and %s tells a terminator to stop it, which stays: %s", markWhat, markWhy)
 		case t.runToCompletion && stopWhat != "":
 			m.report(ruleHackKept, Warning, t, c.node, c.name, "not moved: a native sidecar that exits is restarted, and the app stops it with %s, which stays: %s", stopWhat, stopWhy)
 		case e.rule.ID != ruleAnnotationSidecars.ID && c.oneShot() != "":
@@ -381,6 +389,7 @@ func (m *migration) template(t podTemplate) {
 	if !m.opts.KeepHacks {
 		m.removeKruiseEnv(t, moving)
 	}
+	m.removeTerminatorAnnotations(t, nativeAfter(inits, moving))
 }
 
 // removeHacks removes the app-side workarounds of the apps whose sidecars are native after

@@ -197,6 +197,35 @@ func mergeCuts(text string, cuts []cut) ([]cut, error) {
 	return out, nil
 }
 
+// editedStmt returns statement st once the cuts inside it are made, as the printer prints
+// it, or "" when that does not parse as one statement.
+func editedStmt(text string, st *syntax.Stmt, cuts []cut) string {
+	from, to := int(st.Pos().Offset()), int(st.End().Offset())
+	var inside []cut
+	for _, c := range cuts {
+		if c.from >= from && c.to <= to {
+			inside = append(inside, cut{from: c.from - from, to: c.to - from, text: c.text})
+		}
+	}
+	sub := text[from:to]
+	inside, err := mergeCuts(sub, inside)
+	if err != nil {
+		return ""
+	}
+	var b strings.Builder
+	pos := 0
+	for _, c := range inside {
+		b.WriteString(sub[pos:c.from] + c.text)
+		pos = c.to
+	}
+	b.WriteString(sub[pos:])
+	f, err := parseShell(b.String())
+	if err != nil || len(f.Stmts) != 1 {
+		return ""
+	}
+	return printNode(f.Stmts[0])
+}
+
 func covered(s *syntax.Stmt, cuts []cut) bool {
 	for _, c := range cuts {
 		if int(s.Pos().Offset()) >= c.from && int(s.End().Offset()) <= c.to {

@@ -21,6 +21,7 @@ type podTemplate struct {
 	spec     *yaml.Node   // the pod spec mapping
 	path     string       // field path of the pod spec, e.g. "spec.template.spec"
 	metadata []*yaml.Node // metadata mappings whose annotations apply, outermost first
+	holders  []*yaml.Node // the mapping that holds each of metadata
 	resource Resource
 	// runToCompletion is true for Jobs, CronJobs and Pods that are not restarted, where a
 	// legacy sidecar keeps the pod from completing.
@@ -86,6 +87,7 @@ func findPodTemplates(obj *yaml.Node, prefix string, opts Options) []podTemplate
 		}
 		if md := lookup(holder, "metadata"); md != nil && md.Kind == yaml.MappingNode {
 			t.metadata = append(t.metadata, md)
+			t.holders = append(t.holders, holder)
 		}
 	}
 	t.spec = lookup(holder, "spec")
