@@ -30,6 +30,8 @@ type flagPlan struct {
 	problem string // why the workaround cannot be removed, or ""
 	// hiddenWriter is set when no container of the manifest writes the flag.
 	hiddenWriter bool
+	// gate is set when a container waits for the file before it starts: not an exit flag.
+	gate bool
 }
 
 // planFlagFile looks for an exit-flag workaround among the containers of a pod.
@@ -64,8 +66,9 @@ func planFlagFile(containers []container, spec *yaml.Node) *flagPlan {
 				continue // a file the app writes for another reason, such as a log
 			}
 			p := newFlagPlan(flag, mounts[dir])
-			p.plan(containers)
-			return p
+			if p.plan(containers); !p.gate {
+				return p
+			}
 		}
 	}
 	// No writer in the manifest: the flag may be written by an image's entrypoint. A
@@ -79,8 +82,9 @@ func planFlagFile(containers []container, spec *yaml.Node) *flagPlan {
 		if flag := watchedFlag(s); flag != "" && users[path.Dir(flag)] >= 2 {
 			p := newFlagPlan(flag, mounts[path.Dir(flag)])
 			p.hiddenWriter = true
-			p.plan(containers)
-			return p
+			if p.plan(containers); !p.gate {
+				return p
+			}
 		}
 	}
 	return nil
@@ -89,16 +93,60 @@ func planFlagFile(containers []container, spec *yaml.Node) *flagPlan {
 // testedByAnother reports whether a container other than writer tests for the file in its
 // script (`[ -f FLAG ]`, `test -e FLAG`): what makes a written file a flag.
 func testedByAnother(containers []container, writer container, flag string) bool {
-	test := regexp.MustCompile(`-[fe]\s+["']?` + regexp.QuoteMeta(flag) + `\b`)
 	for _, c := range containers {
 		if c.node == writer.node {
 			continue
 		}
-		if s := containerScript(c.node); s != nil && test.MatchString(s.node.Value) {
+		if s := containerScript(c.node); s != nil && testsFile(s.node.Value, flag) {
 			return true
 		}
 	}
 	return false
+}
+
+// testsFile reports whether a script tests for file (`[ -f FILE ]`, `test -e FILE`).
+func testsFile(script, file string) bool {
+	return regexp.MustCompile(`-[fe]\s+["']?` + regexp.QuoteMeta(file) + `\b`).MatchString(script)
+}
+
+// runsInBackground reports whether a script starts something in the background.
+func runsInBackground(f *syntax.File) bool {
+	for _, st := range f.Stmts {
+		if st.Background {
+			return true
+		}
+	}
+	return false
+}
+
+// writtenAtExit reports whether a container writes flag when it exits: in an EXIT trap, or
+// as the last statement of its script.
+func writtenAtExit(containers []container, flag string) bool {
+	for _, c := range containers {
+		s := containerScript(c.node)
+		if s == nil || s.file == nil || len(s.file.Stmts) == 0 {
+			continue
+		}
+		funcs := funcDecls(s.file)
+		for i, st := range s.file.Stmts {
+			_, name := callName(st)
+			if writtenFlag(s.node.Value, st, funcs) == flag && (name == "trap" || i == len(s.file.Stmts)-1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// writtenIn returns flag when one of the script's statements writes it, or "".
+func writtenIn(s *shellScript, flag string) string {
+	funcs := funcDecls(s.file)
+	for _, st := range s.file.Stmts {
+		if writtenFlag(s.node.Value, st, funcs) == flag {
+			return flag
+		}
+	}
+	return ""
 }
 
 func newFlagPlan(flag, volume string) *flagPlan {
@@ -109,11 +157,7 @@ func newFlagPlan(flag, volume string) *flagPlan {
 // watchedFlag returns the file that a watcher's script tests (-f or -e) while a process it
 // started in the background runs, or "".
 func watchedFlag(s *shellScript) string {
-	background := false
-	for _, st := range s.file.Stmts {
-		background = background || st.Background
-	}
-	if !background {
+	if !runsInBackground(s.file) {
 		return ""
 	}
 	flag := ""
@@ -228,8 +272,15 @@ func (p *flagPlan) plan(containers []container) {
 			p.problem = "the script of container " + c.name + " does not parse"
 			return
 		}
+		if testsFile(s.node.Value, p.flag) && !runsInBackground(s.file) && writtenIn(s, p.flag) == "" && !writtenAtExit(containers, p.flag) {
+			// It waits for a file the app writes early, then starts its process: a start
+			// gate, which works the same for a native sidecar. Not an exit flag.
+			p.gate = true
+			return
+		}
 		text, watcher, err := p.edit(s)
-		if watcher {
+		if watcher || (testsFile(s.node.Value, p.flag) && writtenIn(s, p.flag) == "") {
+			// A watcher stays one when its script cannot be edited: it must not move.
 			p.watchers[c.node] = true
 		}
 		if err != "" {
@@ -250,7 +301,7 @@ func (p *flagPlan) edit(s *shellScript) (string, bool, string) {
 	replaced := map[*syntax.Stmt]string{}
 	var background *syntax.Stmt
 	var sleeps []*syntax.Stmt
-	watcher, lastKept := false, -1
+	watcher, writer, lastKept := false, false, -1
 	funcs := funcDecls(s.file)
 	gone, problem := p.flagFuncs(text, s.file, funcs, &cuts, replaced)
 	if problem != "" {
@@ -265,10 +316,24 @@ func (p *flagPlan) edit(s *shellScript) (string, bool, string) {
 		case gone[strings.TrimSuffix(strings.TrimSpace(trapHandler(text, st)), ";")]:
 			cuts = append(cuts, stmtCut(text, st)) // trap FUNC EXIT, FUNC gone
 		case strings.Contains(src, p.flag):
-			if writtenFlag(text, st, funcs) == "" {
-				watcher = true // it tests the flag
+			bin, chain := st.Cmd.(*syntax.BinaryCmd)
+			switch {
+			case writtenFlag(text, st, funcs) == p.flag:
+				writer = true
+				cuts = append(cuts, stmtCut(text, st))
+			case chain && bin.Op == syntax.AndStmt && writtenFlag(text, bin.Y, funcs) == p.flag && !strings.Contains(text[bin.X.Pos().Offset():bin.X.End().Offset()], p.flag):
+				// "run && touch FLAG" keeps "run".
+				writer = true
+				cuts = append(cuts, cut{from: int(bin.X.End().Offset()), to: int(st.End().Offset())})
+				replaced[st] = printNode(bin.X)
+				lastKept = i
+			case testsFile(src, p.flag) || name == "exit":
+				// A loop or test on the flag, or `exit $(cat FLAG)` that mirrors an exit code.
+				watcher = true
+				cuts = append(cuts, stmtCut(text, st))
+			default:
+				return "", false, "it uses " + p.flag + " in a way this tool does not recognise: " + firstLine(src)
 			}
-			cuts = append(cuts, stmtCut(text, st))
 		case st.Background && call != nil:
 			if background != nil {
 				return "", false, "it starts more than one process in the background"
@@ -283,6 +348,9 @@ func (p *flagPlan) edit(s *shellScript) (string, bool, string) {
 		default:
 			lastKept = i
 		}
+	}
+	if watcher && writer {
+		return "", true, "it both writes and tests " + p.flag
 	}
 	if watcher {
 		for _, st := range sleeps {
