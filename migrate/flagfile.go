@@ -60,7 +60,7 @@ func planFlagFile(containers []container, spec *yaml.Node) *flagPlan {
 		}
 		funcs := funcDecls(s.file)
 		for _, st := range s.file.Stmts {
-			flag := writtenFlag(s.node.Value, st, funcs)
+			flag := writtenAfter(s.node.Value, st, funcs)
 			dir := path.Dir(flag)
 			if flag == "" || users[dir] < 2 || !testedByAnother(containers, c, flag) {
 				continue // a file the app writes for another reason, such as a log
@@ -130,7 +130,7 @@ func writtenAtExit(containers []container, flag string) bool {
 		funcs := funcDecls(s.file)
 		for i, st := range s.file.Stmts {
 			_, name := callName(st)
-			if writtenFlag(s.node.Value, st, funcs) == flag && (name == "trap" || i == len(s.file.Stmts)-1) {
+			if writtenAfter(s.node.Value, st, funcs) == flag && (name == "trap" || i == len(s.file.Stmts)-1) {
 				return true
 			}
 		}
@@ -142,11 +142,20 @@ func writtenAtExit(containers []container, flag string) bool {
 func writtenIn(s *shellScript, flag string) string {
 	funcs := funcDecls(s.file)
 	for _, st := range s.file.Stmts {
-		if writtenFlag(s.node.Value, st, funcs) == flag {
+		if writtenAfter(s.node.Value, st, funcs) == flag {
 			return flag
 		}
 	}
 	return ""
+}
+
+// writtenAfter returns the flag a statement writes, itself or at the end of an && chain
+// ("run && touch FLAG").
+func writtenAfter(text string, st *syntax.Stmt, funcs map[string]*syntax.Stmt) string {
+	if bin, ok := st.Cmd.(*syntax.BinaryCmd); ok && bin.Op == syntax.AndStmt {
+		return writtenFlag(text, bin.Y, funcs)
+	}
+	return writtenFlag(text, st, funcs)
 }
 
 func newFlagPlan(flag, volume string) *flagPlan {
@@ -265,17 +274,20 @@ func unquote(s string) string {
 func (p *flagPlan) plan(containers []container) {
 	for _, c := range containers {
 		s := containerScript(c.node)
+		if s != nil && s.file != nil && testsFile(s.node.Value, p.flag) && !runsInBackground(s.file) && writtenIn(s, p.flag) == "" && !writtenAtExit(containers, p.flag) {
+			// It waits for a file the app writes early, then starts its process: a start
+			// gate, which works the same for a native sidecar. Not an exit flag.
+			p.gate = true
+			return
+		}
+	}
+	for _, c := range containers {
+		s := containerScript(c.node)
 		if s == nil || !strings.Contains(s.node.Value, p.flag) {
 			continue
 		}
 		if s.file == nil {
 			p.problem = "the script of container " + c.name + " does not parse"
-			return
-		}
-		if testsFile(s.node.Value, p.flag) && !runsInBackground(s.file) && writtenIn(s, p.flag) == "" && !writtenAtExit(containers, p.flag) {
-			// It waits for a file the app writes early, then starts its process: a start
-			// gate, which works the same for a native sidecar. Not an exit flag.
-			p.gate = true
 			return
 		}
 		text, watcher, err := p.edit(s)

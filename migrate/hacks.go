@@ -126,7 +126,7 @@ func (m *migration) applyKubexit(t podTemplate, p kubexitPlan, all []container) 
 		if g := c.env["KUBEXIT_GRAVEYARD"]; g != "" {
 			graveyards[strings.TrimSuffix(g, "/")] = true
 		}
-		if deps := c.env["KUBEXIT_BIRTH_DEPS"]; deps != "" {
+		if deps := c.env["KUBEXIT_BIRTH_DEPS"]; deps != "" && !m.readyFirst(all, deps) {
 			m.report(ruleKubexitBirth, Warning, t, c.node, c.name, "KUBEXIT_BIRTH_DEPS waited until %s was ready; a native sidecar is waited for only until it has started, so give it a startupProbe (--startup-probe from-readiness copies its readinessProbe)", deps)
 		}
 	}
@@ -164,6 +164,24 @@ func (m *migration) applyKubexit(t podTemplate, p kubexitPlan, all []container) 
 			removeVolume(spec, name)
 		}
 	}
+}
+
+// readyFirst reports whether every container named in deps (comma-separated) is ready
+// before the app starts once native: it has a startupProbe, or gets one from its
+// readinessProbe (--startup-probe from-readiness).
+func (m *migration) readyFirst(all []container, deps string) bool {
+	for _, name := range strings.Split(deps, ",") {
+		ready := false
+		for _, c := range all {
+			if c.name == strings.TrimSpace(name) {
+				ready = lookup(c.node, "startupProbe") != nil || (m.opts.StartupProbe == StartupFromReadiness && lookup(c.node, "readinessProbe") != nil)
+			}
+		}
+		if !ready {
+			return false
+		}
+	}
+	return true
 }
 
 // kubexitCommand returns the command sequence when it starts with the kubexit wrapper.

@@ -102,6 +102,8 @@ func stmtCut(text string, s *syntax.Stmt) cut {
 		from = lineStart // the statement's whole line
 		if to < len(text) {
 			to++
+		} else if from > 0 {
+			from-- // the last line of a script without a final newline: the newline before it
 		}
 	case atLineEnd:
 		// "a; b" loses "; b", not just "b".
