@@ -122,10 +122,7 @@ func (l *layout) renderFlow(n *yaml.Node) (string, error) {
 		return t[s:e], nil
 	}
 	if n.Kind == yaml.ScalarNode {
-		if strings.Contains(n.Value, "\n") {
-			return "", errUnsupported
-		}
-		return encodeScalar(n), nil
+		return l.flowScalar(n)
 	}
 	orig, known := l.orig[n]
 	if !known || orig.style&yaml.FlowStyle == 0 || orig.kind != n.Kind || (n.Kind != yaml.MappingNode && n.Kind != yaml.SequenceNode) {
@@ -250,6 +247,9 @@ func separatorBefore(t string, at int) string {
 // whose value is a flow sequence of moved items, or a moved item.
 func (l *layout) flowEntry(n, key, value *yaml.Node) (string, error) {
 	if n.Kind == yaml.SequenceNode {
+		if key.Kind == yaml.ScalarNode && l.allNew(key) && !strings.Contains(key.Value, "\n") {
+			return encodeScalar(key), nil // a new word of a command list
+		}
 		return l.movedFlow(key)
 	}
 	// JSON-like mappings quote their keys: the new key follows its original neighbours.

@@ -97,6 +97,10 @@ func (l *layout) entries(c *collection, n *yaml.Node) ([]string, error) {
 			}
 			out = append(out, lines...)
 			wasLast = false
+		case key.Kind == yaml.ScalarNode && l.allNew(key) && !strings.Contains(key.Value, "\n"):
+			// A new word of a command list.
+			out = append(out, strings.Repeat(" ", c.col)+"- "+encodeScalar(key)+"\n")
+			wasLast = false
 		default:
 			return nil, errUnsupported
 		}
@@ -168,22 +172,15 @@ func (l *layout) entry(e entry, shift int) ([]string, error) {
 		base := l.offset(e.start+1, 1)
 		text := strings.Join(l.lines[e.start:e.end], "")
 		lines = splitLines([]byte(text[:l.start(e.value)-base] + body + text[l.end(e.value)-base:]))
-	case e.value.Kind == yaml.ScalarNode && l.orig[e.value].style&yaml.LiteralStyle != 0 && e.value.Style == l.orig[e.value].style:
-		body, err := l.literal(e)
+	case e.value.Kind == yaml.ScalarNode && (e.node == e.value || !l.isDirty(e.node)):
+		// A changed scalar is rewritten by byte range in its own style (scalar.go).
+		base, limit := l.lineOffset(e.start), l.lineOffset(e.end)
+		from, to, text, err := l.scalarEdit(e.value, limit)
 		if err != nil {
 			return nil, err
 		}
-		lines = body
-	case e.value.Kind == yaml.ScalarNode && (e.node == e.value || !l.isDirty(e.node)):
-		// A plain or quoted scalar is replaced by byte range, in its own quoting style; a
-		// quoted one may span lines.
-		from, to := l.start(e.value), l.end(e.value)
-		if to < 0 || strings.Contains(e.value.Value, "\n") {
-			return nil, errUnsupported
-		}
-		base := l.offset(e.start+1, 1)
-		text := strings.Join(l.lines[e.start:e.end], "")
-		lines = splitLines([]byte(text[:from-base] + encodeScalar(e.value) + text[to-base:]))
+		t := l.text()
+		lines = splitLines([]byte(t[base:from] + text + t[to:limit]))
 	default:
 		return nil, errUnsupported
 	}
@@ -313,48 +310,6 @@ func encodeScalar(n *yaml.Node) string {
 		return n.Value
 	}
 	return strings.TrimSuffix(string(out), "\n")
-}
-
-// literal rewrites the content lines of a literal block scalar ("|", "|-") whose value changed,
-// keeping its header line and the indentation of its content.
-func (l *layout) literal(e entry) ([]string, error) {
-	n := e.value
-	header := n.Line - 1
-	h := l.lines[header]
-	indicator := strings.TrimSpace(h[min(n.Column-1, len(h)):])
-	if strings.Contains(indicator, "+") || strings.ContainsAny(indicator, "123456789") {
-		return nil, errUnsupported // keep chomping or an explicit indentation: written by the fallback
-	}
-	end := e.end
-	for end > header+1 && isBlank(l.lines[end-1]) {
-		end--
-	}
-	pad := ""
-	for _, s := range l.lines[header+1 : end] {
-		if !isBlank(s) {
-			pad = s[:indentOf(s)]
-			break
-		}
-	}
-	content := n.Value
-	if !strings.HasPrefix(indicator, "|-") {
-		if !strings.HasSuffix(content, "\n") {
-			return nil, errUnsupported
-		}
-		content = strings.TrimSuffix(content, "\n")
-	}
-	if pad == "" || content == "" {
-		return nil, errUnsupported
-	}
-	out := append([]string{}, l.lines[e.start:header+1]...)
-	for _, s := range strings.Split(content, "\n") {
-		if s == "" {
-			out = append(out, "\n")
-		} else {
-			out = append(out, pad+s+"\n")
-		}
-	}
-	return append(out, l.lines[end:e.end]...), nil
 }
 
 // reindent shifts lines by shift columns. Lines with too little indentation to move left

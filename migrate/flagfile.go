@@ -24,7 +24,14 @@ type flagPlan struct {
 	volume   string                // the emptyDir volume mounted at dir
 	watchers map[*yaml.Node]bool   // container nodes that watch the flag
 	scripts  map[*yaml.Node]string // script scalar -> its new text
-	problem  string                // why the workaround cannot be removed, or ""
+	// exec holds the watchers whose script comes down to exec'ing one program with
+	// literal arguments: they run it in exec form, without the shell.
+	exec    map[*shellScript][]string
+	problem string // why the workaround cannot be removed, or ""
+	// hiddenWriter is set when no container of the manifest writes the flag.
+	hiddenWriter bool
+	// gate is set when a container waits for the file before it starts: not an exit flag.
+	gate bool
 }
 
 // planFlagFile looks for an exit-flag workaround among the containers of a pod.
@@ -51,15 +58,33 @@ func planFlagFile(containers []container, spec *yaml.Node) *flagPlan {
 		if s == nil || s.file == nil {
 			continue
 		}
+		funcs := funcDecls(s.file)
 		for _, st := range s.file.Stmts {
-			flag := writtenFlag(s.node.Value, st)
+			flag := writtenAfter(s.node.Value, st, funcs)
 			dir := path.Dir(flag)
 			if flag == "" || users[dir] < 2 || !testedByAnother(containers, c, flag) {
 				continue // a file the app writes for another reason, such as a log
 			}
-			p := &flagPlan{flag: flag, dir: dir, volume: mounts[dir], watchers: map[*yaml.Node]bool{}, scripts: map[*yaml.Node]string{}}
-			p.plan(containers)
-			return p
+			p := newFlagPlan(flag, mounts[dir])
+			if p.plan(containers); !p.gate {
+				return p
+			}
+		}
+	}
+	// No writer in the manifest: the flag may be written by an image's entrypoint. A
+	// container that runs a process in the background and tests a file on a shared
+	// emptyDir is still a watcher.
+	for _, c := range containers {
+		s := containerScript(c.node)
+		if s == nil || s.file == nil {
+			continue
+		}
+		if flag := watchedFlag(s); flag != "" && users[path.Dir(flag)] >= 2 {
+			p := newFlagPlan(flag, mounts[path.Dir(flag)])
+			p.hiddenWriter = true
+			if p.plan(containers); !p.gate {
+				return p
+			}
 		}
 	}
 	return nil
@@ -68,21 +93,112 @@ func planFlagFile(containers []container, spec *yaml.Node) *flagPlan {
 // testedByAnother reports whether a container other than writer tests for the file in its
 // script (`[ -f FLAG ]`, `test -e FLAG`): what makes a written file a flag.
 func testedByAnother(containers []container, writer container, flag string) bool {
-	test := regexp.MustCompile(`-[fe]\s+["']?` + regexp.QuoteMeta(flag) + `\b`)
 	for _, c := range containers {
 		if c.node == writer.node {
 			continue
 		}
-		if s := containerScript(c.node); s != nil && test.MatchString(s.node.Value) {
+		if s := containerScript(c.node); s != nil && testsFile(s.node.Value, flag) {
 			return true
 		}
 	}
 	return false
 }
 
+// testsFile reports whether a script tests for file (`[ -f FILE ]`, `test -e FILE`).
+func testsFile(script, file string) bool {
+	return regexp.MustCompile(`-[fe]\s+["']?` + regexp.QuoteMeta(file) + `\b`).MatchString(script)
+}
+
+// runsInBackground reports whether a script starts something in the background.
+func runsInBackground(f *syntax.File) bool {
+	for _, st := range f.Stmts {
+		if st.Background {
+			return true
+		}
+	}
+	return false
+}
+
+// writtenAtExit reports whether a container writes flag when it exits: in an EXIT trap, or
+// as the last statement of its script.
+func writtenAtExit(containers []container, flag string) bool {
+	for _, c := range containers {
+		s := containerScript(c.node)
+		if s == nil || s.file == nil || len(s.file.Stmts) == 0 {
+			continue
+		}
+		funcs := funcDecls(s.file)
+		for i, st := range s.file.Stmts {
+			_, name := callName(st)
+			if writtenAfter(s.node.Value, st, funcs) == flag && (name == "trap" || i == len(s.file.Stmts)-1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// writtenIn returns flag when one of the script's statements writes it, or "".
+func writtenIn(s *shellScript, flag string) string {
+	funcs := funcDecls(s.file)
+	for _, st := range s.file.Stmts {
+		if writtenAfter(s.node.Value, st, funcs) == flag {
+			return flag
+		}
+	}
+	return ""
+}
+
+// writtenAfter returns the flag a statement writes, itself or at the end of an && chain
+// ("run && touch FLAG").
+func writtenAfter(text string, st *syntax.Stmt, funcs map[string]*syntax.Stmt) string {
+	if bin, ok := st.Cmd.(*syntax.BinaryCmd); ok && bin.Op == syntax.AndStmt {
+		return writtenFlag(text, bin.Y, funcs)
+	}
+	return writtenFlag(text, st, funcs)
+}
+
+func newFlagPlan(flag, volume string) *flagPlan {
+	return &flagPlan{flag: flag, dir: path.Dir(flag), volume: volume, watchers: map[*yaml.Node]bool{},
+		scripts: map[*yaml.Node]string{}, exec: map[*shellScript][]string{}}
+}
+
+// watchedFlag returns the file that a watcher's script tests (-f or -e) while a process it
+// started in the background runs, or "".
+func watchedFlag(s *shellScript) string {
+	if !runsInBackground(s.file) {
+		return ""
+	}
+	flag := ""
+	syntax.Walk(s.file, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.UnaryTest: // [[ -f F ]]
+			if n.Op == syntax.TsRegFile || n.Op == syntax.TsExists {
+				if w, ok := n.X.(*syntax.Word); ok && flag == "" {
+					flag = wordText(w)
+				}
+			}
+		case *syntax.CallExpr: // [ -f F ], test -f F
+			if len(n.Args) > 2 && (n.Args[0].Lit() == "[" || n.Args[0].Lit() == "test") {
+				for i, a := range n.Args[1 : len(n.Args)-1] {
+					if w := a.Lit(); (w == "-f" || w == "-e") && flag == "" {
+						flag = wordText(n.Args[i+2])
+					}
+				}
+			}
+		}
+		return true
+	})
+	if !strings.HasPrefix(flag, "/") {
+		return ""
+	}
+	return flag
+}
+
 // writtenFlag returns the file a statement writes as a flag: `touch F`, `echo ... > F`, a
-// trap on EXIT that does so; "" otherwise.
-func writtenFlag(text string, st *syntax.Stmt) string {
+// trap on EXIT that does so, itself or through a function of the script (funcs); ""
+// otherwise.
+func writtenFlag(text string, st *syntax.Stmt, funcs map[string]*syntax.Stmt) string {
 	if call, name := callName(st); call != nil {
 		switch name {
 		case "touch":
@@ -90,9 +206,18 @@ func writtenFlag(text string, st *syntax.Stmt) string {
 				return call.Args[1].Lit()
 			}
 		case "trap":
-			if len(call.Args) >= 3 && call.Args[len(call.Args)-1].Lit() == "EXIT" {
-				if f, err := parseShell(unquote(text[call.Args[1].Pos().Offset():call.Args[1].End().Offset()])); err == nil && len(f.Stmts) > 0 {
-					return writtenFlag(unquote(text[call.Args[1].Pos().Offset():call.Args[1].End().Offset()]), f.Stmts[len(f.Stmts)-1])
+			if handler := trapHandler(text, st); handler != "" {
+				if f, err := parseShell(handler); err == nil && len(f.Stmts) > 0 {
+					if flag := writtenFlag(handler, f.Stmts[len(f.Stmts)-1], nil); flag != "" {
+						return flag
+					}
+				}
+			}
+			if fd := funcs[strings.TrimSuffix(strings.TrimSpace(trapHandler(text, st)), ";")]; fd != nil {
+				for _, b := range funcBody(fd) {
+					if flag := writtenFlag(text, b, nil); flag != "" {
+						return flag
+					}
 				}
 			}
 		}
@@ -103,6 +228,38 @@ func writtenFlag(text string, st *syntax.Stmt) string {
 		}
 	}
 	return ""
+}
+
+// trapHandler returns the handler of `trap HANDLER EXIT`, unquoted, or "".
+func trapHandler(text string, st *syntax.Stmt) string {
+	call, name := callName(st)
+	if name != "trap" || len(call.Args) < 3 || call.Args[len(call.Args)-1].Lit() != "EXIT" {
+		return ""
+	}
+	return unquote(text[call.Args[1].Pos().Offset():call.Args[1].End().Offset()])
+}
+
+// funcDecls returns the functions a script declares at its top level, by name.
+func funcDecls(f *syntax.File) map[string]*syntax.Stmt {
+	out := map[string]*syntax.Stmt{}
+	for _, st := range f.Stmts {
+		if fd, ok := st.Cmd.(*syntax.FuncDecl); ok {
+			out[fd.Name.Value] = st
+		}
+	}
+	return out
+}
+
+// funcBody returns the statements of a function declared with a { ... } body, or nil.
+func funcBody(st *syntax.Stmt) []*syntax.Stmt {
+	fd, ok := st.Cmd.(*syntax.FuncDecl)
+	if !ok {
+		return nil
+	}
+	if b, ok := fd.Body.Cmd.(*syntax.Block); ok {
+		return b.Stmts
+	}
+	return nil
 }
 
 func unquote(s string) string {
@@ -117,6 +274,15 @@ func unquote(s string) string {
 func (p *flagPlan) plan(containers []container) {
 	for _, c := range containers {
 		s := containerScript(c.node)
+		if s != nil && s.file != nil && testsFile(s.node.Value, p.flag) && !runsInBackground(s.file) && writtenIn(s, p.flag) == "" && !writtenAtExit(containers, p.flag) {
+			// It waits for a file the app writes early, then starts its process: a start
+			// gate, which works the same for a native sidecar. Not an exit flag.
+			p.gate = true
+			return
+		}
+	}
+	for _, c := range containers {
+		s := containerScript(c.node)
 		if s == nil || !strings.Contains(s.node.Value, p.flag) {
 			continue
 		}
@@ -125,7 +291,8 @@ func (p *flagPlan) plan(containers []container) {
 			return
 		}
 		text, watcher, err := p.edit(s)
-		if watcher {
+		if watcher || (testsFile(s.node.Value, p.flag) && writtenIn(s, p.flag) == "") {
+			// A watcher stays one when its script cannot be edited: it must not move.
 			p.watchers[c.node] = true
 		}
 		if err != "" {
@@ -145,16 +312,40 @@ func (p *flagPlan) edit(s *shellScript) (string, bool, string) {
 	var cuts []cut
 	replaced := map[*syntax.Stmt]string{}
 	var background *syntax.Stmt
-	watcher, lastKept := false, -1
+	var sleeps []*syntax.Stmt
+	watcher, writer, lastKept := false, false, -1
+	funcs := funcDecls(s.file)
+	gone, problem := p.flagFuncs(text, s.file, funcs, &cuts, replaced)
+	if problem != "" {
+		return "", false, problem
+	}
 	for i, st := range s.file.Stmts {
 		src := text[st.Pos().Offset():st.End().Offset()]
 		call, name := callName(st)
 		switch {
+		case st.Cmd != nil && funcs[funcName(st)] == st:
+			// a function declaration: flagFuncs dealt with it
+		case gone[strings.TrimSuffix(strings.TrimSpace(trapHandler(text, st)), ";")]:
+			cuts = append(cuts, stmtCut(text, st)) // trap FUNC EXIT, FUNC gone
 		case strings.Contains(src, p.flag):
-			if writtenFlag(text, st) == "" {
-				watcher = true // it tests the flag
+			bin, chain := st.Cmd.(*syntax.BinaryCmd)
+			switch {
+			case writtenFlag(text, st, funcs) == p.flag:
+				writer = true
+				cuts = append(cuts, stmtCut(text, st))
+			case chain && bin.Op == syntax.AndStmt && writtenFlag(text, bin.Y, funcs) == p.flag && !strings.Contains(text[bin.X.Pos().Offset():bin.X.End().Offset()], p.flag):
+				// "run && touch FLAG" keeps "run".
+				writer = true
+				cuts = append(cuts, cut{from: int(bin.X.End().Offset()), to: int(st.End().Offset())})
+				replaced[st] = printNode(bin.X)
+				lastKept = i
+			case testsFile(src, p.flag) || name == "exit":
+				// A loop or test on the flag, or `exit $(cat FLAG)` that mirrors an exit code.
+				watcher = true
+				cuts = append(cuts, stmtCut(text, st))
+			default:
+				return "", false, "it uses " + p.flag + " in a way this tool does not recognise: " + firstLine(src)
 			}
-			cuts = append(cuts, stmtCut(text, st))
 		case st.Background && call != nil:
 			if background != nil {
 				return "", false, "it starts more than one process in the background"
@@ -164,15 +355,25 @@ func (p *flagPlan) edit(s *shellScript) (string, bool, string) {
 		case call != nil && len(call.Args) == 0 && len(call.Assigns) == 1 && strings.Contains(src, "$!"),
 			name == "wait", name == "kill":
 			cuts = append(cuts, stmtCut(text, st))
+		case name == "sleep":
+			sleeps = append(sleeps, st) // a watcher's delay before the kill
 		default:
 			lastKept = i
+		}
+	}
+	if watcher && writer {
+		return "", true, "it both writes and tests " + p.flag
+	}
+	if watcher {
+		for _, st := range sleeps {
+			cuts = append(cuts, stmtCut(text, st))
 		}
 	}
 	if !watcher {
 		// The writer: the flag must be written at the end (or by an EXIT trap), not in the
 		// middle, where stopping the sidecar early was meant.
 		for i, st := range s.file.Stmts {
-			if covered(st, cuts) && i < lastKept {
+			if covered(st, cuts) && i < lastKept && funcs[funcName(st)] != st {
 				if call, name := callName(st); !(call != nil && name == "trap") {
 					return "", false, "the flag is written before the script's last command; the sidecar is stopped early on purpose"
 				}
@@ -198,7 +399,66 @@ func (p *flagPlan) edit(s *shellScript) (string, bool, string) {
 	if err != nil {
 		return "", true, err.Error()
 	}
+	if words := execWords(out); words != nil && !s.positional {
+		p.exec[s] = words
+	}
 	return out, true, ""
+}
+
+func funcName(st *syntax.Stmt) string {
+	if fd, ok := st.Cmd.(*syntax.FuncDecl); ok {
+		return fd.Name.Value
+	}
+	return ""
+}
+
+// flagFuncs plans the edit of the script's functions that write the flag (an EXIT trap
+// calls them): a function that only writes it goes, with the traps that call it (it
+// returns their names); in one that does more, only the writing statements go.
+func (p *flagPlan) flagFuncs(text string, f *syntax.File, funcs map[string]*syntax.Stmt, cuts *[]cut, replaced map[*syntax.Stmt]string) (map[string]bool, string) {
+	gone := map[string]bool{}
+	word := func(name string) *regexp.Regexp {
+		return regexp.MustCompile(`(^|[^\w-])` + regexp.QuoteMeta(name) + `($|[^\w-])`)
+	}
+	for name, st := range funcs {
+		if !strings.Contains(text[st.Pos().Offset():st.End().Offset()], p.flag) {
+			continue
+		}
+		body := funcBody(st)
+		var writes, others []*syntax.Stmt
+		for _, b := range body {
+			if writtenFlag(text, b, nil) == p.flag {
+				writes = append(writes, b)
+			} else {
+				others = append(others, b)
+			}
+		}
+		switch {
+		case len(writes) == 0:
+			return nil, "function " + name + " uses " + p.flag + " in a way this tool does not recognise"
+		case len(others) > 0:
+			var inner []cut
+			for _, w := range writes {
+				inner = append(inner, stmtCut(text, w))
+			}
+			*cuts = append(*cuts, inner...)
+			replaced[st] = editedStmt(text, st, inner)
+			continue
+		}
+		// Every use of the function must be an EXIT trap that calls only it.
+		uses := len(word(name).FindAllStringIndex(text, -1)) - 1
+		for _, other := range f.Stmts {
+			if strings.TrimSuffix(strings.TrimSpace(trapHandler(text, other)), ";") == name {
+				uses--
+			}
+		}
+		if uses != 0 {
+			return nil, "function " + name + " writes " + p.flag + " and is called outside an EXIT trap"
+		}
+		gone[name] = true
+		*cuts = append(*cuts, stmtCut(text, st))
+	}
+	return gone, ""
 }
 
 // applyFlagFile removes the workaround as planned, with the flag's volume when nothing else
@@ -211,15 +471,25 @@ func (m *migration) applyFlagFile(t podTemplate, p *flagPlan, containers []conta
 		m.report(ruleHackKept, Warning, t, t.spec, "", "the exit-flag workaround on %s is left in place: %s", p.flag, p.problem)
 		return
 	}
-	if !m.fix(ruleFlagFile, t, t.spec, "", "exit-flag workaround on %s removed: the kubelet stops native sidecars once the app has exited", p.flag) {
+	direct := ""
+	if len(p.exec) > 0 {
+		direct = "; the watcher runs its process without the shell wrapper"
+	}
+	if p.hiddenWriter {
+		direct += "; no container here writes the flag (an image's entrypoint must), so its volume stays"
+	}
+	if !m.fix(ruleFlagFile, t, t.spec, "", "exit-flag workaround on %s removed: the kubelet stops native sidecars once the app has exited%s", p.flag, direct) {
 		return
 	}
 	m.workarounds++
 	for n, text := range p.scripts {
 		n.Value = text
 	}
+	for s, words := range p.exec {
+		toExecForm(s, words)
+	}
 	for _, c := range containers {
-		if mentions(c.node, p.dir) {
+		if p.hiddenWriter || mentions(c.node, p.dir) {
 			return // the folder is still used: keep the volume
 		}
 	}
@@ -237,4 +507,75 @@ func mentions(c *yaml.Node, dir string) bool {
 		}
 	}
 	return false
+}
+
+// execWords returns the words of a script that only execs one program with literal
+// arguments, which an exec-form command runs the same without a shell; nil otherwise.
+func execWords(script string) []string {
+	f, err := parseShell(script)
+	if err != nil || len(f.Stmts) != 1 {
+		return nil
+	}
+	st := f.Stmts[0]
+	call, ok := st.Cmd.(*syntax.CallExpr)
+	if !ok || st.Background || st.Negated || len(st.Redirs) > 0 || len(call.Assigns) > 0 || len(call.Args) < 2 || call.Args[0].Lit() != "exec" {
+		return nil
+	}
+	var words []string
+	for _, a := range call.Args[1:] {
+		w := wordText(a)
+		// "$" would be expanded by the kubelet ($(VAR)); globs, "~" and escapes by the shell.
+		if w == "" || strings.Contains(w, "$") {
+			return nil
+		}
+		for _, part := range a.Parts {
+			if lit, ok := part.(*syntax.Lit); ok && strings.ContainsAny(lit.Value, "*?[]{}~\\") {
+				return nil
+			}
+		}
+		words = append(words, w)
+	}
+	return words
+}
+
+// toExecForm replaces the shell words of a container (from the shell to the script) with the
+// words of the program it execs, in the style of the shell word: reused items first, then
+// new ones after the script's item.
+func toExecForm(s *shellScript, words []string) {
+	// Each list keeps the quoting of its first item (a block scalar's list: plain words).
+	style := func(seq *yaml.Node) yaml.Style {
+		if st := seq.Content[0].Style; st&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
+			return st
+		}
+		return 0
+	}
+	used := min(len(words), len(s.words))
+	for i, n := range s.words {
+		if i < used {
+			n.Value, n.Style, n.Tag = words[i], style(s.seqs[n]), "!!str"
+			continue
+		}
+		seq := s.seqs[n]
+		seq.Content = removeNode(seq.Content, n)
+	}
+	last := s.words[used-1]
+	seq := s.seqs[last]
+	at := indexOfNode(seq.Content, last) + 1
+	var extra []*yaml.Node
+	for _, w := range words[used:] {
+		extra = append(extra, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: w, Style: style(seq)})
+	}
+	seq.Content = append(seq.Content[:at], append(extra, seq.Content[at:]...)...)
+	if args := s.seqs[s.node]; len(args.Content) == 0 && args != s.seqs[s.words[0]] {
+		deleteKey(s.container, "args")
+	}
+}
+
+func indexOfNode(list []*yaml.Node, n *yaml.Node) int {
+	for i, x := range list {
+		if x == n {
+			return i
+		}
+	}
+	return -1
 }

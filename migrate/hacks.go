@@ -3,7 +3,6 @@ package migrate
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -14,157 +13,12 @@ import (
 // removed only when its statements are identified exactly in a parsed script, or its fields
 // in the manifest; anything unrecognised is reported and left.
 var (
-	ruleShutdownCall = Rule{ID: "hack-shutdown-call", Matches: "curl or wget of a sidecar's /quitquitquit or /shutdown endpoint on localhost", Summary: "The app stopped its proxy by hand; a native sidecar is stopped by the kubelet after the app."}
 	ruleKubexit      = Rule{ID: "hack-kubexit", Matches: "the kubexit wrapper, KUBEXIT_* env, its graveyard volume and its copying init container", Summary: "kubexit tied container lifetimes together; native sidecars do that."}
 	ruleKubexitBirth = Rule{ID: "kubexit-birth-deps", Matches: "KUBEXIT_BIRTH_DEPS", Summary: "kubexit waited for the dependency to be ready; a native sidecar is waited for only until started, unless it has a startupProbe."}
 	ruleHackKept     = Rule{ID: "hack-not-removed", Matches: "a workaround that could not be removed safely", Summary: "Reported with the reason; the pod keeps its legacy layout where moving would change behaviour."}
 	ruleKubexitDeath = Rule{ID: "behaviour-kubexit", Confidence: High, Evidence: true, Matches: "KUBEXIT_DEATH_DEPS in a run-to-completion pod", Summary: "kubexit stops this container when the app dies: it is a sidecar."}
-	hackRules        = []Rule{ruleShutdownCall, ruleKubexit, ruleKubexitBirth, ruleHackKept, ruleKubexitDeath, ruleFlagFile, ruleFlagWatcher}
+	hackRules        = []Rule{ruleShutdownCall, ruleKillSidecar, ruleAwaitShutdown, ruleWaitLoop, ruleProcessNamespace, ruleKubexit, ruleKubexitBirth, ruleHackKept, ruleKubexitDeath, ruleFlagFile, ruleFlagWatcher, ruleStoppedByApp}
 )
-
-// shutdownURL matches the shutdown endpoints of the proxies on the loopback address.
-var shutdownURL = regexp.MustCompile(`(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]):(15000|15020|9091|4191)/(quitquitquit|shutdown)`)
-
-// shutdownTargets names, by port, which sidecar a shutdown call stops.
-var shutdownTargets = map[string]func(container) bool{
-	"15000": isIstioProxy, "15020": isIstioProxy,
-	"9091": func(c container) bool {
-		return repository(c.image) == "cloud-sql-connectors/cloud-sql-proxy" || c.name == "cloud-sql-proxy"
-	},
-	"4191": func(c container) bool {
-		return c.name == "linkerd-proxy" || matchRepo(repository(c.image), "linkerd/proxy")
-	},
-}
-
-func isIstioProxy(c container) bool {
-	return c.name == "istio-proxy" || matchRepo(repository(c.image), "istio/proxyv2")
-}
-
-// removeHacks removes the app's calls to shut its sidecars down, for the sidecars that are
-// native after the move: the init containers with restartPolicy Always (moved ones included).
-func (m *migration) removeHacks(t podTemplate, containers []container, natives []container) {
-	if m.opts.KeepHacks {
-		return
-	}
-	for _, c := range containers {
-		m.removeShutdownCalls(t, c, natives)
-	}
-	m.removeLinkerdAwaitShutdown(t, containers, natives)
-}
-
-// removeShutdownCalls removes the app's calls to a native sidecar's shutdown endpoint.
-func (m *migration) removeShutdownCalls(t podTemplate, c container, natives []container) {
-	s := containerScript(c.node)
-	if s == nil || !shutdownURL.MatchString(s.node.Value) {
-		return
-	}
-	if s.file == nil {
-		m.report(ruleHackKept, Warning, t, s.node, c.name, "a shutdown call is in a script that does not parse; it is left as it is")
-		return
-	}
-	text := s.node.Value
-	var cuts []cut
-	replaced := map[*syntax.Stmt]string{}
-	for _, st := range s.file.Stmts {
-		port, whole, keep := shutdownStmt(text, st)
-		if port == "" {
-			if shutdownURL.MatchString(text[st.Pos().Offset():st.End().Offset()]) {
-				m.report(ruleHackKept, Warning, t, s.node, c.name, "a shutdown call inside %q is not a statement of its own (a folded scalar joins lines, or it is an argument); it is left as it is", firstLine(text[st.Pos().Offset():st.End().Offset()]))
-			}
-			continue
-		}
-		if !anyMatch(natives, shutdownTargets[port]) && !m.meshMadeNative(t, port) {
-			m.report(ruleHackKept, Warning, t, s.node, c.name, "the call to port %s stops a proxy this manifest does not show as a native sidecar (injected at admission?); it is left as it is", port)
-			continue
-		}
-		if whole {
-			cuts = append(cuts, stmtCut(text, st))
-			continue
-		}
-		// "app && curl ..." keeps "app".
-		cuts = append(cuts, cut{from: int(keep.End().Offset()), to: int(st.End().Offset())})
-		replaced[st] = printNode(keep)
-	}
-	if len(cuts) == 0 {
-		return
-	}
-	out, err := applyCuts(text, s.file, cuts, replaced)
-	if err != nil {
-		m.report(ruleHackKept, Warning, t, s.node, c.name, "the shutdown call is left as it is: %v", err)
-		return
-	}
-	if m.fix(ruleShutdownCall, t, s.node, c.name, "removed %d call(s) to a sidecar's shutdown endpoint: the kubelet stops native sidecars once the app has exited", len(cuts)) {
-		s.node.Value = out
-		m.workarounds += len(cuts)
-	}
-}
-
-// shutdownStmt recognises a shutdown call: `curl ... URL`, `wget ... URL`, either followed by
-// `|| true`, or as the last command of an `&&` chain (then keep is what stays). It returns the
-// port, or "".
-func shutdownStmt(text string, st *syntax.Stmt) (port string, whole bool, keep *syntax.Stmt) {
-	isCall := func(s *syntax.Stmt) string {
-		_, name := callName(s)
-		if name != "curl" && name != "wget" {
-			return ""
-		}
-		if m := shutdownURL.FindStringSubmatch(text[s.Pos().Offset():s.End().Offset()]); m != nil {
-			return m[1]
-		}
-		return ""
-	}
-	if p := isCall(st); p != "" {
-		return p, true, nil
-	}
-	// trap 'curl -X POST localhost:15020/quitquitquit' EXIT
-	if call, name := callName(st); name == "trap" && len(call.Args) == 3 && call.Args[2].Lit() == "EXIT" {
-		handler := unquote(text[call.Args[1].Pos().Offset():call.Args[1].End().Offset()])
-		if f, err := parseShell(handler); err == nil && len(f.Stmts) == 1 {
-			if port, whole, _ := shutdownStmt(handler, f.Stmts[0]); whole {
-				return port, true, nil
-			}
-		}
-	}
-	if bin, ok := st.Cmd.(*syntax.BinaryCmd); ok {
-		switch {
-		case bin.Op == syntax.OrStmt && isTrue(bin.Y):
-			if p := isCall(bin.X); p != "" {
-				return p, true, nil
-			}
-		case bin.Op == syntax.AndStmt || bin.Op == syntax.OrStmt:
-			if p := isCall(bin.Y); p != "" && bin.Op == syntax.AndStmt {
-				return p, false, bin.X
-			}
-		}
-	}
-	return "", false, nil
-}
-
-// meshMadeNative reports whether the proxy a shutdown call on port stops is injected at
-// admission and made native by --mesh-native for this pod template.
-func (m *migration) meshMadeNative(t podTemplate, port string) bool {
-	switch port {
-	case "15000", "15020":
-		return meshNativeOn(t, "istio")
-	case "4191":
-		return meshNativeOn(t, "linkerd")
-	}
-	return false
-}
-
-func isTrue(s *syntax.Stmt) bool {
-	_, name := callName(s)
-	return name == "true" || name == ":"
-}
-
-func anyMatch(list []container, f func(container) bool) bool {
-	for _, c := range list {
-		if f(c) {
-			return true
-		}
-	}
-	return false
-}
 
 func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
 
@@ -272,7 +126,7 @@ func (m *migration) applyKubexit(t podTemplate, p kubexitPlan, all []container) 
 		if g := c.env["KUBEXIT_GRAVEYARD"]; g != "" {
 			graveyards[strings.TrimSuffix(g, "/")] = true
 		}
-		if deps := c.env["KUBEXIT_BIRTH_DEPS"]; deps != "" {
+		if deps := c.env["KUBEXIT_BIRTH_DEPS"]; deps != "" && !m.readyFirst(all, deps) {
 			m.report(ruleKubexitBirth, Warning, t, c.node, c.name, "KUBEXIT_BIRTH_DEPS waited until %s was ready; a native sidecar is waited for only until it has started, so give it a startupProbe (--startup-probe from-readiness copies its readinessProbe)", deps)
 		}
 	}
@@ -310,6 +164,24 @@ func (m *migration) applyKubexit(t podTemplate, p kubexitPlan, all []container) 
 			removeVolume(spec, name)
 		}
 	}
+}
+
+// readyFirst reports whether every container named in deps (comma-separated) is ready
+// before the app starts once native: it has a startupProbe, or gets one from its
+// readinessProbe (--startup-probe from-readiness).
+func (m *migration) readyFirst(all []container, deps string) bool {
+	for _, name := range strings.Split(deps, ",") {
+		ready := false
+		for _, c := range all {
+			if c.name == strings.TrimSpace(name) {
+				ready = lookup(c.node, "startupProbe") != nil || (m.opts.StartupProbe == StartupFromReadiness && lookup(c.node, "readinessProbe") != nil)
+			}
+		}
+		if !ready {
+			return false
+		}
+	}
+	return true
 }
 
 // kubexitCommand returns the command sequence when it starts with the kubexit wrapper.

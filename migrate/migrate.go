@@ -87,8 +87,11 @@ type migration struct {
 	// runToCompletion is set while a Job-like pod template is migrated: behaviour evidence
 	// (kubexit death dependencies) counts only there.
 	runToCompletion bool
-	flags           *flagPlan       // the exit-flag workaround of the current pod, if any
-	ignored         map[string]bool // rule ids silenced on the current workload
+	flags           *flagPlan             // the exit-flag workaround of the current pod, if any
+	stopped         map[*yaml.Node]string // containers the app stops, in a run-to-completion pod
+	// terminatorListed maps the containers a sidecar-terminator annotation lists to it.
+	terminatorListed map[string]string
+	ignored          map[string]bool // rule ids silenced on the current workload
 }
 
 // off reports whether a rule is disabled in the options or ignored on the current workload.
@@ -235,6 +238,12 @@ func (m *migration) evidenceFor(c container, listed map[string]bool) (evidence, 
 	if deps := c.env["KUBEXIT_DEATH_DEPS"]; deps != "" && m.runToCompletion {
 		found = append(found, evidence{ruleKubexitDeath, "kubexit stops it when " + deps + " exits"})
 	}
+	if key := m.terminatorListed[c.name]; key != "" {
+		found = append(found, evidence{ruleTerminatorAnnotation, "listed in " + key})
+	}
+	if what := m.stopped[c.node]; what != "" {
+		found = append(found, evidence{ruleStoppedByApp, "the app stops it: " + what})
+	}
 	best, ok := evidence{}, false
 	for _, e := range found {
 		if m.off(e.rule.ID) {
@@ -302,10 +311,13 @@ func (m *migration) template(t podTemplate) {
 		native[c.name] = true
 	}
 	istioOptOut, _ := t.annotation("sidecar.istio.io/nativeSidecar")
-	kubexit := planKubexit(append(append([]container{}, containers...), inits...))
-	m.flags = nil
+	all := append(append([]container{}, containers...), inits...)
+	kubexit := planKubexit(all)
+	stops := planStops(t.spec, containers, all)
+	m.flags, m.stopped, m.terminatorListed = nil, nil, terminatorListed(t)
 	if t.runToCompletion {
 		m.flags = planFlagFile(containers, t.spec)
+		m.stopped = stoppedBy(stops)
 	}
 	keepsFlag := m.opts.KeepHacks || m.off(ruleFlagFile.ID) || (m.flags != nil && m.flags.problem != "")
 	keepsKubexit := m.opts.KeepHacks || kubexit.problem != "" || m.off(ruleKubexit.ID)
@@ -313,6 +325,8 @@ func (m *migration) template(t podTemplate) {
 	var moveWhy []evidence
 	for _, c := range containers {
 		e, found := m.evidenceFor(c, listed)
+		stopWhat, stopWhy := m.keptStop(stops, c)
+		markWhat, markWhy := m.terminatorKept(t, c)
 		switch {
 		case !found:
 			continue
@@ -332,6 +346,10 @@ func (m *migration) template(t podTemplate) {
 			m.report(ruleHackKept, Warning, t, c.node, c.name, "not moved: it stops itself when %s appears, and a native sidecar that exits is restarted; the workaround stays (%s)", m.flags.flag, flagKept(m.opts, m.flags))
 		case keepsKubexit && kubexit.used && c.env["KUBEXIT_DEATH_DEPS"] != "":
 			m.report(ruleHackKept, Warning, t, c.node, c.name, "not moved: kubexit makes it exit when the app does, a native sidecar that exits is restarted, and kubexit stays (%s)", kubexitKept(m.opts, kubexit))
+		case t.runToCompletion && markWhat != "":
+			m.report(ruleHackKept, Warning, t, c.node, c.name, "not moved: a native sidecar that exits is restarted, and %s tells a terminator to stop it, which stays: %s", markWhat, markWhy)
+		case t.runToCompletion && stopWhat != "":
+			m.report(ruleHackKept, Warning, t, c.node, c.name, "not moved: a native sidecar that exits is restarted, and the app stops it with %s, which stays: %s", stopWhat, stopWhy)
 		case e.rule.ID != ruleAnnotationSidecars.ID && c.oneShot() != "":
 			m.report(ruleOneShot, Info, t, c.node, c.name, "not moved: %s, so it is not a sidecar", c.oneShot())
 		default:
@@ -348,14 +366,13 @@ func (m *migration) template(t podTemplate) {
 		m.report(ruleNoApp, Warning, t, containersNode, "", "nothing moved: every container looks like a sidecar and one must stay as the app; name the sidecars in %s", AnnotationSidecars)
 		moving = nil
 	}
-	all := append(append([]container{}, containers...), inits...)
 	if !m.opts.KeepHacks {
 		m.applyKubexit(t, kubexit, all)
 		m.applyFlagFile(t, m.flags, all)
 	}
 	if len(moving) == 0 {
 		m.checkRegular(t, containers, nil)
-		m.removeHacks(t, containers, nativeAfter(inits, nil))
+		m.removeHacks(t, containers, all, nativeAfter(inits, nil))
 		return
 	}
 	for i, c := range moving {
@@ -375,10 +392,20 @@ func (m *migration) template(t podTemplate) {
 			staying = append(staying, c)
 		}
 	}
-	m.removeHacks(t, staying, nativeAfter(inits, moving))
+	m.removeHacks(t, staying, all, nativeAfter(inits, moving))
 	if !m.opts.KeepHacks {
 		m.removeKruiseEnv(t, moving)
 	}
+	m.removeTerminatorAnnotations(t, nativeAfter(inits, moving))
+}
+
+// removeHacks removes the app-side workarounds of the apps whose sidecars are native after
+// the move. It reads the scripts again: kubexit or exit-flag removal may have edited them.
+func (m *migration) removeHacks(t podTemplate, apps, all, natives []container) {
+	if m.opts.KeepHacks {
+		return
+	}
+	m.removeStops(t, planStops(t.spec, apps, all), natives)
 }
 
 // kubexitKept says why kubexit stays in a pod.

@@ -21,7 +21,8 @@ const (
 type Options struct {
 	// Placement of moved sidecars in initContainers; default after-init.
 	Placement Placement `yaml:"placement,omitempty" json:"placement,omitempty"`
-	// KeepHacks moves containers but leaves Job workarounds alone; default false.
+	// KeepHacks leaves Job workarounds alone, and then does not move a Job's sidecar that a
+	// kept workaround stops; default false.
 	KeepHacks bool `yaml:"keepHacks,omitempty" json:"keepHacks,omitempty"`
 	// Sidecars adds images and names to the built-in catalogue; default none.
 	Sidecars ExtraSidecars `yaml:"sidecars,omitempty" json:"sidecars,omitempty"`

@@ -16,15 +16,26 @@ import (
 type shellScript struct {
 	node *yaml.Node // the scalar that holds the script
 	file *syntax.File
+	err  string // why the script does not parse, when file is nil
+	// words are the items of command and args from the shell (or env) to the script, and
+	// positional tells whether items follow the script (its $0, $1...).
+	words      []*yaml.Node
+	positional bool
+	seqs       map[*yaml.Node]*yaml.Node // each word -> the command or args list it is in
+	container  *yaml.Node
 }
 
 // containerScript returns the shell script of a container, or nil when its command does not
 // run a shell. A script that does not parse is returned with file nil.
 func containerScript(c *yaml.Node) *shellScript {
 	var words []*yaml.Node
+	seqs := map[*yaml.Node]*yaml.Node{}
 	for _, key := range []string{"command", "args"} {
 		if seq := lookup(c, key); seq != nil && seq.Kind == yaml.SequenceNode {
 			words = append(words, seq.Content...)
+			for _, w := range seq.Content {
+				seqs[w] = seq
+			}
 		}
 	}
 	i := 0
@@ -48,9 +59,11 @@ func containerScript(c *yaml.Node) *shellScript {
 			return nil // a script file, not -c
 		}
 		if !strings.HasPrefix(w, "--") && strings.Contains(w, "c") && i+1 < len(words) {
-			s := &shellScript{node: words[i+1]}
+			s := &shellScript{node: words[i+1], words: words[:i+2], positional: i+2 < len(words), seqs: seqs, container: c}
 			if f, err := parseShell(s.node.Value); err == nil {
 				s.file = f
+			} else {
+				s.err = err.Error()
 			}
 			return s
 		}
@@ -89,6 +102,8 @@ func stmtCut(text string, s *syntax.Stmt) cut {
 		from = lineStart // the statement's whole line
 		if to < len(text) {
 			to++
+		} else if from > 0 {
+			from-- // the last line of a script without a final newline: the newline before it
 		}
 	case atLineEnd:
 		// "a; b" loses "; b", not just "b".
@@ -105,13 +120,13 @@ func stmtCut(text string, s *syntax.Stmt) cut {
 // applyCuts deletes the ranges from text and checks that the result parses and keeps, in
 // order, every top-level statement that was not cut (as printed by the shell printer).
 func applyCuts(text string, f *syntax.File, cuts []cut, replaced map[*syntax.Stmt]string) (string, error) {
-	sort.Slice(cuts, func(i, j int) bool { return cuts[i].from < cuts[j].from })
+	cuts, err := mergeCuts(text, cuts)
+	if err != nil {
+		return "", err
+	}
 	var b strings.Builder
 	pos := 0
 	for _, c := range cuts {
-		if c.from < pos {
-			return "", fmt.Errorf("overlapping edits")
-		}
 		b.WriteString(text[pos:c.from])
 		b.WriteString(c.text)
 		pos = c.to
@@ -142,6 +157,75 @@ func applyCuts(text string, f *syntax.File, cuts []cut, replaced map[*syntax.Stm
 		return "", fmt.Errorf("the edit would change statements it should keep")
 	}
 	return out, nil
+}
+
+// mergeCuts sorts the cuts and joins deletions that overlap or touch (the statements
+// "x=$?; curl ..." removed together), tidying the joined range like stmtCut does.
+func mergeCuts(text string, cuts []cut) ([]cut, error) {
+	sort.Slice(cuts, func(i, j int) bool { return cuts[i].from < cuts[j].from })
+	var out []cut
+	for _, c := range cuts {
+		if n := len(out); n > 0 && c.from <= out[n-1].to {
+			last := &out[n-1]
+			if c.text != "" || last.text != "" {
+				if c.from < last.to {
+					return nil, fmt.Errorf("overlapping edits")
+				}
+				out = append(out, c)
+				continue
+			}
+			last.to = max(last.to, c.to)
+			continue
+		}
+		out = append(out, c)
+	}
+	for i := range out {
+		c := &out[i]
+		if c.text != "" || c.to < len(text) && text[c.to] != '\n' {
+			continue
+		}
+		lineStart := strings.LastIndexByte(text[:c.from], '\n') + 1
+		if strings.TrimSpace(text[lineStart:c.from]) == "" {
+			continue // stmtCut already took the whole line, or the cut starts it
+		}
+		// "a; b; c" that loses "b; c" keeps "a", without a dangling "; ".
+		for c.from > lineStart && (text[c.from-1] == ' ' || text[c.from-1] == '\t') {
+			c.from--
+		}
+		if c.from > lineStart && text[c.from-1] == ';' {
+			c.from--
+		}
+	}
+	return out, nil
+}
+
+// editedStmt returns statement st once the cuts inside it are made, as the printer prints
+// it, or "" when that does not parse as one statement.
+func editedStmt(text string, st *syntax.Stmt, cuts []cut) string {
+	from, to := int(st.Pos().Offset()), int(st.End().Offset())
+	var inside []cut
+	for _, c := range cuts {
+		if c.from >= from && c.to <= to {
+			inside = append(inside, cut{from: c.from - from, to: c.to - from, text: c.text})
+		}
+	}
+	sub := text[from:to]
+	inside, err := mergeCuts(sub, inside)
+	if err != nil {
+		return ""
+	}
+	var b strings.Builder
+	pos := 0
+	for _, c := range inside {
+		b.WriteString(sub[pos:c.from] + c.text)
+		pos = c.to
+	}
+	b.WriteString(sub[pos:])
+	f, err := parseShell(b.String())
+	if err != nil || len(f.Stmts) != 1 {
+		return ""
+	}
+	return printNode(f.Stmts[0])
 }
 
 func covered(s *syntax.Stmt, cuts []cut) bool {

@@ -1,21 +1,26 @@
 package migrate
 
 import (
-	"path"
 	"strings"
 
-	"mvdan.cc/sh/v3/syntax"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// Other ways Jobs stopped their sidecars: OpenKruise's sidecar terminator, which reads env
-// vars on the sidecar, and linkerd-await --shutdown wrapping the app's command.
+// Sidecar terminators: controllers that stop a Job's sidecars once its other containers have
+// exited, told which ones by env vars on the sidecar (OpenKruise) or by a pod annotation that
+// lists them (k8s-controller-sidecars and its kin). Both say plainly that a container is a
+// sidecar; once it is native, the kubelet stops it and the marks go.
 var (
-	ruleKruise       = Rule{ID: "behaviour-kruise-terminator", Confidence: High, Evidence: true, Matches: "env KRUISE_TERMINATE_SIDECAR_WHEN_JOB_EXIT or ..._WITH_IMAGE", Summary: "OpenKruise stops this container when the Job's app exits: it is a sidecar."}
-	ruleKruiseEnv    = Rule{ID: "hack-kruise-terminator", Matches: "OpenKruise's KRUISE_TERMINATE_SIDECAR_WHEN_JOB_EXIT* env vars on a moved sidecar", Summary: "Native sidecars are stopped by the kubelet; the terminator's switch goes."}
-	ruleLinkerdAwait = Rule{ID: "hack-linkerd-await-shutdown", Matches: "linkerd-await --shutdown wrapping the app's command", Summary: "--shutdown stopped the proxy after the app; a native proxy is stopped by the kubelet, so the flag goes (the await stays)."}
-	terminatorRules  = []Rule{ruleKruise, ruleKruiseEnv, ruleLinkerdAwait}
+	ruleKruise               = Rule{ID: "behaviour-kruise-terminator", Confidence: High, Evidence: true, Matches: "env KRUISE_TERMINATE_SIDECAR_WHEN_JOB_EXIT or ..._WITH_IMAGE", Summary: "OpenKruise stops this container when the Job's app exits: it is a sidecar."}
+	ruleKruiseEnv            = Rule{ID: "hack-kruise-terminator", Matches: "OpenKruise's KRUISE_TERMINATE_SIDECAR_WHEN_JOB_EXIT* env vars on a moved sidecar", Summary: "Native sidecars are stopped by the kubelet; the terminator's switch goes."}
+	ruleTerminatorAnnotation = Rule{ID: "annotation-sidecar-terminator", Confidence: High, Evidence: true, Matches: "annotation " + strings.Join(terminatorAnnotations, " or "), Summary: "A sidecar terminator stops the listed containers when the others have exited: they are sidecars."}
+	ruleTerminatorListed     = Rule{ID: "hack-terminator-annotation", Matches: "native sidecars listed in a sidecar terminator's annotation", Summary: "Native sidecars are stopped by the kubelet; they leave the terminator's list, and the annotation goes when it lists no other."}
+	terminatorRules          = []Rule{ruleKruise, ruleKruiseEnv, ruleTerminatorAnnotation, ruleTerminatorListed}
 )
+
+// terminatorAnnotations are the pod annotations of sidecar terminators: comma-separated
+// container names.
+var terminatorAnnotations = []string{"nrmitchi.com/sidecars", "pod.kubernetes.io/sidecars"}
 
 func isKruiseEnv(name string) bool {
 	return strings.HasPrefix(name, "KRUISE_TERMINATE_SIDECAR_WHEN_JOB_EXIT")
@@ -41,63 +46,84 @@ func (m *migration) removeKruiseEnv(t podTemplate, moving []container) {
 	}
 }
 
-// removeLinkerdAwaitShutdown drops --shutdown from `linkerd-await --shutdown -- CMD` in the
-// apps' commands (as a list or in a script), once the Linkerd proxy is native.
-func (m *migration) removeLinkerdAwaitShutdown(t podTemplate, containers, natives []container) {
-	if !anyMatch(natives, shutdownTargets["4191"]) {
+// terminatorListed maps the containers that a sidecar-terminator annotation lists to the
+// annotation.
+func terminatorListed(t podTemplate) map[string]string {
+	out := map[string]string{}
+	for _, key := range terminatorAnnotations {
+		for _, md := range t.metadata {
+			for _, n := range strings.Split(scalar(lookup(md, "annotations"), key), ",") {
+				if n = strings.TrimSpace(n); n != "" {
+					out[n] = key
+				}
+			}
+		}
+	}
+	return out
+}
+
+// terminatorKept returns, for a container that a terminator is told to stop and whose mark
+// stays (--keep-hacks, a disabled rule), the mark and why it stays; "" otherwise.
+func (m *migration) terminatorKept(t podTemplate, c container) (mark, why string) {
+	rule := ruleKruiseEnv
+	switch key := terminatorListed(t)[c.name]; {
+	case hasKruiseEnv(c):
+		mark = "OpenKruise's KRUISE_TERMINATE_SIDECAR_WHEN_JOB_EXIT env"
+	case key != "":
+		mark, rule = "the annotation "+key, ruleTerminatorListed
+	default:
+		return "", ""
+	}
+	switch {
+	case m.opts.KeepHacks:
+		return mark, "--keep-hacks"
+	case m.off(rule.ID):
+		return mark, "the rule " + rule.ID + " is off"
+	}
+	return "", ""
+}
+
+// removeTerminatorAnnotations takes the native sidecars out of terminator annotations, and
+// removes an annotation (an emptied annotations or metadata mapping with it) that lists no
+// other container.
+func (m *migration) removeTerminatorAnnotations(t podTemplate, natives []container) {
+	if m.opts.KeepHacks {
 		return
 	}
-	for _, c := range containers {
-		if seq := lookup(c.node, "command"); seq != nil && seq.Kind == yaml.SequenceNode && len(seq.Content) > 1 &&
-			path.Base(seq.Content[0].Value) == "linkerd-await" {
-			for _, w := range seq.Content[1:] {
-				if w.Value == "--" {
-					break
-				}
-				if w.Value == "--shutdown" && m.fix(ruleLinkerdAwait, t, c.node, c.name, "--shutdown removed from linkerd-await: the kubelet stops the native proxy after the app") {
-					seq.Content = removeNode(seq.Content, w)
-					m.workarounds++
-					break
-				}
-			}
-			continue
-		}
-		s := containerScript(c.node)
-		if s == nil || s.file == nil || !strings.Contains(s.node.Value, "--shutdown") {
-			continue
-		}
-		var cuts []cut
-		replaced := map[*syntax.Stmt]string{}
-		for _, st := range s.file.Stmts {
-			call := leadingCall(st)
-			if call == nil || path.Base(call.Args[0].Lit()) != "linkerd-await" {
+	native := map[string]bool{}
+	for _, c := range natives {
+		native[c.name] = true
+	}
+	for i, md := range t.metadata {
+		annotations := lookup(md, "annotations")
+		for _, key := range terminatorAnnotations {
+			v := lookup(annotations, key)
+			if v == nil || v.Kind != yaml.ScalarNode {
 				continue
 			}
-			for i, w := range call.Args[1:] {
-				if w.Lit() == "--" {
-					break
-				}
-				if w.Lit() == "--shutdown" {
-					cuts = append(cuts, cut{from: int(w.Pos().Offset()), to: int(call.Args[i+2].Pos().Offset())})
-					args := call.Args
-					call.Args = append(append([]*syntax.Word{}, args[:i+1]...), args[i+2:]...)
-					replaced[st] = printNode(st)
-					call.Args = args
-					break
+			var rest, gone []string
+			for _, n := range strings.Split(v.Value, ",") {
+				if n = strings.TrimSpace(n); native[n] {
+					gone = append(gone, n)
+				} else if n != "" {
+					rest = append(rest, n)
 				}
 			}
-		}
-		if len(cuts) == 0 {
-			continue
-		}
-		out, err := applyCuts(s.node.Value, s.file, cuts, replaced)
-		if err != nil {
-			m.report(ruleHackKept, Warning, t, s.node, c.name, "linkerd-await --shutdown is left as it is: %v", err)
-			continue
-		}
-		if m.fix(ruleLinkerdAwait, t, s.node, c.name, "--shutdown removed from linkerd-await: the kubelet stops the native proxy after the app") {
-			s.node.Value = out
+			if len(gone) == 0 || !m.fix(ruleTerminatorListed, t, v, "", "%s no longer lists %s: the kubelet stops native sidecars once the app has exited", key, strings.Join(gone, ", ")) {
+				continue
+			}
 			m.workarounds++
+			if len(rest) > 0 {
+				v.Value = strings.Join(rest, ",")
+				continue
+			}
+			deleteKey(annotations, key)
+			if len(annotations.Content) == 0 {
+				deleteKey(md, "annotations")
+			}
+			if len(md.Content) == 0 {
+				deleteKey(t.holders[i], "metadata")
+			}
 		}
 	}
 }

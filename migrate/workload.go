@@ -22,6 +22,7 @@ type podTemplate struct {
 	path     string       // field path of the pod spec, e.g. "spec.template.spec"
 	metadata []*yaml.Node // metadata mappings whose annotations apply, outermost first
 	own      *yaml.Node   // the pod template's own metadata, or nil
+	holders  []*yaml.Node // the mapping that holds each of metadata
 	resource Resource
 	// runToCompletion is true for Jobs, CronJobs and Pods that are not restarted, where a
 	// legacy sidecar keeps the pod from completing.
@@ -87,6 +88,7 @@ func findPodTemplates(obj *yaml.Node, prefix string, opts Options) []podTemplate
 		}
 		if md := lookup(holder, "metadata"); md != nil && md.Kind == yaml.MappingNode {
 			t.metadata = append(t.metadata, md)
+			t.holders = append(t.holders, holder)
 		}
 	}
 	if md := lookup(holder, "metadata"); md != nil && md.Kind == yaml.MappingNode {

@@ -85,7 +85,7 @@ the native sidecars of Kubernetes 1.29+, keeping every comment and the file's fo
 	f.StringVar(&g.kubeVersion, "kube-version", "1.33", "Kubernetes version of the target cluster (X.Y)")
 	f.BoolVar(&g.allowFeatureGate, "allow-feature-gate", false, "allow --kube-version 1.28, where native sidecars need the SidecarContainers feature gate")
 	f.StringVar(&g.placement, "placement", "", "where sidecars go in initContainers: after-init (default) or before-init")
-	f.BoolVar(&g.keepHacks, "keep-hacks", false, "move sidecars but leave Job workarounds alone")
+	f.BoolVar(&g.keepHacks, "keep-hacks", false, "leave Job workarounds alone (a Job's sidecar that a kept workaround stops is not moved)")
 	f.StringSliceVar(&g.include, "include", nil, "only files matching these globs (\"**\" crosses folders)")
 	f.StringSliceVar(&g.exclude, "exclude", nil, "skip files matching these globs")
 	f.StringVar(&g.color, "color", "auto", "colour the diff: auto, always or never")

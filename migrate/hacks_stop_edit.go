@@ -1,0 +1,417 @@
+package migrate
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// stoppedBy records, for the evidence of a run-to-completion pod, the containers that the app
+// stops, with the statement that does it.
+func stoppedBy(stops []*appStop) map[*yaml.Node]string {
+	out := map[*yaml.Node]string{}
+	for _, st := range stops {
+		for i, h := range st.hits {
+			for _, c := range st.targets[i] {
+				if h.kind.stops() && out[c.node] == "" {
+					out[c.node] = fmt.Sprintf("%q in container %s", st.what, st.app.name)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// keptStop returns, for a sidecar of a run-to-completion pod, the app's statement that stops
+// it and will stay (so the sidecar must not move), with the reason; "" when there is none.
+func (m *migration) keptStop(stops []*appStop, c container) (what, why string) {
+	for _, st := range stops {
+		for i, h := range st.hits {
+			if !h.kind.stops() || !containsNode(st.targets[i], c.node) {
+				continue
+			}
+			switch {
+			case m.opts.KeepHacks:
+				why = "--keep-hacks"
+			case m.off(h.kind.rule().ID):
+				why = "the rule " + h.kind.rule().ID + " is off"
+			case st.problem != "":
+				why = st.problem
+			default:
+				continue
+			}
+			return fmt.Sprintf("%q (container %s)", st.what, st.app.name), why
+		}
+	}
+	return "", ""
+}
+
+// removeStops removes the app-side workarounds whose sidecars are native after the move.
+func (m *migration) removeStops(t podTemplate, stops []*appStop, natives []container) {
+	var apps []container
+	byApp := map[*yaml.Node][]*appStop{}
+	for _, st := range stops {
+		if byApp[st.app.node] == nil {
+			apps = append(apps, st.app)
+		}
+		byApp[st.app.node] = append(byApp[st.app.node], st)
+	}
+	killed := false
+	for _, app := range apps {
+		var chosen []*appStop
+		for _, st := range byApp[app.node] {
+			if why := m.stopStays(t, st, natives); why != "" {
+				if why != "-" {
+					m.report(ruleHackKept, Warning, t, stopNode(st), app.name, "%q is left as it is: %s", st.what, why)
+				}
+				continue
+			}
+			chosen = append(chosen, st)
+		}
+		if len(chosen) == 0 {
+			continue
+		}
+		var removed map[stopKind]int
+		var err error
+		if chosen[0].script == nil {
+			removed, err = m.editExecAwait(t, chosen[0], natives)
+		} else {
+			removed, err = m.editScript(t, chosen[0].script, chosen, natives)
+		}
+		if err != nil {
+			m.report(ruleHackKept, Warning, t, stopNode(chosen[0]), app.name, "the workaround is left as it is: %v", err)
+			continue
+		}
+		killed = killed || removed[stopKill] > 0
+	}
+	if killed {
+		m.processNamespace(t, apps)
+	}
+}
+
+func stopNode(st *appStop) *yaml.Node {
+	if st.script != nil {
+		return st.script.node
+	}
+	return st.app.node
+}
+
+// stopStays returns why a workaround stays: a sentence for a warning, "-" to stay silently
+// (--keep-hacks, a disabled rule, a loop that waits for a sidecar that stays in containers),
+// or "" when it can go.
+func (m *migration) stopStays(t podTemplate, st *appStop, natives []container) string {
+	if st.problem != "" {
+		return st.problem
+	}
+	for i, h := range st.hits {
+		if m.opts.KeepHacks || m.off(h.kind.rule().ID) {
+			return "-"
+		}
+		targets := st.targets[i]
+		if len(targets) == 0 {
+			switch {
+			case m.meshMadeNative(t, h.port):
+			case h.port != "" && knownPorts[h.port] != nil && h.kind.stops():
+				return fmt.Sprintf("it stops the proxy on port %s, which this manifest does not show: injected at admission, it stays a legacy sidecar unless the mesh makes it native (--mesh-native %s)", h.port, meshOfPort(h.port))
+			default:
+				return "-" // not a sidecar of this pod: the app's own business
+			}
+			continue
+		}
+		for _, c := range targets {
+			switch {
+			case !containsNode(natives, c.node) && h.kind.stops():
+				return "container " + c.name + " is not a native sidecar after the migration"
+			case !containsNode(natives, c.node):
+				return "-"
+			case h.kind == stopWait && lookup(c.node, "startupProbe") == nil:
+				return fmt.Sprintf("it waits until %s is ready, and %s has no startupProbe, so the app could start before it is ready; give it one (--startup-probe %s copies its readinessProbe) and run again", c.name, c.name, StartupFromReadiness)
+			}
+		}
+	}
+	return ""
+}
+
+func meshOfPort(port string) string {
+	if port == "4191" {
+		return "linkerd"
+	}
+	return "istio"
+}
+
+// meshMadeNative reports whether the proxy behind a well-known mesh port is injected at
+// admission and made native by its annotation on this pod template.
+func (m *migration) meshMadeNative(t podTemplate, port string) bool {
+	switch port {
+	case "15000", "15020", "15021":
+		return meshNativeOn(t, "istio")
+	case "4191":
+		return meshNativeOn(t, "linkerd")
+	}
+	return false
+}
+
+// editScript removes the chosen workarounds from a script, with the exit status
+// bookkeeping that only served them, and records the findings.
+func (m *migration) editScript(t podTemplate, s *shellScript, chosen []*appStop, natives []container) (map[stopKind]int, error) {
+	text := s.node.Value
+	var cuts []cut
+	replaced := map[*syntax.Stmt]string{}
+	removed := map[stopKind]int{}
+	for _, st := range chosen {
+		switch {
+		case awaitCall(st.stmt) != nil:
+			c, printed, err := awaitCut(st, natives)
+			if err != nil {
+				return nil, err
+			}
+			cuts = append(cuts, c)
+			replaced[st.stmt] = printed
+		case st.keep != nil:
+			cuts = append(cuts, cut{from: int(st.keep.End().Offset()), to: int(st.stmt.End().Offset())})
+			replaced[st.stmt] = printNode(st.keep)
+		default:
+			cuts = append(cuts, stmtCut(text, st.stmt))
+		}
+		removed[st.hits[0].kind]++
+	}
+	cuts = append(cuts, bookkeeping(text, s.file, cuts)...)
+	out, err := applyCuts(text, s.file, cuts, replaced)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range []stopKind{stopShutdown, stopKill, stopAwait, stopWait} {
+		if removed[k] > 0 && !m.fix(k.rule(), t, s.node, chosen[0].app.name, "%s", stopMessage(k, removed[k], chosen)) {
+			return nil, fmt.Errorf("the rule %s is off", k.rule().ID)
+		}
+	}
+	s.node.Value = out
+	for _, n := range removed {
+		m.workarounds += n
+	}
+	return removed, nil
+}
+
+func stopMessage(k stopKind, n int, chosen []*appStop) string {
+	switch k {
+	case stopShutdown:
+		return fmt.Sprintf("removed %d call(s) to a sidecar's shutdown endpoint: the kubelet stops native sidecars once the app has exited", n)
+	case stopKill:
+		return fmt.Sprintf("removed %d kill(s) of a sidecar's process: the kubelet stops native sidecars once the app has exited", n)
+	case stopWait:
+		return fmt.Sprintf("removed %d loop(s) waiting for a sidecar: it is native with a startupProbe, so it is ready before the app starts", n)
+	}
+	for _, st := range chosen {
+		if st.hits[0].kind == stopAwait && st.waitStays {
+			return "--shutdown removed from linkerd-await: the kubelet stops the native proxy once the app has exited; the wait for the proxy stays, since it has no startupProbe or postStart await"
+		}
+	}
+	return "linkerd-await --shutdown removed: the kubelet stops the native proxy once the app has exited, and it is ready before the app starts (startupProbe or postStart await)"
+}
+
+// bookkeeping returns the cuts of exit status bookkeeping left without purpose by the cuts:
+// `X=$?` (or `X=$(echo $?)`) before a removed workaround, when the script then ends, or
+// ends with `exit $X`, and X is used nowhere else.
+func bookkeeping(text string, f *syntax.File, cuts []cut) []cut {
+	var out []cut
+	for i, st := range f.Stmts {
+		x := statusVar(st)
+		if x == "" || covered(st, cuts) {
+			continue
+		}
+		removedAfter := false
+		var rest []*syntax.Stmt
+		for _, later := range f.Stmts[i+1:] {
+			if covered(later, cuts) {
+				removedAfter = true
+			} else {
+				rest = append(rest, later)
+			}
+		}
+		used := func(stmts []*syntax.Stmt) bool {
+			for _, s := range stmts {
+				src := text[s.Pos().Offset():s.End().Offset()]
+				if strings.Contains(src, "$"+x) || strings.Contains(src, "${"+x) {
+					return true
+				}
+			}
+			return false
+		}
+		var others []*syntax.Stmt
+		for j, s := range f.Stmts {
+			if j != i && !covered(s, cuts) && (len(rest) != 1 || s != rest[0]) {
+				others = append(others, s)
+			}
+		}
+		switch {
+		case !removedAfter || used(others):
+		case len(rest) == 0:
+			out = append(out, stmtCut(text, st))
+		case len(rest) == 1 && exitVar(rest[0]) == x:
+			out = append(out, stmtCut(text, st), stmtCut(text, rest[0]))
+		}
+	}
+	return out
+}
+
+// awaitWhole reports whether linkerd-await can go with --shutdown: the proxies it waits for
+// are ready before the app starts (a startupProbe, or a postStart hook that awaits them).
+func awaitWhole(st *appStop, natives []container) bool {
+	if len(st.targets) == 0 || len(st.targets[0]) == 0 {
+		return false // an injected proxy: keep the wait
+	}
+	for _, c := range st.targets[0] {
+		if lookup(c.node, "startupProbe") == nil && lookupPath(c.node, "lifecycle", "postStart") == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// awaitCut returns the cut that removes linkerd-await --shutdown (up to its "--") from a
+// statement, or only --shutdown when the wait is still needed, and the statement as it
+// then prints.
+func awaitCut(st *appStop, natives []container) (cut, string, error) {
+	call := awaitCall(st.stmt)
+	args := call.Args
+	first, flag, dashes := -1, -1, -1
+	for i, a := range args {
+		switch w := wordText(a); {
+		case first < 0 && path.Base(w) == "linkerd-await":
+			first = i
+		case flag < 0 && (w == "--shutdown" || w == "-S"):
+			flag = i
+		case dashes < 0 && w == "--":
+			dashes = i
+		}
+	}
+	var c cut
+	var keep []*syntax.Word
+	switch {
+	case awaitWhole(st, natives) && dashes > 0 && dashes+1 < len(args):
+		c = cut{from: int(args[first].Pos().Offset()), to: int(args[dashes+1].Pos().Offset())}
+		keep = append(append(keep, args[:first]...), args[dashes+1:]...)
+	case flag+1 < len(args):
+		st.waitStays = true
+		c = cut{from: int(args[flag].Pos().Offset()), to: int(args[flag+1].Pos().Offset())}
+		keep = append(append(keep, args[:flag]...), args[flag+1:]...)
+	default:
+		return cut{}, "", fmt.Errorf("linkerd-await has no command after --shutdown")
+	}
+	call.Args = keep
+	printed := printNode(st.stmt)
+	call.Args = args
+	return c, printed, nil
+}
+
+// editExecAwait removes linkerd-await --shutdown from an exec-form command: the items up to
+// "--", or only --shutdown when the wait is still needed.
+func (m *migration) editExecAwait(t podTemplate, st *appStop, natives []container) (map[stopKind]int, error) {
+	cmd, args := lookup(st.app.node, "command"), lookup(st.app.node, "args")
+	words := commandWords(st.app.node)
+	drop := map[*yaml.Node]bool{}
+	whole := awaitWhole(st, natives)
+	for i, w := range words {
+		if w.Value == "--" && whole {
+			for _, x := range words[:i+1] {
+				drop[x] = true
+			}
+			break
+		}
+		if w.Value == "--shutdown" || w.Value == "-S" {
+			drop[w] = true
+		}
+	}
+	st.waitStays = !whole
+	var newCmd, newArgs []*yaml.Node
+	for _, w := range seqItems(cmd) {
+		if !drop[w] {
+			newCmd = append(newCmd, w)
+		}
+	}
+	for _, w := range seqItems(args) {
+		if !drop[w] {
+			newArgs = append(newArgs, w)
+		}
+	}
+	if len(newCmd) == 0 {
+		// The command was all wrapper: its first item takes the program from args.
+		if len(newArgs) == 0 {
+			return nil, fmt.Errorf("linkerd-await has no command after --")
+		}
+		first := cmd.Content[0]
+		first.Value, first.Style, first.Tag = newArgs[0].Value, newArgs[0].Style, newArgs[0].Tag
+		newCmd, newArgs = []*yaml.Node{first}, newArgs[1:]
+	}
+	if !m.fix(ruleAwaitShutdown, t, cmd, st.app.name, "%s", stopMessage(stopAwait, 1, []*appStop{st})) {
+		return nil, fmt.Errorf("the rule %s is off", ruleAwaitShutdown.ID)
+	}
+	cmd.Content = newCmd
+	if args != nil {
+		args.Content = newArgs
+		if len(newArgs) == 0 {
+			deleteKey(st.app.node, "args")
+		}
+	}
+	m.workarounds++
+	return map[stopKind]int{stopAwait: 1}, nil
+}
+
+// processTools are the commands that reach other containers' processes.
+var processTools = []string{"kill", "pkill", "pgrep", "pidof", "killall", "ps", "top", "nsenter", "strace", "gdb"}
+
+// processNamespace removes shareProcessNamespace once the kills of sidecars are gone, with
+// the SYS_PTRACE capability of the apps that killed, when the manifest shows every
+// container's command and none of them uses other containers' processes; otherwise it says
+// why it stays.
+func (m *migration) processNamespace(t podTemplate, killers []container) {
+	at := lookup(t.spec, "shareProcessNamespace")
+	why := ""
+	for _, list := range []string{"initContainers", "containers"} {
+		for _, c := range seqItems(lookup(t.spec, list)) {
+			name := scalar(c, "name")
+			if lookup(c, "command") == nil {
+				why = "container " + name + " runs its image's entrypoint, which this manifest does not show"
+				continue
+			}
+			words := readContainer(c).words
+			for _, w := range words {
+				for _, tool := range processTools {
+					if path.Base(strings.TrimLeft(w, "$(`\"'")) == tool || strings.Contains(w, "/proc/") {
+						why = "container " + name + " still uses " + w
+					}
+				}
+			}
+		}
+	}
+	if why != "" {
+		m.report(ruleProcessNamespace, Info, t, at, "", "shareProcessNamespace: true stays: %s; remove it (and SYS_PTRACE) if nothing needs the shared process namespace", why)
+		return
+	}
+	if !m.fix(ruleProcessNamespace, t, at, "", "shareProcessNamespace removed, with SYS_PTRACE: it served only to kill the sidecar") {
+		return
+	}
+	deleteKey(t.spec, "shareProcessNamespace")
+	for _, c := range killers {
+		add := lookupPath(c.node, "securityContext", "capabilities", "add")
+		for _, item := range seqItems(add) {
+			if strings.TrimPrefix(item.Value, "CAP_") == "SYS_PTRACE" {
+				add.Content = removeNode(add.Content, item)
+			}
+		}
+		if add != nil && len(add.Content) == 0 {
+			caps := lookupPath(c.node, "securityContext", "capabilities")
+			deleteKey(caps, "add")
+			if len(caps.Content) == 0 {
+				sc := lookup(c.node, "securityContext")
+				deleteKey(sc, "capabilities")
+				if len(sc.Content) == 0 {
+					deleteKey(c.node, "securityContext")
+				}
+			}
+		}
+	}
+}
