@@ -84,7 +84,6 @@ func (r *FileResult) migrateDocument(content []byte, line int, isJSON bool, opts
 	if root.Kind != yaml.MappingNode {
 		return nil, &Error{Line: line + root.Line - 1, Msg: fmt.Sprintf("the document is a %s, not a Kubernetes object", kindName(root.Kind))}
 	}
-	l := newLayout(content, doc)
 	res := migrate.Migrate(yaml.NewRNode(doc), opts)
 	for i := range res.Findings {
 		res.Findings[i].Line += line - 1
@@ -104,6 +103,16 @@ func (r *FileResult) migrateDocument(content []byte, line int, isJSON bool, opts
 	if !res.Changed() {
 		return nil, nil
 	}
+	// Rendering needs the layout of the tree before the edit. Taking it costs as much as
+	// parsing, and most documents need no change: so it is taken only now, on a fresh parse
+	// that the migration (a pure function of the tree) then edits the same way again.
+	doc, err = parseDocument(content, line)
+	if err != nil || doc == nil {
+		return nil, err
+	}
+	root = doc.Content[0]
+	l := newLayout(content, doc)
+	migrate.Migrate(yaml.NewRNode(doc), opts)
 	text, rerr := l.render(doc)
 	if rerr == nil {
 		if parsed, perr := parseDocument([]byte(text), 1); perr != nil || parsed == nil || !sameTree(parsed, doc) {
