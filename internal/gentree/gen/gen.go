@@ -51,6 +51,30 @@ func File(rng *rand.Rand, i int) (string, string) {
 	}
 }
 
+// Install returns a multi-document manifest of about size bytes shaped like a project's
+// install manifest (argo-cd's is 2 MB): a few large CRDs, then at most 40 workloads (some with
+// sidecars), Services and ConfigMaps.
+func Install(seed int64, size int) string {
+	rng := rand.New(rand.NewSource(seed))
+	var docs []string
+	total, workloads := 0, 0
+	for i := 0; total < size; i++ {
+		kind, body := File(rng, i)
+		switch {
+		case kind == "crd":
+			body = body[:min(len(body), size/5)]
+			body = body[:strings.LastIndexByte(body, '\n')+1] // whole lines
+		case kind == "sidecar" || kind == "workload":
+			if workloads++; workloads > 40 {
+				continue
+			}
+		}
+		docs = append(docs, body)
+		total += len(body)
+	}
+	return strings.Join(docs, "---\n")
+}
+
 var sidecarImages = []string{
 	"docker.io/istio/proxyv2:1.24.2", "cr.fluentbit.io/fluent/fluent-bit:3.1.4",
 	"gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.1", "quay.io/brancz/kube-rbac-proxy:v0.18.1",
