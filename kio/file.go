@@ -60,6 +60,9 @@ func MigrateBytes(path string, data []byte, opts migrate.Options) FileResult {
 			return r
 		}
 		if edited != nil {
+			if prev == 0 {
+				out.Grow(len(t.body) + len(edited) - len(content) + 4096) // one allocation, in most files
+			}
 			out.Write(t.body[prev:d.start])
 			out.Write(edited)
 			prev = d.end
