@@ -2,9 +2,6 @@ package kio
 
 import (
 	"math/rand"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/sidecar-migrate/sidecar-migrate/internal/gentree/gen"
@@ -13,17 +10,33 @@ import (
 
 // BenchmarkDocument migrates one Deployment with a sidecar.
 func BenchmarkDocument(b *testing.B) {
-	rng := rand.New(rand.NewSource(1))
-	var doc string
-	for doc == "" {
-		if kind, body := gen.File(rng, 0); kind == "sidecar" {
-			doc = body
-		}
-	}
+	doc := generated("sidecar")
 	b.SetBytes(int64(len(doc)))
 	for b.Loop() {
-		if r := MigrateBytes("d.yaml", []byte(doc), migrate.Options{}); !r.Changed() {
+		if r := MigrateBytes("d.yaml", doc, migrate.Options{}); !r.Changed() {
 			b.Fatal("nothing migrated")
+		}
+	}
+}
+
+// BenchmarkDocumentUnchanged checks one Deployment that needs no change, the common case once
+// a repository is migrated.
+func BenchmarkDocumentUnchanged(b *testing.B) {
+	doc := generated("workload")
+	b.SetBytes(int64(len(doc)))
+	for b.Loop() {
+		if r := MigrateBytes("d.yaml", doc, migrate.Options{}); r.Changed() || r.Err != nil || r.Stats.Workloads != 1 {
+			b.Fatalf("want one workload looked at and left alone, got %+v", r)
+		}
+	}
+}
+
+// generated returns the first generated file of the kind.
+func generated(kind string) []byte {
+	rng := rand.New(rand.NewSource(1))
+	for i := 0; ; i++ {
+		if k, body := gen.File(rng, i); k == kind {
+			return []byte(body)
 		}
 	}
 }
@@ -31,23 +44,7 @@ func BenchmarkDocument(b *testing.B) {
 // BenchmarkLargeFile migrates a 2 MB multi-document file shaped like a project's install
 // manifest: a few large CRDs, then workloads (some with sidecars), Services and ConfigMaps.
 func BenchmarkLargeFile(b *testing.B) {
-	rng := rand.New(rand.NewSource(1))
-	var docs []string
-	size, workloads := 0, 0
-	for i := 0; size < 2<<20; i++ {
-		kind, body := gen.File(rng, i)
-		switch {
-		case kind == "crd":
-			body = body[:min(len(body), 400_000)]
-		case kind == "sidecar" || kind == "workload":
-			if workloads++; workloads > 40 {
-				continue
-			}
-		}
-		docs = append(docs, body)
-		size += len(body)
-	}
-	data := []byte(strings.Join(docs, "---\n"))
+	data := []byte(gen.Install(1, 2<<20))
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
 		if r := MigrateBytes("install.yaml", data, migrate.Options{}); !r.Changed() {
@@ -81,5 +78,4 @@ func BenchmarkPipeline(b *testing.B) {
 			b.Fatal("nothing changed")
 		}
 	}
-	_ = os.RemoveAll(filepath.Join(dir, "x"))
 }

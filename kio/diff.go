@@ -3,6 +3,7 @@ package kio
 import (
 	"bytes"
 	"fmt"
+	"iter"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -46,12 +47,94 @@ type op struct {
 // distinct line mapped to one rune. Within a change, removals come before additions, as
 // GNU diff and git write them. corpus_test.go counts noise lines with it too.
 func lineOps(a, b []string) []op {
+	// A migrated file is mostly kept lines, and mapping every line to a rune dominated the
+	// cost: the lines before the first change and after the last are kept here instead.
+	// go-diff drops the same common prefix and suffix itself, so the script is the same,
+	// except where it would slide an edit at the edge into them (an insertion "B A" after a
+	// kept "A"): then the whole files are diffed as before.
+	pre := 0
+	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
+		pre++
+	}
+	suf := 0
+	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
+		suf++
+	}
+	diffs := lineDiffs(a[pre:len(a)-suf], b[pre:len(b)-suf])
+	if (pre > 0 && edgeEdit(slices.All(diffs)) >= pre) || (suf > 0 && edgeEdit(slices.Backward(diffs)) >= suf) {
+		pre, suf, diffs = 0, 0, lineDiffs(a, b)
+	}
+	ops := make([]op, 0, max(len(a), len(b))+1)
+	for i := range pre {
+		ops = append(ops, op{' ', i, i})
+	}
+	ops = appendOps(ops, diffs, pre)
+	for k := suf; k > 0; k-- {
+		ops = append(ops, op{' ', len(a) - k, len(b) - k})
+	}
+	return ops
+}
+
+// lineDiffs diffs lines a and b, one rune a line.
+func lineDiffs(a, b []string) []diffmatchpatch.Diff {
+	if len(a) == 0 && len(b) == 0 {
+		return nil
+	}
 	dmp := diffmatchpatch.New()
 	// No timeout: a timed-out diff is valid but not minimal, and would depend on machine speed.
 	dmp.DiffTimeout = 0
-	ca, cb, _ := dmp.DiffLinesToChars(strings.Join(a, ""), strings.Join(b, ""))
-	var ops []op
-	i, j, added := 0, 0, 0
+	// The lines are mapped here rather than by DiffLinesToChars, which joins them to split
+	// them again and builds its strings by appending: the script only depends on which
+	// lines are equal, so it is the same.
+	runes := make(map[string]rune, len(a))
+	toRunes := func(lines []string) []rune {
+		rs := make([]rune, len(lines))
+		for i, l := range lines {
+			r, ok := runes[l]
+			if !ok {
+				r = lineRune(len(runes))
+				runes[l] = r
+			}
+			rs[i] = r
+		}
+		return rs
+	}
+	ra, rb := toRunes(a), toRunes(b)
+	if len(runes) > maxLineRunes {
+		ca, cb, _ := dmp.DiffLinesToChars(strings.Join(a, ""), strings.Join(b, ""))
+		return dmp.DiffMain(ca, cb, false)
+	}
+	return dmp.DiffMainRunes(ra, rb, false)
+}
+
+// maxLineRunes is the number of distinct lines lineRune can map: the Unicode code points
+// that are not surrogates (go-diff turns runes into strings, where a surrogate would become
+// U+FFFD and two lines would seem equal).
+const maxLineRunes = int(utf8.MaxRune) + 1 - 0x800
+
+// lineRune returns the rune of the n-th distinct line: n, skipping the surrogates.
+func lineRune(n int) rune {
+	if n >= 0xD800 {
+		n += 0x800
+	}
+	return rune(n)
+}
+
+// edgeEdit returns the number of lines of the edits before the first kept line of diffs.
+func edgeEdit(diffs iter.Seq2[int, diffmatchpatch.Diff]) int {
+	n := 0
+	for _, d := range diffs {
+		if d.Type == diffmatchpatch.DiffEqual {
+			break
+		}
+		n += utf8.RuneCountInString(d.Text)
+	}
+	return n
+}
+
+// appendOps appends to ops the script of diffs, whose lines start at line off of both files.
+func appendOps(ops []op, diffs []diffmatchpatch.Diff, off int) []op {
+	i, j, added := off, off, 0
 	flush := func() {
 		for ; added > 0; added-- {
 			ops = append(ops, op{'+', i, j - added})
@@ -59,7 +142,7 @@ func lineOps(a, b []string) []op {
 	}
 	// Each rune of a diff's text is one line, so counting runes is enough; the line texts
 	// are already in a and b.
-	for _, d := range dmp.DiffMain(ca, cb, false) {
+	for _, d := range diffs {
 		for range utf8.RuneCountInString(d.Text) {
 			switch d.Type {
 			case diffmatchpatch.DiffEqual:

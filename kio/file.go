@@ -60,6 +60,9 @@ func MigrateBytes(path string, data []byte, opts migrate.Options) FileResult {
 			return r
 		}
 		if edited != nil {
+			if prev == 0 {
+				out.Grow(len(t.body) + len(edited) - len(content) + 4096) // one allocation, in most files
+			}
 			out.Write(t.body[prev:d.start])
 			out.Write(edited)
 			prev = d.end
@@ -85,12 +88,6 @@ func (r *FileResult) migrateDocument(content []byte, line int, isJSON bool, opts
 		return nil, &Error{Line: line + root.Line - 1, Msg: fmt.Sprintf("the document is a %s, not a Kubernetes object", kindName(root.Kind))}
 	}
 	r.addRefs(doc, line) // an autoscaler whose comments or fields mention containers
-	// A lone CR is a line break to the YAML parser but not to the line splicer, so node
-	// positions would not match lines: such a document is serialized if it changes.
-	var l *layout
-	if !hasLoneCR(content) {
-		l = newLayout(content, doc)
-	}
 	res := migrate.Migrate(yaml.NewRNode(doc), opts)
 	for i := range res.Findings {
 		res.Findings[i].Line += line - 1
@@ -110,6 +107,21 @@ func (r *FileResult) migrateDocument(content []byte, line int, isJSON bool, opts
 	if !res.Changed() {
 		return nil, nil
 	}
+	// Rendering needs the layout of the tree before the edit. Taking it costs as much as
+	// parsing, and most documents need no change: so it is taken only now, on a fresh parse
+	// that the migration (a pure function of the tree) then edits the same way again.
+	doc, err = parseDocument(content, line)
+	if err != nil || doc == nil {
+		return nil, err
+	}
+	root = doc.Content[0]
+	// A lone CR is a line break to the YAML parser but not to the line splicer, so node
+	// positions would not match lines: such a document is serialized.
+	var l *layout
+	if !hasLoneCR(content) {
+		l = newLayout(content, doc)
+	}
+	migrate.Migrate(yaml.NewRNode(doc), opts)
 	text, rerr := "", errUnsupported
 	if l != nil {
 		text, rerr = l.render(doc)

@@ -1,7 +1,6 @@
 package kio
 
 import (
-	"bytes"
 	"errors"
 	"strings"
 
@@ -24,6 +23,7 @@ type layout struct {
 	dirty map[*yaml.Node]bool        // memo for isDirty
 
 	parent  map[*yaml.Node]*yaml.Node // item of a flow sequence -> the sequence
+	kept    []*yaml.Node              // backing array of the snapshots' content
 	starts  []int                     // byte offset of each line, computed on first use
 	content string                    // the lines joined, computed on first use
 }
@@ -54,27 +54,54 @@ type entry struct {
 }
 
 func newLayout(content []byte, doc *yaml.Node) *layout {
+	// Sized up front: growing maps of thousands of nodes, and a content slice per node, cost
+	// more than the parse.
+	nodes, children := countNodes(doc)
 	l := &layout{
 		lines:  splitLines(content),
-		orig:   map[*yaml.Node]snapshot{},
+		orig:   make(map[*yaml.Node]snapshot, nodes),
 		colls:  map[*yaml.Node]*collection{},
-		owner:  map[*yaml.Node]*collection{},
+		owner:  make(map[*yaml.Node]*collection, nodes),
 		dirty:  map[*yaml.Node]bool{},
 		parent: map[*yaml.Node]*yaml.Node{},
+		kept:   make([]*yaml.Node, 0, children),
 	}
 	l.walk(doc, 0, l.trimEnd(0, len(l.lines), 0))
 	return l
 }
 
+// countNodes returns the number of nodes of the tree n and the sum of their content lengths.
+func countNodes(n *yaml.Node) (nodes, children int) {
+	nodes, children = 1, len(n.Content)
+	for _, c := range n.Content {
+		cn, cc := countNodes(c)
+		nodes, children = nodes+cn, children+cc
+	}
+	return nodes, children
+}
+
+// keep copies a node's content for its snapshot into the shared backing array; no content
+// stays nil.
+func (l *layout) keep(content []*yaml.Node) []*yaml.Node {
+	if len(content) == 0 {
+		return nil
+	}
+	start := len(l.kept)
+	l.kept = append(l.kept, content...)
+	return l.kept[start:len(l.kept):len(l.kept)]
+}
+
+// splitLines splits b after each newline. The lines share one copy of b.
 func splitLines(b []byte) []string {
-	var lines []string
-	for len(b) > 0 {
-		i := bytes.IndexByte(b, '\n') + 1
+	s := string(b)
+	lines := make([]string, 0, strings.Count(s, "\n")+1)
+	for len(s) > 0 {
+		i := strings.IndexByte(s, '\n') + 1
 		if i == 0 {
-			i = len(b)
+			i = len(s)
 		}
-		lines = append(lines, string(b[:i]))
-		b = b[i:]
+		lines = append(lines, s[:i])
+		s = s[i:]
 	}
 	return lines
 }
@@ -104,7 +131,7 @@ func (l *layout) trimEnd(lo, hi, col int) int {
 
 // walk records n and its descendants. The content of n lies within lines [lo, hi).
 func (l *layout) walk(n *yaml.Node, lo, hi int) {
-	l.orig[n] = snapshot{kind: n.Kind, style: n.Style, tag: n.Tag, value: n.Value, content: append([]*yaml.Node(nil), n.Content...)}
+	l.orig[n] = snapshot{kind: n.Kind, style: n.Style, tag: n.Tag, value: n.Value, content: l.keep(n.Content)}
 	block := n.Style&yaml.FlowStyle == 0 && len(n.Content) > 0
 	switch {
 	case n.Kind == yaml.MappingNode && block:

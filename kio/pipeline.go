@@ -26,8 +26,9 @@ func Run(next func(yield func(Input)), jobs int, opts migrate.Options, emit func
 	pending := make(chan chan FileResult, 2*jobs) // results to emit, in input order
 	for range jobs {
 		go func() {
+			buf := make([]byte, scanSize)
 			for j := range work {
-				j.out <- migrateFile(j.in, opts)
+				j.out <- migrateFile(j.in, opts, buf)
 			}
 		}()
 	}
@@ -54,7 +55,13 @@ func Inputs(list []Input) func(yield func(Input)) {
 	}
 }
 
-func migrateFile(in Input, opts migrate.Options) FileResult {
+// scanSize is the size of each worker's read buffer. Most manifests fit in it, and are then
+// read once; larger files are scanned through it in chunks.
+const scanSize = 64 << 10
+
+// migrateFile reads and migrates one file. buf is the worker's buffer, reused from file to
+// file so that the many files without a container cost no allocation.
+func migrateFile(in Input, opts migrate.Options, buf []byte) FileResult {
 	if in.Result != nil {
 		return *in.Result
 	}
@@ -69,9 +76,9 @@ func migrateFile(in Input, opts migrate.Options) FileResult {
 		return FileResult{Path: in.Path, Err: err}
 	}
 	defer f.Close()
-	// Most files of a repository hold no container at all: scan them in small chunks and
-	// never hold them whole, so memory does not depend on the largest file.
-	found, serr := scanFor(f, "container")
+	// Most files of a repository hold no container at all: scan them in chunks and never
+	// hold them whole, so memory does not depend on the largest file.
+	found, whole, serr := scanFor(f, "container", buf)
 	if serr != nil {
 		serr.Path = in.Path
 		return FileResult{Path: in.Path, Err: serr}
@@ -79,48 +86,69 @@ func migrateFile(in Input, opts migrate.Options) FileResult {
 	if !found {
 		return FileResult{Path: in.Path}
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return FileResult{Path: in.Path, Err: err}
-	}
-	data, err2 := io.ReadAll(f)
-	if err2 != nil {
-		return FileResult{Path: in.Path, Err: err2}
+	data := bytes.Clone(whole) // the result outlives buf
+	if whole == nil {
+		if data, err = readAgain(f); err != nil {
+			return FileResult{Path: in.Path, Err: err}
+		}
 	}
 	return MigrateBytes(in.Path, data, opts)
 }
 
-// scanFor reports whether r contains word, reading it in chunks. It also rejects content
-// that is not text (a NUL byte, invalid UTF-8), naming the line.
-func scanFor(r io.Reader, word string) (bool, *Error) {
-	buf := make([]byte, 64<<10)
-	var carry []byte // the end of the previous chunk: a word or a rune split across chunks
-	line, found := 1, false
-	for {
-		n, err := r.Read(buf)
-		chunk := append(carry, buf[:n]...)
+// readAgain reads f whole from its start, in one allocation of its size.
+func readAgain(f *os.File) ([]byte, error) {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if info, err := f.Stat(); err == nil {
+		b.Grow(int(info.Size()) + bytes.MinRead)
+	}
+	_, err := b.ReadFrom(f)
+	return b.Bytes(), err
+}
+
+// scanFor reports whether r contains word, reading it through buf in chunks. When r fits in
+// buf, whole is its content (in buf), so that it need not be read again. It also rejects
+// content that is not text (a NUL byte, invalid UTF-8), naming the line.
+func scanFor(r io.Reader, word string, buf []byte) (found bool, whole []byte, _ *Error) {
+	carry := 0 // bytes at the start of buf kept from the previous chunk: a word or a rune split across chunks
+	line := 1
+	for first := true; ; first = false {
+		n, err := io.ReadFull(r, buf[carry:])
+		eof := err == io.EOF || err == io.ErrUnexpectedEOF
+		if err != nil && !eof {
+			return false, nil, &Error{Msg: err.Error()}
+		}
+		chunk := buf[:carry+n]
 		if i := bytes.IndexByte(chunk, 0); i >= 0 {
-			return false, &Error{Line: line + bytes.Count(chunk[:i], []byte("\n")), Msg: "binary content (a NUL byte), not YAML"}
+			return false, nil, &Error{Line: line + bytes.Count(chunk[:i], []byte("\n")), Msg: "binary content (a NUL byte), not YAML"}
 		}
 		found = found || bytes.Contains(chunk, []byte(word))
 		// Keep an incomplete rune at the end for the next chunk; validate the rest.
 		cut := len(chunk)
-		for k := 1; k <= 3 && k <= len(chunk); k++ {
-			if utf8.RuneStart(chunk[len(chunk)-k]) {
-				if !utf8.FullRune(chunk[len(chunk)-k:]) {
-					cut = len(chunk) - k
+		if !eof {
+			for k := 1; k <= 3 && k <= len(chunk); k++ {
+				if utf8.RuneStart(chunk[len(chunk)-k]) {
+					if !utf8.FullRune(chunk[len(chunk)-k:]) {
+						cut = len(chunk) - k
+					}
+					break
 				}
-				break
 			}
-		}
-		if err != nil {
-			cut = len(chunk)
 		}
 		if !utf8.Valid(chunk[:cut]) {
 			for i, l := range bytes.SplitAfter(chunk[:cut], []byte("\n")) {
 				if !utf8.Valid(l) {
-					return false, &Error{Line: line + i, Msg: "not UTF-8 text"}
+					return false, nil, &Error{Line: line + i, Msg: "not UTF-8 text"}
 				}
 			}
+		}
+		if eof {
+			if first {
+				whole = chunk
+			}
+			return found, whole, nil
 		}
 		// Carry the last len(word)-1 bytes too, so a word split across chunks is found.
 		keep := max(min(cut, len(chunk)-len(word)+1), 0)
@@ -128,13 +156,7 @@ func scanFor(r io.Reader, word string) (bool, *Error) {
 			keep-- // never split a rune: the carried bytes are validated again
 		}
 		line += bytes.Count(chunk[:keep], []byte("\n"))
-		carry = append([]byte(nil), chunk[keep:]...)
-		if err == io.EOF {
-			return found, nil
-		}
-		if err != nil {
-			return false, &Error{Msg: err.Error()}
-		}
+		carry = copy(buf, chunk[keep:])
 	}
 }
 

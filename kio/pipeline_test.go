@@ -15,7 +15,8 @@ import (
 )
 
 // TestScanFor checks the chunked pre-check: the word is found across chunk boundaries, and
-// binary or non-UTF-8 content is rejected with its line.
+// binary or non-UTF-8 content is rejected with its line; content that fits in the buffer is
+// returned whole, so that it is read only once.
 func TestScanFor(t *testing.T) {
 	long := strings.Repeat("x: y\n", 20000) // more than one 64 KiB chunk
 	cases := []struct {
@@ -26,6 +27,9 @@ func TestScanFor(t *testing.T) {
 	}{
 		{"absent", long, false, ""},
 		{"present late", long + "containers: []\n", true, ""},
+		{"small", "spec:\n  containers: []\n", true, ""},
+		{"exactly one buffer", strings.Repeat("a", scanSize-len("container")) + "container", true, ""},
+		{"empty", "", false, ""},
 		{"across a chunk boundary", strings.Repeat("a", 64<<10-4) + "containers", true, ""},
 		{"rune across a chunk boundary", strings.Repeat("a", 64<<10-1) + "é\ncontainer", true, ""},
 		{"NUL byte", "a: b\nc: \x00\n", false, "2: binary content"},
@@ -35,7 +39,7 @@ func TestScanFor(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			// Whole chunks, and one byte at a time to exercise every boundary.
 			for _, r := range []io.Reader{strings.NewReader(c.data), iotest.OneByteReader(strings.NewReader(c.data))} {
-				found, err := scanFor(r, "container")
+				found, whole, err := scanFor(r, "container", make([]byte, scanSize))
 				if c.err != "" {
 					require.NotNil(t, err)
 					assert.Contains(t, err.Error(), c.err)
@@ -43,6 +47,11 @@ func TestScanFor(t *testing.T) {
 				}
 				require.Nil(t, err)
 				assert.Equal(t, c.found, found)
+				if len(c.data) < scanSize {
+					assert.Equal(t, c.data, string(whole))
+				} else {
+					assert.Nil(t, whole, "a file larger than the buffer is not returned whole")
+				}
 			}
 		})
 	}
@@ -77,4 +86,25 @@ func TestRunOrder(t *testing.T) {
 		want = append(want, in.Path)
 	}
 	assert.Equal(t, want, got)
+}
+
+// TestRunLargeFile: a file larger than the read buffer, with its workload at the end, is
+// read whole and migrated, and its content is kept byte for byte outside the change.
+func TestRunLargeFile(t *testing.T) {
+	pad := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n" + strings.Repeat("  k: \"é value\"\n", 10000)
+	pod := "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    image: a\n  - name: log-sidecar\n    image: b\n"
+	body := pad + "---\n" + pod
+	require.Greater(t, len(body), 2*scanSize)
+	p := filepath.Join(t.TempDir(), "big.yaml")
+	require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+	n := 0
+	Run(Inputs([]Input{{Path: p}}), 1, migrate.Options{}, func(r FileResult) {
+		n++
+		require.NoError(t, r.Err)
+		assert.Equal(t, body, string(r.Before))
+		require.True(t, r.Changed())
+		assert.True(t, strings.HasPrefix(string(r.After), pad+"---\n"), "the ConfigMap is kept byte for byte")
+		assert.Contains(t, string(r.After), "initContainers")
+	})
+	assert.Equal(t, 1, n)
 }

@@ -2,6 +2,7 @@ package kio
 
 import (
 	"strings"
+	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -299,9 +300,29 @@ func (l *layout) seqOffset(m *yaml.Node) int {
 	return 0
 }
 
+// plainKey returns the YAML text of a mapping key. A YAML encoder costs more than the rest of
+// a render, and the keys a migration adds are few: each is encoded once (up to a bound, in
+// case some come from the input).
 func plainKey(k string) string {
-	return encodeScalar(&yaml.Node{Kind: yaml.ScalarNode, Value: k, Tag: "!!str"})
+	plainKeys.Lock()
+	s, ok := plainKeys.text[k]
+	plainKeys.Unlock()
+	if ok {
+		return s
+	}
+	s = encodeScalar(&yaml.Node{Kind: yaml.ScalarNode, Value: k, Tag: "!!str"})
+	plainKeys.Lock()
+	if len(plainKeys.text) < 256 {
+		plainKeys.text[k] = s
+	}
+	plainKeys.Unlock()
+	return s
 }
+
+var plainKeys = struct {
+	sync.Mutex
+	text map[string]string
+}{text: map[string]string{}}
 
 // encodeScalar returns the YAML text of a one-line scalar in its style.
 func encodeScalar(n *yaml.Node) string {

@@ -1,8 +1,10 @@
 // Command gentree writes a tree of generated manifests for benchmarks: a realistic mix of
 // workloads with and without sidecars, Services, ConfigMaps, CRDs, Helm values and other YAML,
-// from 1 KB to 2 MB, the same tree for the same seed.
+// from 1 KB to 2 MB, the same tree for the same seed. With -install it writes instead one
+// 2 MB multi-document manifest shaped like a project's install manifest.
 //
 //	go run ./internal/gentree -n 10000 -out /tmp/tree
+//	go run ./internal/gentree -install -out /tmp/install.yaml
 package main
 
 import (
@@ -17,16 +19,24 @@ import (
 
 func main() {
 	n := flag.Int("n", 10000, "number of files")
-	out := flag.String("out", "", "folder to write (created)")
+	out := flag.String("out", "", "folder to write (created), or file with -install")
 	seed := flag.Int64("seed", 1, "random seed")
+	install := flag.Bool("install", false, "write one 2 MB install manifest to -out")
 	flag.Parse()
 	if *out == "" {
 		log.Fatal("gentree: -out is required")
+	}
+	if *install {
+		body := gen.Install(*seed, 2<<20)
+		if err := os.WriteFile(*out, []byte(body), 0o644); err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("%.1f MB in %s\n", float64(len(body))/1e6, *out)
+		return
 	}
 	bytes, err := gen.Tree(*out, *n, *seed)
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Printf("%d files, %.1f MB in %s\n", *n, float64(bytes)/1e6, filepath.Clean(*out))
-	os.Exit(0)
 }

@@ -9,7 +9,8 @@ import (
 	"strings"
 )
 
-// Tree writes n files under dir, spread over nested folders, and returns the bytes written.
+// Tree writes n files under dir and returns the bytes written. Files are spread ten to a
+// service folder, the service folders over 50 team folders, as in a monorepo.
 // The mix: 20% workloads with sidecars, 30% workloads without, 15% Services, 15% ConfigMaps,
 // 10% Helm values, 8% other YAML, 2% CRDs (the large files, up to 2 MB).
 func Tree(dir string, n int, seed int64) (int64, error) {
@@ -17,7 +18,8 @@ func Tree(dir string, n int, seed int64) (int64, error) {
 	var total int64
 	for i := range n {
 		kind, body := File(rng, i)
-		path := filepath.Join(dir, fmt.Sprintf("team-%02d", i%50), fmt.Sprintf("svc-%03d", (i/50)%200), fmt.Sprintf("%s-%05d.yaml", kind, i))
+		svc := i / 10
+		path := filepath.Join(dir, fmt.Sprintf("team-%02d", svc%50), fmt.Sprintf("svc-%05d", svc), fmt.Sprintf("%s-%06d.yaml", kind, i))
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return total, err
 		}
@@ -47,6 +49,30 @@ func File(rng *rand.Rand, i int) (string, string) {
 	default:
 		return "crd", crd(rng, i)
 	}
+}
+
+// Install returns a multi-document manifest of about size bytes shaped like a project's
+// install manifest (argo-cd's is 2 MB): a few large CRDs, then at most 40 workloads (some with
+// sidecars), Services and ConfigMaps.
+func Install(seed int64, size int) string {
+	rng := rand.New(rand.NewSource(seed))
+	var docs []string
+	total, workloads := 0, 0
+	for i := 0; total < size; i++ {
+		kind, body := File(rng, i)
+		switch {
+		case kind == "crd":
+			body = body[:min(len(body), size/5)]
+			body = body[:strings.LastIndexByte(body, '\n')+1] // whole lines
+		case kind == "sidecar" || kind == "workload":
+			if workloads++; workloads > 40 {
+				continue
+			}
+		}
+		docs = append(docs, body)
+		total += len(body)
+	}
+	return strings.Join(docs, "---\n")
 }
 
 var sidecarImages = []string{
