@@ -18,7 +18,7 @@ HELM4     := $(TOOLS_DIR)/helm-$(HELM4_VERSION)/helm
 SARIF_PKG    := @microsoft/jest-sarif@1.0.0-beta.0
 SARIF_SCHEMA := $(TOOLS_DIR)/jest-sarif-1.0.0-beta.0/node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json
 
-.PHONY: all build run test test-helm4 lint bench fidelity fuzz tools clean
+.PHONY: all build run test validate test-helm4 lint bench fidelity fuzz tools clean
 
 all: build
 
@@ -34,6 +34,14 @@ test: tools
 	$(GO) vet ./...
 	SIDECAR_MIGRATE_E2E=required KUSTOMIZE=$(KUSTOMIZE) HELM=$(HELM) SARIF_SCHEMA=$(SARIF_SCHEMA) $(GO) test ./...
 	$(GO) test ./kio -run '^$$' -fuzz FuzzMigrate -fuzztime 20s
+	$(MAKE) validate
+
+# validate: every golden, example and corpus output through the API server's own validation
+# (e2e/kubevalidate, a module of its own), under Kubernetes 1.34's rules, the oldest supported
+# release, and under the newest release's default feature gates. A cold build takes minutes.
+validate:
+	cd e2e/kubevalidate && $(GO) vet . && $(GO) test -count=1 .
+	cd e2e/kubevalidate && $(GO) test -count=1 -modfile=k8s-1.37.mod .
 
 # test-helm4: the Helm 4 plugin end to end (Helm 4 takes minutes to build, so not in make test).
 test-helm4: $(HELM4)
@@ -69,9 +77,11 @@ bench:
 fidelity:
 	$(GO) test ./kio -run TestFidelity -v -count=1 -args -fidelity-dir=$(or $(DIR),../../shared/corpus) | grep '^files='
 
-# fuzz: FuzzMigrate for a long time (FUZZTIME=10m by default).
+# fuzz: FuzzMigrate for a long time (FUZZTIME=10m by default), then the validation module's
+# FuzzMigrate, which also asks the API server's validation, for as long.
 fuzz:
 	$(GO) test ./kio -run '^$$' -fuzz FuzzMigrate -fuzztime $(or $(FUZZTIME),10m)
+	cd e2e/kubevalidate && $(GO) test -run '^$$' -fuzz FuzzMigrate -fuzztime $(or $(FUZZTIME),10m) .
 
 clean:
 	rm -rf bin

@@ -69,6 +69,9 @@ func MigrateBytes(path string, data []byte, opts migrate.Options) FileResult {
 		}
 	}
 	if prev == 0 {
+		if len(r.Findings) == 0 && !hasContent(data) {
+			r.Findings = append(r.Findings, emptyFinding())
+		}
 		return r
 	}
 	out.Write(t.body[prev:])
@@ -80,7 +83,7 @@ func MigrateBytes(path string, data []byte, opts migrate.Options) FileResult {
 // change.
 func (r *FileResult) migrateDocument(content []byte, line int, isJSON bool, opts migrate.Options) ([]byte, *Error) {
 	doc, err := parseDocument(content, line)
-	if err != nil || doc == nil {
+	if err = checkDocument(content, line, doc, err); err != nil || doc == nil {
 		return nil, err
 	}
 	root := doc.Content[0]

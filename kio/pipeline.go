@@ -78,13 +78,18 @@ func migrateFile(in Input, opts migrate.Options, buf []byte) FileResult {
 	defer f.Close()
 	// Most files of a repository hold no container at all: scan them in chunks and never
 	// hold them whole, so memory does not depend on the largest file.
-	found, whole, serr := scanFor(f, "container", buf)
+	var text contentScanner
+	found, whole, serr := scanFor(io.TeeReader(f, &text), "container", buf)
 	if serr != nil {
 		serr.Path = in.Path
 		return FileResult{Path: in.Path, Err: serr}
 	}
 	if !found {
-		return FileResult{Path: in.Path}
+		r := FileResult{Path: in.Path}
+		if !text.Found() {
+			r.Findings = []migrate.Finding{emptyFinding()}
+		}
+		return r
 	}
 	data := bytes.Clone(whole) // the result outlives buf
 	if whole == nil {

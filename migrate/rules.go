@@ -128,7 +128,8 @@ var (
 	ruleMeshOptOut     = Rule{ID: "mesh-native-opt-out", Matches: "annotation sidecar.istio.io/nativeSidecar: \"false\"", Summary: "The mesh was told to keep its proxy in containers; the proxy is left there."}
 	ruleFallback       = Rule{ID: RuleFormattingFallback, Matches: "a changed document whose edit cannot be spliced into its lines", Summary: "The document was serialized instead; its formatting could not be kept."}
 	ruleHelmTemplate   = Rule{ID: RuleHelmTemplate, Matches: "a file in a Helm chart's templates/ folder", Summary: "Templates are not manifests; migrate the rendered output with the post-renderer."}
-	checkRules         = []Rule{ruleSkip, ruleKeep, ruleSingle, ruleNoApp, ruleOneShot, ruleNoImage, ruleAlreadyNative, ruleDuplicateName, ruleBadContainers, ruleInitPolicy, ruleRegularPolicy, ruleInitProbes, ruleInitLongRun, ruleMeshOptOut, ruleFallback, ruleHelmTemplate}
+	ruleEmptyFile      = Rule{ID: RuleEmptyFile, Matches: "a file that is empty or holds only comments", Summary: "Nothing to migrate; said so that a manifest emptied by mistake does not go unnoticed."}
+	checkRules         = []Rule{ruleSkip, ruleKeep, ruleSingle, ruleNoApp, ruleOneShot, ruleNoImage, ruleAlreadyNative, ruleDuplicateName, ruleBadContainers, ruleInitPolicy, ruleRegularPolicy, ruleInitProbes, ruleInitLongRun, ruleMeshOptOut, ruleFallback, ruleHelmTemplate, ruleEmptyFile}
 	evidenceRulesExtra = []Rule{ruleAnnotationSidecars, ruleRestartPolicy, ruleTailFollow}
 )
 
@@ -137,6 +138,7 @@ var (
 const (
 	RuleFormattingFallback = "formatting-fallback"
 	RuleHelmTemplate       = "helm-template"
+	RuleEmptyFile          = "empty-file"
 )
 
 // Rules returns the whole catalogue in a stable order: evidence rules (annotations,

@@ -24,12 +24,10 @@ func TestInterruptedApply(t *testing.T) {
 		t.Skip("builds the binary and a tree of files")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "sidecar-migrate")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, string(out))
+	bin := buildBinary(t, dir)
 
 	tree := filepath.Join(dir, "tree")
-	_, err = gen.Tree(tree, 3000, 7)
+	_, err := gen.Tree(tree, 3000, 7)
 	require.NoError(t, err)
 	before := map[string][]byte{}
 	require.NoError(t, filepath.WalkDir(tree, func(p string, d os.DirEntry, err error) error {
@@ -84,13 +82,11 @@ func TestInterruptedRepository(t *testing.T) {
 		t.Skip("builds the binary and a tree of files")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "sidecar-migrate")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, string(out))
+	bin := buildBinary(t, dir)
 
 	// The walk is lexical: the base comes first, the generated tree, then the overlay.
 	tree := filepath.Join(dir, "tree")
-	_, err = gen.Tree(tree, 3000, 7)
+	_, err := gen.Tree(tree, 3000, 7)
 	require.NoError(t, err)
 	files := map[string]string{
 		"a-base/kustomization.yaml": "resources: [web.yaml]\n",

@@ -1,7 +1,7 @@
 // Command gentree writes a tree of generated manifests for benchmarks: a realistic mix of
 // workloads with and without sidecars, Services, ConfigMaps, CRDs, Helm values and other YAML,
 // from 1 KB to 2 MB, the same tree for the same seed. With -install it writes instead one
-// 2 MB multi-document manifest shaped like a project's install manifest.
+// multi-document manifest shaped like a project's install manifest (2 MB unless -size).
 //
 //	go run ./internal/gentree -n 10000 -out /tmp/tree
 //	go run ./internal/gentree -install -out /tmp/install.yaml
@@ -21,13 +21,14 @@ func main() {
 	n := flag.Int("n", 10000, "number of files")
 	out := flag.String("out", "", "folder to write (created), or file with -install")
 	seed := flag.Int64("seed", 1, "random seed")
-	install := flag.Bool("install", false, "write one 2 MB install manifest to -out")
+	install := flag.Bool("install", false, "write one install manifest to -out")
+	size := flag.Int("size", 2<<20, "size in bytes of the -install manifest")
 	flag.Parse()
 	if *out == "" {
 		log.Fatal("gentree: -out is required")
 	}
 	if *install {
-		body := gen.Install(*seed, 2<<20)
+		body := gen.Install(*seed, *size)
 		if err := os.WriteFile(*out, []byte(body), 0o644); err != nil {
 			log.Fatal(err)
 		}

@@ -1,0 +1,192 @@
+package kio
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/sidecar-migrate/sidecar-migrate/migrate"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// maxAliasNodes is how many nodes a document's aliases may stand for, beyond the document's
+// own. The tool never expands an alias, but kubectl and the API server do: a "billion laughs"
+// of nested aliases that a few lines hold would exhaust their memory, so it is refused here.
+// Real manifests share a few small anchors, far below the limit.
+const maxAliasNodes = 1_000_000
+
+// checkDocument turns a document that parsed into something no Kubernetes tool can read, or
+// that did not parse because it is a template, into an error with the line to look at. doc
+// and perr are what parseDocument returned for content, which starts at line of the file.
+func checkDocument(content []byte, line int, doc *yaml.Node, perr *Error) *Error {
+	if perr != nil {
+		if at := templateLine(content); at > 0 {
+			return templateError(line + at - 1)
+		}
+		return perr
+	}
+	if doc == nil {
+		return nil
+	}
+	c := nodeCheck{sizes: map[*yaml.Node]int{}}
+	c.walk(doc)
+	switch {
+	case c.badKey != nil:
+		at := line + c.badKey.Line - 1
+		if bytes.Contains(lineNumbered(content, c.badKey.Line), []byte("{{")) {
+			return templateError(at)
+		}
+		return &Error{Line: at, Msg: fmt.Sprintf("a mapping key that is a %s: not a Kubernetes object", kindName(c.badKey.Kind))}
+	case c.aliased > maxAliasNodes:
+		return &Error{Line: line + c.bigAlias.Line - 1, Msg: fmt.Sprintf(
+			"YAML aliases here stand for more than %d nodes (a \"billion laughs\" alias bomb?): refused, since kubectl would have to expand them", maxAliasNodes)}
+	}
+	return nil
+}
+
+func templateError(line int) *Error {
+	return &Error{Line: line, Msg: "a template action ({{ ... }}), not YAML: render the template first, " +
+		"for Helm with `helm template ... --post-renderer sidecar-migrate --post-renderer-args apply --post-renderer-args -`"}
+}
+
+// nodeCheck walks a document once, looking for mapping keys that are not scalars (what an
+// unquoted {{ .Values.x }} parses into) and adding up what the aliases stand for.
+type nodeCheck struct {
+	sizes    map[*yaml.Node]int // expanded size of the anchored nodes seen so far
+	aliased  int                // nodes the aliases stand for, saturated past maxAliasNodes
+	bigAlias *yaml.Node         // the alias that took aliased past the limit
+	badKey   *yaml.Node
+}
+
+// walk returns the number of nodes n stands for with its aliases expanded, at most
+// maxAliasNodes+1.
+func (c *nodeCheck) walk(n *yaml.Node) int {
+	if n.Kind == yaml.AliasNode {
+		size := 1
+		if n.Alias != nil {
+			size = c.sizes[n.Alias]
+		}
+		c.aliased = min(c.aliased+size, maxAliasNodes+1)
+		if c.aliased > maxAliasNodes && c.bigAlias == nil {
+			c.bigAlias = n
+		}
+		return size
+	}
+	size := 1
+	for i, child := range n.Content {
+		if n.Kind == yaml.MappingNode && i%2 == 0 && child.Kind != yaml.ScalarNode && child.Kind != yaml.AliasNode && c.badKey == nil {
+			c.badKey = child
+		}
+		size = min(size+c.walk(child), maxAliasNodes+1)
+	}
+	if n.Anchor != "" {
+		c.sizes[n] = size
+	}
+	return size
+}
+
+// templateLine returns the 1-based line of the first "{{" of content, or 0.
+func templateLine(content []byte) int {
+	i := bytes.Index(content, []byte("{{"))
+	if i < 0 {
+		return 0
+	}
+	return 1 + bytes.Count(content[:i], []byte("\n"))
+}
+
+// lineNumbered returns the 1-based line n of content.
+func lineNumbered(content []byte, n int) []byte {
+	for i := 1; i < n; i++ {
+		j := bytes.IndexByte(content, '\n')
+		if j < 0 {
+			return nil
+		}
+		content = content[j+1:]
+	}
+	if j := bytes.IndexByte(content, '\n'); j >= 0 {
+		return content[:j]
+	}
+	return content
+}
+
+// contentScanner is an io.Writer that tells whether the text written to it, in any number
+// of chunks, holds anything but blank lines, comments and document markers ("---", "...").
+type contentScanner struct {
+	offset  int  // bytes written so far
+	state   int  // one of the scan states below
+	marker  byte // '-' or '.' in scanMarker
+	markers int  // how many of them
+	found   bool
+}
+
+const (
+	scanLineStart   = iota // only blanks so far on this line
+	scanComment            // in a comment, up to the end of the line
+	scanMarker             // in a "---" or "..." at the start of the line
+	scanAfterMarker        // after a marker: blanks or a comment may follow
+)
+
+func (s *contentScanner) Write(p []byte) (int, error) {
+	for i := 0; i < len(p) && !s.found; i, s.offset = i+1, s.offset+1 {
+		b := p[i]
+		if s.offset < len(utf8BOM) && b == utf8BOM[s.offset] {
+			continue
+		}
+		if b == '\n' {
+			s.endLine()
+			continue
+		}
+		switch s.state {
+		case scanLineStart, scanAfterMarker:
+			switch {
+			case b == '#':
+				s.state = scanComment
+			case b == ' ' || b == '\t' || b == '\r':
+			case s.state == scanLineStart && (b == '-' || b == '.'):
+				s.state, s.marker, s.markers = scanMarker, b, 1
+			default:
+				s.found = true
+			}
+		case scanMarker:
+			switch {
+			case s.markers < 3 && b == s.marker:
+				s.markers++
+			case s.markers == 3 && (b == ' ' || b == '\t' || b == '\r'):
+				s.state = scanAfterMarker
+			default:
+				s.found = true
+			}
+		}
+	}
+	return len(p), nil
+}
+
+func (s *contentScanner) endLine() {
+	if s.state == scanMarker && s.markers < 3 {
+		s.found = true // "-" or ".." is content
+	}
+	s.state = scanLineStart
+}
+
+// Found reports whether the text written so far holds content.
+func (s *contentScanner) Found() bool {
+	if !s.found {
+		s.endLine()
+	}
+	return s.found
+}
+
+// hasContent reports whether data holds anything but blank lines, comments and document
+// markers.
+func hasContent(data []byte) bool {
+	var s contentScanner
+	s.Write(data)
+	return s.Found()
+}
+
+// emptyFinding is the info line for a file with no object: in a repository such files are
+// common (placeholders, values kept for later, everything commented out), so it is not an
+// error, but it is said, since a manifest emptied by mistake is worth noticing.
+func emptyFinding() migrate.Finding {
+	return migrate.Finding{Rule: migrate.RuleEmptyFile, Severity: migrate.Info, Line: 1, Column: 1,
+		Message: "no Kubernetes object: the file is empty or holds only comments"}
+}

@@ -1,0 +1,97 @@
+package kio
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/sidecar-migrate/sidecar-migrate/migrate"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// CheckInvariants migrates data, named path, with opts and checks what must hold for any
+// input whatsoever: the input bytes are not modified; a file that failed or did not change
+// comes back byte for byte; a changed file parses, keeps every container (nothing lost,
+// nothing duplicated) and does not change when migrated again. It returns the result and an
+// error naming the first property that does not hold. The fuzz tests call it, here and in
+// the validation module.
+func CheckInvariants(path string, data []byte, opts migrate.Options) (FileResult, error) {
+	in := bytes.Clone(data)
+	r := MigrateBytes(path, data, opts)
+	if !bytes.Equal(in, data) {
+		return r, errors.New("input bytes were modified")
+	}
+	if r.Err != nil || !r.Changed() {
+		if !bytes.Equal(r.After, data) {
+			return r, errors.New("an unchanged or failed file must come back byte for byte")
+		}
+		return r, nil
+	}
+	before, err := containerNames(r.Before)
+	if err != nil {
+		return r, fmt.Errorf("input: %w", err)
+	}
+	after, err := containerNames(r.After)
+	if err != nil {
+		return r, fmt.Errorf("output: %w\n%s", err, r.After)
+	}
+	if !slices.Equal(before, after) {
+		return r, fmt.Errorf("containers changed: %v -> %v", before, after)
+	}
+	again := MigrateBytes(path, r.After, opts)
+	if again.Err != nil || !bytes.Equal(again.After, r.After) {
+		return r, fmt.Errorf("second run changed the output (err %v):\n%s\n---\n%s", again.Err, r.After, again.After)
+	}
+	return r, nil
+}
+
+// containerNames returns the sorted names of all containers and init containers of the
+// documents in data. Documents that may hold a pod template must parse; the others are
+// never parsed by the tool either, so they may be anything.
+func containerNames(data []byte) ([]string, error) {
+	txt := decodeText(data)
+	var names []string
+	for _, d := range splitDocuments(txt.body) {
+		content := txt.body[d.start:d.end]
+		if !bytes.Contains(content, []byte("containers")) {
+			continue
+		}
+		doc, err := parseDocument(content, d.line)
+		if err != nil {
+			return nil, fmt.Errorf("does not parse: %w", err)
+		}
+		if doc != nil {
+			collectNames(doc, &names)
+		}
+	}
+	slices.Sort(names)
+	return names, nil
+}
+
+func collectNames(n *yaml.Node, names *[]string) {
+	for i := 0; i+1 < len(n.Content) && n.Kind == yaml.MappingNode; i += 2 {
+		if k := n.Content[i].Value; (k == "containers" || k == "initContainers") && n.Content[i+1].Kind == yaml.SequenceNode {
+			for _, c := range n.Content[i+1].Content {
+				name, image := "", ""
+				for j := 0; j+1 < len(c.Content); j += 2 {
+					switch c.Content[j].Value {
+					case "name":
+						name = c.Content[j+1].Value
+					case "image":
+						image = c.Content[j+1].Value
+					}
+				}
+				// The init container that installs kubexit is the one container a
+				// migration removes, with kubexit itself.
+				if !strings.Contains(image, "kubexit") {
+					*names = append(*names, name)
+				}
+			}
+		}
+	}
+	for _, c := range n.Content {
+		collectNames(c, names)
+	}
+}
