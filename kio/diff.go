@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
 )
@@ -26,7 +27,7 @@ func UnifiedDiff(path string, before, after []byte) []byte {
 	if bytes.Equal(before, after) {
 		return nil
 	}
-	a, b := diffLines(string(before)), diffLines(string(after))
+	a, b := diffLines(bytesView(before)), diffLines(bytesView(after))
 	ops := documentOps(a, b)
 	var out bytes.Buffer
 	writeDiffHeader(&out, path)
@@ -185,15 +186,28 @@ func documentOps(a, b []string) []op {
 		}
 		segA, segB := a[fromA:toA], b[fromB:toB]
 		if slices.Equal(segA, segB) {
-			for k := range segA {
-				ops = append(ops, op{' ', fromA + k, fromB + k})
-			}
+			ops = appendKept(ops, fromA, fromB, len(segA))
 		} else {
 			for _, o := range lineOps(segA, segB) {
 				ops = append(ops, op{o.kind, fromA + o.a, fromB + o.b})
 			}
 		}
 		fromA, fromB = toA, toB
+	}
+	return ops
+}
+
+// appendKept appends the ops of n kept lines from a[fromA] and b[fromB]. Of a long run it
+// appends only the diffContext+1 lines at each end, the most a hunk can show: the changes on
+// either side stay more than 2*diffContext ops apart, so hunks split there as they would over
+// the whole run, and a large file's unchanged documents cost no memory.
+func appendKept(ops []op, fromA, fromB, n int) []op {
+	edge := diffContext + 1
+	for k := 0; k < n; k++ {
+		if k == edge && n > 2*edge {
+			k = n - edge
+		}
+		ops = append(ops, op{' ', fromA + k, fromB + k})
 	}
 	return ops
 }
@@ -207,6 +221,13 @@ func separators(lines []string) []int {
 		}
 	}
 	return seps
+}
+
+// bytesView returns data as a string without copying it. UnifiedDiff only reads its inputs,
+// and nothing of the view outlives the call (the hunks are copied into the output), so the
+// string never sees data change; a 100 MB file is then not held twice more.
+func bytesView(data []byte) string {
+	return unsafe.String(unsafe.SliceData(data), len(data))
 }
 
 // diffLines splits s after each "\n"; the last line may have none. The lines share the
