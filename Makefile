@@ -18,7 +18,7 @@ HELM4     := $(TOOLS_DIR)/helm-$(HELM4_VERSION)/helm
 SARIF_PKG    := @microsoft/jest-sarif@1.0.0-beta.0
 SARIF_SCHEMA := $(TOOLS_DIR)/jest-sarif-1.0.0-beta.0/node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json
 
-.PHONY: all build run test validate test-helm4 lint bench fidelity fuzz tools clean
+.PHONY: all build run test test-unreadable validate test-helm4 lint bench fidelity fuzz tools clean
 
 all: build
 
@@ -34,7 +34,16 @@ test: tools
 	$(GO) vet ./...
 	SIDECAR_MIGRATE_E2E=required KUSTOMIZE=$(KUSTOMIZE) HELM=$(HELM) SARIF_SCHEMA=$(SARIF_SCHEMA) $(GO) test ./...
 	$(GO) test ./kio -run '^$$' -fuzz FuzzMigrate -fuzztime 20s
-	$(MAKE) validate
+	$(MAKE) test-unreadable validate
+
+# test-unreadable: the tests of files and folders without read permission skip as root, who
+# reads anything; as root, they run again as nobody.
+test-unreadable:
+	@if [ "$$(id -u)" = 0 ] && command -v runuser >/dev/null; then \
+		$(GO) test -c -o /tmp/sidecar-migrate-kio.test ./kio && chmod 755 /tmp/sidecar-migrate-kio.test && \
+		out=$$(cd /tmp && runuser -u nobody -- ./sidecar-migrate-kio.test -test.run Unreadable -test.v) || { echo "$$out"; exit 1; }; \
+		echo "$$out" | grep -- '^--- '; ! echo "$$out" | grep -q -- '--- SKIP'; \
+	fi
 
 # validate: every golden, example and corpus output through the API server's own validation
 # (e2e/kubevalidate, a module of its own), under Kubernetes 1.34's rules, the oldest supported

@@ -3,6 +3,7 @@ package kio
 import (
 	"bytes"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -107,4 +108,25 @@ func TestRunLargeFile(t *testing.T) {
 		assert.Contains(t, string(r.After), "initContainers")
 	})
 	assert.Equal(t, 1, n)
+}
+
+// TestRunUnreadableFile: a file that cannot be opened is an error naming it; the files after
+// it are still migrated.
+func TestRunUnreadableFile(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root can read any file")
+	}
+	dir := t.TempDir()
+	secret, good := filepath.Join(dir, "secret.yaml"), filepath.Join(dir, "good.yaml")
+	pod := "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    image: a\n  - name: log-sidecar\n    image: b\n"
+	require.NoError(t, os.WriteFile(secret, []byte(pod), 0o000))
+	require.NoError(t, os.WriteFile(good, []byte(pod), 0o644))
+	var results []FileResult
+	Run(Inputs([]Input{{Path: secret}, {Path: good}}), 1, migrate.Options{}, func(r FileResult) {
+		results = append(results, r)
+	})
+	require.Len(t, results, 2)
+	require.ErrorIs(t, results[0].Err, fs.ErrPermission)
+	assert.Contains(t, results[0].Err.Error(), secret)
+	assert.True(t, results[1].Changed())
 }
