@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"regexp"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -91,6 +92,8 @@ func isSeparator(l []byte) (marker, content bool) {
 	return true, len(rest) > 0 && rest[0] != '#' && l[0] == '-'
 }
 
+var unknownAnchor = regexp.MustCompile(`unknown anchor '([^']*)' referenced`)
+
 // parseDocument parses the content of one document into a node tree, or returns nil for a
 // document with no content (only comments or blank lines). Errors carry the file line.
 func parseDocument(content []byte, firstLine int) (*yaml.Node, *Error) {
@@ -100,7 +103,14 @@ func parseDocument(content []byte, firstLine int) (*yaml.Node, *Error) {
 		if errors.Is(err, io.EOF) {
 			return nil, nil
 		}
-		return nil, parseError(err, firstLine)
+		e := parseError(err, firstLine)
+		// The parser names an undefined alias without its line: find its first use.
+		if m := unknownAnchor.FindStringSubmatch(e.Msg); m != nil {
+			if at := bytes.Index(content, []byte("*"+m[1])); at >= 0 {
+				e.Line = firstLine + bytes.Count(content[:at], []byte("\n"))
+			}
+		}
+		return nil, e
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
