@@ -83,6 +83,9 @@ func bracketEnd(t string, s int) int {
 	for i := s; i < len(t); i++ {
 		switch c := t[i]; c {
 		case '"', '\'':
+			if !startsScalar(t, s, i) {
+				continue // a quote inside a plain scalar, as in 0" or don't
+			}
 			if i = quoteEnd(t, i, c) - 1; i < 0 {
 				return -1
 			}
@@ -135,6 +138,11 @@ func (l *layout) renderFlow(n *yaml.Node) (string, error) {
 	edits, err := l.flowEdits(n, orig.content)
 	if err != nil {
 		return "", err
+	}
+	for _, ed := range edits {
+		if ed.from < s || ed.to > e || ed.from > ed.to {
+			return "", errUnsupported // the scan disagrees with the parser: serialize instead
+		}
 	}
 	return applyEdits(t, s, e, edits), nil
 }
@@ -328,6 +336,13 @@ func siblingQuoted(n *yaml.Node) bool {
 		}
 	}
 	return false
+}
+
+// startsScalar reports whether offset i of t, inside the flow collection opening at s, is
+// where a scalar may begin: after an indicator or a space. A quote anywhere else belongs to
+// a plain scalar and opens nothing.
+func startsScalar(t string, s, i int) bool {
+	return i == s || strings.IndexByte("[{,: \t\r\n", t[i-1]) >= 0
 }
 
 // applyEdits returns t[from:to] with the edits (offsets in t) applied.
