@@ -73,7 +73,7 @@ $(HELM4):
 lint:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l .)" || (gofmt -l . && exit 1)
-	GOBIN=$(TOOLS) $(GO) install honnef.co/go/tools/cmd/staticcheck@2026.2.2
+	GOBIN=$(TOOLS) $(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
 	$(TOOLS)/staticcheck ./...
 
 # bench: Go benchmarks, then sidecar-migrate against yq and kustomize on generated trees of

@@ -32,6 +32,14 @@ type flagPlan struct {
 	hiddenWriter bool
 	// gate is set when a container waits for the file before it starts: not an exit flag.
 	gate bool
+	// statusChanges: the writers' scripts whose exit status the removal changes, and how.
+	statusChanges []scriptNote
+}
+
+// scriptNote is a sentence about the edit of one script.
+type scriptNote struct {
+	script *shellScript
+	text   string
 }
 
 // planFlagFile looks for an exit-flag workaround among the containers of a pod.
@@ -383,6 +391,9 @@ func (p *flagPlan) edit(s *shellScript) (string, bool, string) {
 		if err != nil {
 			return "", false, err.Error()
 		}
+		if change := statusChange(s, cuts); change != "" {
+			p.statusChanges = append(p.statusChanges, scriptNote{s, change})
+		}
 		return out, false, ""
 	}
 	if background == nil || s.file.Stmts[lastKept] != background {
@@ -482,6 +493,12 @@ func (m *migration) applyFlagFile(t podTemplate, p *flagPlan, containers []conta
 		return
 	}
 	m.workarounds++
+	for _, n := range p.statusChanges {
+		if !t.runToCompletion {
+			break // a long-running app is restarted whatever its status
+		}
+		m.report(ruleExitStatus, Warning, t, n.script.node, scalar(n.script.container, "name"), "%s", n.text)
+	}
 	for n, text := range p.scripts {
 		n.Value = text
 	}

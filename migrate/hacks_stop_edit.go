@@ -188,6 +188,9 @@ func (m *migration) editScript(t podTemplate, s *shellScript, chosen []*appStop,
 			return nil, fmt.Errorf("the rule %s is off", k.rule().ID)
 		}
 	}
+	if change := statusChange(s, cuts); change != "" && t.runToCompletion {
+		m.report(ruleExitStatus, Warning, t, s.node, chosen[0].app.name, "%s", change)
+	}
 	s.node.Value = out
 	for _, n := range removed {
 		m.workarounds += n
