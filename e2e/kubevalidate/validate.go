@@ -179,7 +179,7 @@ func validateWorkload(raw []byte, mode Mode) Workload {
 	if err != nil {
 		strictErr, ok := runtime.AsStrictDecodingError(err)
 		if !ok || obj == nil {
-			w.Errors = []string{"decode: " + err.Error()}
+			w.Errors = []string{"decode: " + decodeError(err)}
 			return w
 		}
 		for _, e := range strictErr.Errors() {
@@ -205,6 +205,17 @@ func validateWorkload(raw []byte, mode Mode) Workload {
 	w.Errors = append(w.Errors, create(internal, *gvk)...)
 	slices.Sort(w.Errors)
 	return w
+}
+
+// decodeError is the text of an error that stopped decoding. The API machinery quotes the
+// whole document in a missing apiVersion error; the text here leaves it out, so that an input
+// and its migrated output rejected for the same reason get the same error. (A document
+// without a kind is not a workload and never gets here.)
+func decodeError(err error) string {
+	if runtime.IsMissingVersion(err) {
+		return "Object 'apiVersion' is missing"
+	}
+	return err.Error()
 }
 
 // completeSelector gives an apps/v1 workload without a selector one that matches its pod

@@ -147,6 +147,26 @@ items:
 	}
 }
 
+// TestDecodeErrorWithoutDocument checks that an error which the API machinery gives with the
+// whole document quoted is the same for two documents that differ elsewhere: else a migration
+// would seem to make a document that was already rejected worse.
+func TestDecodeErrorWithoutDocument(t *testing.T) {
+	for _, version := range []string{"apiVersion: apps/", "apiVersion: ''"} {
+		var errs []string
+		for _, name := range []string{"a", "b"} {
+			doc := version + "\nkind: Deployment\nmetadata: {name: " + name + "}\n"
+			ws, err := ValidateFile([]byte(doc), AsWritten)
+			if err != nil || len(ws) != 1 || len(ws[0].Errors) != 1 {
+				t.Fatalf("%s: got %v, error %v", version, ws, err)
+			}
+			errs = append(errs, ws[0].Errors[0])
+		}
+		if errs[0] != errs[1] || strings.Contains(errs[0], "name: a") {
+			t.Errorf("%s: the error quotes the document: %q, %q", version, errs[0], errs[1])
+		}
+	}
+}
+
 // goldenCase is the input of a golden case and its expected output (the input itself where
 // the case expects no change, or refuses the input and never writes it).
 type goldenCase struct {
