@@ -183,7 +183,7 @@ func validateWorkload(raw []byte, mode Mode) Workload {
 			return w
 		}
 		for _, e := range strictErr.Errors() {
-			w.Errors = append(w.Errors, "decode: "+e.Error())
+			w.Errors = append(w.Errors, "decode: "+decodeError(e))
 		}
 	}
 	if gvk.Version != "v1" {
@@ -199,6 +199,11 @@ func validateWorkload(raw []byte, mode Mode) Workload {
 		w.Errors = append(w.Errors, "convert: "+err.Error())
 		return w
 	}
+	if spec, _ := podSpec(internal); spec != nil {
+		for i, e := range w.Errors {
+			w.Errors[i] = nameContainers(e, spec)
+		}
+	}
 	if mode == CompleteSelectors {
 		completeSelector(internal)
 	}
@@ -207,15 +212,19 @@ func validateWorkload(raw []byte, mode Mode) Workload {
 	return w
 }
 
-// decodeError is the text of an error that stopped decoding. The API machinery quotes the
-// whole document in a missing apiVersion error; the text here leaves it out, so that an input
-// and its migrated output rejected for the same reason get the same error. (A document
-// without a kind is not a workload and never gets here.)
+// containerList is a container list in a decoding error's Go field path, which has no index.
+var containerList = regexp.MustCompile(`\.(initContainers|containers)\.`)
+
+// decodeError is the text of a decoding error, made the same for an input and its migrated
+// output when they are rejected for the same reason. The API machinery quotes the whole
+// document in a missing apiVersion error: the text here leaves it out. A type error names the
+// container list but not the container: the text here names neither, since a moved container
+// keeps its error. (A document without a kind is not a workload and never gets here.)
 func decodeError(err error) string {
 	if runtime.IsMissingVersion(err) {
 		return "Object 'apiVersion' is missing"
 	}
-	return err.Error()
+	return containerList.ReplaceAllString(err.Error(), ".(init)containers.")
 }
 
 // completeSelector gives an apps/v1 workload without a selector one that matches its pod
@@ -332,9 +341,10 @@ func dropped(written, stored *core.PodSpec, path *field.Path) []string {
 
 var containerIndex = regexp.MustCompile(`\.(initContainers|containers|ephemeralContainers)\[(\d+)\]`)
 
-// describe turns validation errors into text whose container paths name the container
-// instead of its index: spec.containers[1].image becomes spec.container(proxy).image.
-func describe(errs field.ErrorList, spec *core.PodSpec, specPath string) []string {
+// nameContainers names the container instead of its index in the field paths of text, so
+// that moving a container keeps its errors' text: spec.containers[1].image becomes
+// spec.container(proxy).image.
+func nameContainers(text string, spec *core.PodSpec) string {
 	names := map[string][]string{}
 	for _, c := range spec.InitContainers {
 		names["initContainers"] = append(names["initContainers"], c.Name)
@@ -345,19 +355,24 @@ func describe(errs field.ErrorList, spec *core.PodSpec, specPath string) []strin
 	for _, c := range spec.EphemeralContainers {
 		names["ephemeralContainers"] = append(names["ephemeralContainers"], c.Name)
 	}
+	return containerIndex.ReplaceAllStringFunc(text, func(m string) string {
+		sub := containerIndex.FindStringSubmatch(m)
+		var i int
+		fmt.Sscan(sub[2], &i)
+		if list := names[sub[1]]; i < len(list) {
+			return ".container(" + list[i] + ")"
+		}
+		return m
+	})
+}
+
+// describe turns validation errors into text, with the containers of their paths named.
+func describe(errs field.ErrorList, spec *core.PodSpec, specPath string) []string {
 	var out []string
 	for _, e := range errs {
 		path := e.Field
 		if strings.HasPrefix(path, specPath+".") {
-			path = containerIndex.ReplaceAllStringFunc(path, func(m string) string {
-				sub := containerIndex.FindStringSubmatch(m)
-				var i int
-				fmt.Sscan(sub[2], &i)
-				if list := names[sub[1]]; i < len(list) {
-					return ".container(" + list[i] + ")"
-				}
-				return m
-			})
+			path = nameContainers(path, spec)
 		}
 		msg := fmt.Sprintf("%s: %s", path, e.Type)
 		if e.Detail != "" {
