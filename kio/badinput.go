@@ -36,6 +36,9 @@ func checkDocument(content []byte, line int, doc *yaml.Node, perr *Error) *Error
 			return templateError(at)
 		}
 		return &Error{Line: at, Msg: fmt.Sprintf("a mapping key that is a %s: not a Kubernetes object", kindName(c.badKey.Kind))}
+	case c.dupKey != nil:
+		return &Error{Line: line + c.dupKey.Line - 1, Msg: fmt.Sprintf(
+			"the key %q is already set at line %d of this mapping: kubectl refuses it, and YAML tools differ on which value counts", c.dupKey.Value, line+c.dupFirst.Line-1)}
 	case c.aliased > maxAliasNodes:
 		return &Error{Line: line + c.bigAlias.Line - 1, Msg: fmt.Sprintf(
 			"YAML aliases here stand for more than %d nodes (a \"billion laughs\" alias bomb?): refused, since kubectl would have to expand them", maxAliasNodes)}
@@ -49,12 +52,14 @@ func templateError(line int) *Error {
 }
 
 // nodeCheck walks a document once, looking for mapping keys that are not scalars (what an
-// unquoted {{ .Values.x }} parses into) and adding up what the aliases stand for.
+// unquoted {{ .Values.x }} parses into), keys set twice in a mapping, and adding up what the
+// aliases stand for.
 type nodeCheck struct {
-	sizes    map[*yaml.Node]int // expanded size of the anchored nodes seen so far
-	aliased  int                // nodes the aliases stand for, saturated past maxAliasNodes
-	bigAlias *yaml.Node         // the alias that took aliased past the limit
-	badKey   *yaml.Node
+	sizes            map[*yaml.Node]int // expanded size of the anchored nodes seen so far
+	aliased          int                // nodes the aliases stand for, saturated past maxAliasNodes
+	bigAlias         *yaml.Node         // the alias that took aliased past the limit
+	badKey           *yaml.Node
+	dupKey, dupFirst *yaml.Node // the first key set twice, and where it was set first
 }
 
 // walk returns the number of nodes n stands for with its aliases expanded, at most
@@ -71,6 +76,9 @@ func (c *nodeCheck) walk(n *yaml.Node) int {
 		}
 		return size
 	}
+	if n.Kind == yaml.MappingNode && c.dupKey == nil {
+		c.dupFirst, c.dupKey = duplicateKey(n)
+	}
 	size := 1
 	for i, child := range n.Content {
 		if n.Kind == yaml.MappingNode && i%2 == 0 && child.Kind != yaml.ScalarNode && child.Kind != yaml.AliasNode && c.badKey == nil {
@@ -82,6 +90,36 @@ func (c *nodeCheck) walk(n *yaml.Node) int {
 		c.sizes[n] = size
 	}
 	return size
+}
+
+// duplicateKey returns the first scalar key of mapping m that is set twice, with the key it
+// repeats, or nils. Merge keys (<<) are left to the parser. Kubernetes objects have a few
+// keys to a mapping, so small mappings are compared pairwise rather than through a map.
+func duplicateKey(m *yaml.Node) (first, again *yaml.Node) {
+	isKey := func(k *yaml.Node) bool { return k.Kind == yaml.ScalarNode && k.Tag != yaml.MergeTag }
+	if len(m.Content) <= 32 {
+		for j := 0; j < len(m.Content); j += 2 {
+			k := m.Content[j]
+			for i := 0; i < j && isKey(k); i += 2 {
+				if prev := m.Content[i]; isKey(prev) && prev.Value == k.Value {
+					return prev, k
+				}
+			}
+		}
+		return nil, nil
+	}
+	seen := make(map[string]*yaml.Node, len(m.Content)/2)
+	for i := 0; i < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if !isKey(k) {
+			continue
+		}
+		if prev, ok := seen[k.Value]; ok {
+			return prev, k
+		}
+		seen[k.Value] = k
+	}
+	return nil, nil
 }
 
 // templateLine returns the 1-based line of the first "{{" of content, or 0.
