@@ -77,7 +77,7 @@ func (c *nodeCheck) walk(n *yaml.Node) int {
 		return size
 	}
 	if n.Kind == yaml.MappingNode && c.dupKey == nil {
-		c.dupFirst, c.dupKey = duplicateKey(n)
+		c.dupFirst, c.dupKey = migrate.DuplicateKey(n)
 	}
 	size := 1
 	for i, child := range n.Content {
@@ -90,36 +90,6 @@ func (c *nodeCheck) walk(n *yaml.Node) int {
 		c.sizes[n] = size
 	}
 	return size
-}
-
-// duplicateKey returns the first scalar key of mapping m that is set twice, with the key it
-// repeats, or nils. Merge keys (<<) are left to the parser. Kubernetes objects have a few
-// keys to a mapping, so small mappings are compared pairwise rather than through a map.
-func duplicateKey(m *yaml.Node) (first, again *yaml.Node) {
-	isKey := func(k *yaml.Node) bool { return k.Kind == yaml.ScalarNode && k.Tag != yaml.MergeTag }
-	if len(m.Content) <= 32 {
-		for j := 0; j < len(m.Content); j += 2 {
-			k := m.Content[j]
-			for i := 0; i < j && isKey(k); i += 2 {
-				if prev := m.Content[i]; isKey(prev) && prev.Value == k.Value {
-					return prev, k
-				}
-			}
-		}
-		return nil, nil
-	}
-	seen := make(map[string]*yaml.Node, len(m.Content)/2)
-	for i := 0; i < len(m.Content); i += 2 {
-		k := m.Content[i]
-		if !isKey(k) {
-			continue
-		}
-		if prev, ok := seen[k.Value]; ok {
-			return prev, k
-		}
-		seen[k.Value] = k
-	}
-	return nil, nil
 }
 
 // templateLine returns the 1-based line of the first "{{" of content, or 0.

@@ -465,6 +465,11 @@ func (m *migration) readList(t podTemplate, n *yaml.Node, field string) ([]conta
 			}
 			return nil, false
 		}
+		if first, again := DuplicateKey(item); again != nil {
+			// Files are refused before they get here; a KRM function's items are not.
+			m.report(ruleBadContainers, Error, t, again, "", "an entry of %s sets %q twice (first at line %d)", field, again.Value, first.Line)
+			return nil, false
+		}
 		c := readContainer(item)
 		if c.name == "" {
 			m.report(ruleBadContainers, Error, t, item, "", "an entry of %s has no name", field)

@@ -120,7 +120,7 @@ var (
 	ruleNoImage        = Rule{ID: "no-image", Matches: "a container without image", Summary: "An override stub for an injector, not a container to move."}
 	ruleAlreadyNative  = Rule{ID: "already-native", Matches: "a container name already in initContainers", Summary: "The pod already runs this container as an init container; nothing is duplicated."}
 	ruleDuplicateName  = Rule{ID: "duplicate-name", Matches: "two containers with the same name", Summary: "Container names must be unique in a pod; the pod is left alone."}
-	ruleBadContainers  = Rule{ID: "invalid-containers", Matches: "containers that is not a list of mappings with names", Summary: "The pod template cannot be read; it is left alone."}
+	ruleBadContainers  = Rule{ID: "invalid-containers", Matches: "containers that is not a list of mappings, each with a name and no key set twice", Summary: "The pod template cannot be read; it is left alone."}
 	ruleInitPolicy     = Rule{ID: "init-restart-policy", Matches: "initContainers entry with restartPolicy other than Always", Summary: "Rejected before Kubernetes 1.35, and a different feature from 1.35."}
 	ruleRegularPolicy  = Rule{ID: "regular-restart-policy", Matches: "restartPolicy on a container that stays in containers", Summary: "Invalid before Kubernetes 1.35, and a different feature from 1.35."}
 	ruleInitProbes     = Rule{ID: "init-probes", Matches: "probes or lifecycle on a plain init container", Summary: "Plain init containers reject probes and lifecycle hooks."}

@@ -160,6 +160,36 @@ func lookup(m *yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
+// DuplicateKey returns the first scalar key of mapping m that is set twice, with the key it
+// repeats, or nils. Merge keys (<<) are left to the parser. Kubernetes objects have a few
+// keys to a mapping, so small mappings are compared pairwise rather than through a map.
+func DuplicateKey(m *yaml.Node) (first, again *yaml.Node) {
+	isKey := func(k *yaml.Node) bool { return k.Kind == yaml.ScalarNode && k.Tag != yaml.MergeTag }
+	if len(m.Content) <= 32 {
+		for j := 0; j < len(m.Content); j += 2 {
+			k := m.Content[j]
+			for i := 0; i < j && isKey(k); i += 2 {
+				if prev := m.Content[i]; isKey(prev) && prev.Value == k.Value {
+					return prev, k
+				}
+			}
+		}
+		return nil, nil
+	}
+	seen := make(map[string]*yaml.Node, len(m.Content)/2)
+	for i := 0; i < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if !isKey(k) {
+			continue
+		}
+		if prev, ok := seen[k.Value]; ok {
+			return prev, k
+		}
+		seen[k.Value] = k
+	}
+	return nil, nil
+}
+
 func lookupPath(m *yaml.Node, keys ...string) *yaml.Node {
 	for _, k := range keys {
 		if m = lookup(m, k); m == nil {
