@@ -493,11 +493,10 @@ func (m *migration) applyFlagFile(t podTemplate, p *flagPlan, containers []conta
 		return
 	}
 	m.workarounds++
-	for _, n := range p.statusChanges {
-		if !t.runToCompletion {
-			break // a long-running app is restarted whatever its status
+	if t.runToCompletion { // a long-running app is restarted whatever its status
+		for _, n := range p.statusChanges {
+			m.report(ruleExitStatus, Warning, t, n.script.node, scalar(n.script.container, "name"), "%s", n.text)
 		}
-		m.report(ruleExitStatus, Warning, t, n.script.node, scalar(n.script.container, "name"), "%s", n.text)
 	}
 	for n, text := range p.scripts {
 		n.Value = text
