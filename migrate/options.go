@@ -49,7 +49,24 @@ type Options struct {
 	// callers that see more than one document (the kustomize pass, for a base whose overlays
 	// cannot follow a move), who report why; it is not part of the config file.
 	Skip []Resource `yaml:"-" json:"-"`
+	// Lifecycles gives the lifecycle of objects whose own manifest cannot tell it, such as a
+	// kustomize patch, which takes its base's kind and restartPolicy; default none (read from
+	// the manifest). It is set by callers that see more than one document; it is not part of
+	// the config file.
+	Lifecycles map[Resource]Lifecycle `yaml:"-" json:"-"`
 }
+
+// Lifecycle says how the kubelet treats a pod template's containers once they exit, which
+// decides how strict the migration must be with containers that stop themselves.
+type Lifecycle int
+
+// The lifecycles. FromManifest reads the kind and restartPolicy of the document itself.
+const (
+	FromManifest     Lifecycle = iota
+	LongRunning                // restartPolicy Always: an exit was never final
+	RunToCompletion            // a Job, a CronJob, or a Pod with restartPolicy Never or OnFailure
+	LifecycleUnknown           // a patch whose base is not known: treated as strictly as a Job
+)
 
 // ExtraSidecars extends the catalogue. Images are repository paths matched like the
 // built-in ones (any registry, tag or digest); names are path.Match patterns.

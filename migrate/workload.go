@@ -27,6 +27,9 @@ type podTemplate struct {
 	// runToCompletion is true for Jobs, CronJobs and Pods that are not restarted, where a
 	// legacy sidecar keeps the pod from completing.
 	runToCompletion bool
+	// lifecycleUnknown is true when the caller said the object's lifecycle cannot be known
+	// (a patch without its base).
+	lifecycleUnknown bool
 }
 
 // builtinPaths maps a kind to the metadata paths and the pod spec path, and the API groups the
@@ -102,6 +105,14 @@ func findPodTemplates(obj *yaml.Node, prefix string, opts Options) []podTemplate
 	if kind == "Pod" {
 		p := scalar(t.spec, "restartPolicy")
 		t.runToCompletion = p == "Never" || p == "OnFailure"
+	}
+	switch opts.Lifecycles[res] {
+	case LongRunning:
+		t.runToCompletion = false
+	case RunToCompletion:
+		t.runToCompletion = true
+	case LifecycleUnknown:
+		t.lifecycleUnknown = true
 	}
 	return []podTemplate{t}
 }
