@@ -77,7 +77,7 @@ func (o *applyOptions) write(paths []string, s streams, written map[string][]byt
 			unwritten = append(unwritten, abs)
 			return fmt.Errorf("%s has uncommitted changes; commit or stash them first, or pass --allow-dirty", r.Path)
 		}
-		if werr := kio.WriteFile(r.Path, r.After); werr != nil {
+		if _, werr := kio.WriteFile(r.Path, r.After, r.Original()); werr != nil {
 			unwritten = append(unwritten, abs)
 			return werr
 		}
@@ -93,7 +93,7 @@ func (o *applyOptions) write(paths []string, s streams, written map[string][]byt
 	// A base and the patches that follow it are written together or not at all.
 	restore := o.repository.Unwritten(unwritten, sum.interrupted, written)
 	for _, f := range sortedKeys(restore) {
-		if werr := kio.WriteFile(f, restore[f]); werr != nil {
+		if _, werr := kio.WriteFile(f, restore[f], nil); werr != nil {
 			fmt.Fprintf(s.err, "error: rolling back %s: %v\n", names[f], werr)
 			continue
 		}

@@ -38,7 +38,7 @@ func (o *applyOptions) runVerified(paths []string, s streams) error {
 	outcomes, restore := v.After(written)
 	failed := false
 	for _, f := range sortedKeys(restore) {
-		if werr := kio.WriteFile(f, restore[f]); werr != nil {
+		if _, werr := kio.WriteFile(f, restore[f], nil); werr != nil {
 			fmt.Fprintf(s.err, "error: rolling back %s: %v\n", f, werr)
 			failed = true
 		}
