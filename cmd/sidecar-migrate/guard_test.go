@@ -130,3 +130,34 @@ func TestSecondInterrupt(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, sidecarPod, string(now))
 }
+
+// TestApplyLostUpdate: the file is saved by someone else after apply read it, here while
+// apply asks git about it (a git that answers "clean" and edits the file, as an editor saving
+// at that moment): apply leaves the edit, reports the file and exits 2.
+func TestApplyLostUpdate(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the fake git is a shell script")
+	}
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	require.NoError(t, err)
+	repo := filepath.Join(dir, "repo")
+	require.NoError(t, os.MkdirAll(filepath.Join(repo, ".git"), 0o755))
+	file := filepath.Join(repo, "web.yaml")
+	require.NoError(t, os.WriteFile(file, []byte(sidecarPod), 0o644))
+	other := filepath.Join(repo, "api.yaml")
+	require.NoError(t, os.WriteFile(other, []byte(strings.ReplaceAll(sidecarPod, "web", "api")), 0o644))
+	bin := t.TempDir()
+	fake := "#!/bin/sh\ncase \"$*\" in\n*rev-parse*) echo " + repo + " ;;\n*config*) exit 1 ;;\n*status*) echo '# saved meanwhile' >> " + file + " ;;\nesac\n"
+	require.NoError(t, os.WriteFile(filepath.Join(bin, "git"), []byte(fake), 0o755))
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"apply", repo}, strings.NewReader(""), &stdout, &stderr)
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, stderr.String(), "error: writing "+file+": changed since it was read; left as it is\n")
+	assert.Contains(t, stderr.String(), "2 files scanned, 1 changed, 1 sidecars moved")
+	assert.Equal(t, other+": 1 sidecar moved\n", stdout.String())
+	now, err := os.ReadFile(file)
+	require.NoError(t, err)
+	assert.Equal(t, sidecarPod+"# saved meanwhile\n", string(now), "the edit is kept")
+}
