@@ -44,8 +44,10 @@ stream to stdout: a filter for Helm's --post-renderer and for kubectl pipelines.
 			if err != nil {
 				return err
 			}
-			o.signals = onInterrupt(s.err)
-			defer o.signals.stop()
+			if !readsStdin(args) { // a filter is stopped by a signal as any filter is
+				o.signals = onInterrupt(s.err)
+				defer o.signals.stop()
+			}
 			if o.verifyKustomize {
 				return o.runVerified(args, s)
 			}

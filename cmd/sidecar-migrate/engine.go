@@ -67,11 +67,8 @@ func (g *globalOptions) migrateAll(paths []string, s streams, findings func(kio.
 		handle(kio.MigrateBytes(stdinName, data, g.migrate))
 	} else {
 		var errs []error
-		interrupted := g.signals
-		if interrupted == nil {
-			interrupted = onInterrupt(s.err)
-			defer interrupted.stop()
-		}
+		interrupted, stop := g.interrupt(s.err)
+		defer stop()
 		filter := kio.Filter{Include: g.include, Exclude: g.exclude}
 		plan = g.repository
 		if plan == nil {

@@ -59,3 +59,12 @@ func (in *interrupt) write(fn func()) {
 	defer in.writing.Unlock()
 	fn()
 }
+
+// interrupt returns the command's signal handling, or a new one for this run with its stop.
+func (g *globalOptions) interrupt(stderr io.Writer) (*interrupt, func()) {
+	if g.signals != nil {
+		return g.signals, func() {}
+	}
+	in := onInterrupt(stderr)
+	return in, in.stop
+}
