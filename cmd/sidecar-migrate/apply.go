@@ -100,6 +100,9 @@ func (o *applyOptions) write(paths []string, s streams) (*applied, error) {
 	}
 	o.removeLeftovers(dirs, changes, start, s)
 	if refusal := o.guard(changes); refusal != "" {
+		if o.signals.Load() { // git was stopped, not refused
+			refusal = "sidecar-migrate: interrupted: nothing was written\n"
+		}
 		fmt.Fprint(s.err, refusal)
 		sum.failed++
 		o.printSummary(s, sum)
