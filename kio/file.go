@@ -3,6 +3,7 @@ package kio
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
@@ -27,6 +28,9 @@ type FileResult struct {
 	// file's autoscalers, so a caller can warn about autoscalers of moved containers.
 	Moved         []migrate.MovedContainer
 	ContainerRefs []migrate.ContainerRef
+	// Info is the file as it was before it was read (nil for standard input): with Before,
+	// what WriteFile checks the file still is.
+	Info os.FileInfo
 }
 
 // Changed reports whether the file's content changed.

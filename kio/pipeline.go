@@ -71,11 +71,15 @@ func migrateFile(in Input, opts migrate.Options, buf []byte) FileResult {
 	if in.HelmTemplate {
 		return FileResult{Path: in.Path, Findings: []migrate.Finding{helmTemplateFinding()}}
 	}
-	f, err := os.Open(in.Path)
+	f, err := OpenRegular(in.Path) // never blocks: a FIFO put in place of the file is refused
 	if err != nil {
 		return FileResult{Path: in.Path, Err: err}
 	}
 	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return FileResult{Path: in.Path, Err: err}
+	}
 	// Most files of a repository hold no container at all: scan them in chunks and never
 	// hold them whole, so memory does not depend on the largest file.
 	var text contentScanner
@@ -97,7 +101,9 @@ func migrateFile(in Input, opts migrate.Options, buf []byte) FileResult {
 			return FileResult{Path: in.Path, Err: err}
 		}
 	}
-	return MigrateBytes(in.Path, data, opts)
+	r := MigrateBytes(in.Path, data, opts)
+	r.Info = info
+	return r
 }
 
 // readAgain reads f whole from its start, in one allocation of its size.

@@ -33,9 +33,10 @@ type Input struct {
 }
 
 // Filter selects files by glob. Include and Exclude patterns match the slash path relative to
-// the walked folder and the base name, so "*.json" and "deploy/**/x.yaml" both work; "**"
-// matches any number of folders. An empty Include takes every file. A file given by name is
-// subject to Exclude only.
+// the current folder, as git's pathspecs and ripgrep's globs do, and the base name: so
+// "*.json" and "deploy/**/x.yaml" both work, whatever path is given ("./" in front of a
+// pattern is dropped). "**" matches any number of folders. An empty Include takes every
+// file. A file given by name is subject to Exclude only.
 type Filter struct{ Include, Exclude []string }
 
 func (f Filter) takes(rel string) bool {
@@ -60,6 +61,7 @@ func (f Filter) check() error {
 
 func matchAny(patterns []string, rel string) bool {
 	for _, p := range patterns {
+		p = strings.TrimPrefix(p, "./")
 		if globMatch(p, rel) || globMatch(p, path.Base(rel)) {
 			return true
 		}
@@ -102,6 +104,11 @@ func isManifestName(name string) bool {
 	return false
 }
 
+// ErrFilteredOut is wrapped by the error for a walk whose Include and Exclude patterns leave
+// none of the manifest files found: a run that checks nothing must not pass for one that
+// found nothing to change.
+var ErrFilteredOut = errors.New("the include and exclude patterns leave no file")
+
 // Collect expands paths into the files to process, in the order Walk finds them.
 func Collect(paths []string, filter Filter) ([]Input, []error) {
 	var inputs []Input
@@ -109,112 +116,119 @@ func Collect(paths []string, filter Filter) ([]Input, []error) {
 	return inputs, errs
 }
 
-// root is one path given to Walk.
-type root struct {
-	path string // as given, cleaned
-	key  string // where it really is, see Walk
-	dir  bool
-	err  error
-}
-
 // Walk calls fn for every file to process under paths, streaming. The order is deterministic:
 // the paths as given, each folder walked in lexical order. Folders are walked recursively for
 // *.yaml, *.yml and *.json, skipping hidden folders and not following symbolic links to
 // folders (a link to a file is taken); a folder given by name is followed even if it is a
-// link. A file given by name is always taken, whatever its extension. A file reached twice
-// (the same path given twice, or a folder and a file or folder inside it) is taken once.
-// Errors name their path; the walk goes on with the rest. A malformed pattern is an error
-// and nothing is walked.
+// link. A file given by name is always taken, whatever its extension. Each file is taken
+// once, under the first path that reaches it, however many reach it (the same path given
+// twice, a folder and a file inside it, two links to one file): files are told apart by their
+// path with every link resolved. A FIFO, device or socket is never opened: its Input carries
+// a result with one info finding. Errors name their path; the walk goes on with the rest. A
+// malformed pattern is an error and nothing is walked.
 func Walk(paths []string, filter Filter, fn func(Input)) []error {
 	if err := filter.check(); err != nil {
 		return []error{err}
 	}
-	// Files are told apart by a key: the absolute path with the links of the folders above
-	// it resolved, so "./a", "a" and "/abs/a", or a link to a folder and the folder, meet.
 	cwd, _ := os.Getwd()
-	resolve := func(p string) string {
-		if r, err := filepath.EvalSymlinks(p); err == nil {
-			p = r
-		}
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(cwd, p)
-		}
-		return p
-	}
-	roots := make([]root, len(paths))
-	given := map[string]bool{} // keys of the roots
-	for i, p := range paths {
-		r := root{path: filepath.Clean(p)}
+	w := &walker{filter: filter, cwd: cwd, fn: fn, seen: map[string]bool{}}
+	var errs []error
+	walked := map[string]bool{} // folders walked, links resolved
+	for _, p := range paths {
+		p = filepath.Clean(p)
 		info, err := os.Stat(p)
 		switch {
 		case err != nil:
-			r.err = openError(p, err)
+			errs = append(errs, openError(p, err))
 		case info.IsDir():
-			r.dir, r.key = true, resolve(p)
+			key := w.resolve(p)
+			if !walked[key] {
+				walked[key] = true
+				errs = append(errs, w.dir(p, key)...)
+			}
 		default:
-			// The link itself, not its target: a folder walk reaches it under this name.
-			r.key = filepath.Join(resolve(filepath.Dir(p)), filepath.Base(p))
-		}
-		roots[i] = r
-		if r.err == nil {
-			given[r.key] = true
+			w.found++
+			if !matchAny(filter.Exclude, w.rel(p)) {
+				// The link itself, not its target, says whether it is in a chart.
+				w.take(p, filepath.Join(w.resolve(filepath.Dir(p)), filepath.Base(p)), info.Mode(), true)
+			}
 		}
 	}
-	// Only a file under two given paths can be reached twice; remember those, not every file
-	// walked, so memory does not grow with the tree.
-	done := map[string]bool{}
-	visit := func(p, key string) {
-		if underTwo(key, given) {
-			if done[key] {
-				return
-			}
-			done[key] = true
-		}
-		fn(Input{Path: p, HelmTemplate: isHelmTemplate(key)})
-	}
-
-	var errs []error
-	walked := map[string]bool{}
-	for _, r := range roots {
-		if r.err != nil {
-			errs = append(errs, r.err)
-			continue
-		}
-		if walked[r.key] {
-			continue
-		}
-		walked[r.key] = true
-		if !r.dir {
-			if !matchAny(filter.Exclude, filepath.ToSlash(r.path)) {
-				visit(r.path, r.key)
-			}
-			continue
-		}
-		if err := walkDir(r, filter, visit); err != nil {
-			errs = append(errs, err...)
-		}
+	if w.taken == 0 && w.found > 0 {
+		errs = append(errs, fmt.Errorf("%w (%d found)", ErrFilteredOut, w.found))
 	}
 	return errs
 }
 
-// walkDir walks the folder r, calling visit with the path and key of each file taken.
-func walkDir(r root, filter Filter, visit func(p, key string)) []error {
+// walker is the state of one Walk.
+type walker struct {
+	filter       Filter
+	cwd          string
+	fn           func(Input)
+	seen         map[string]bool // files taken, by resolved path
+	found, taken int             // manifest files found, before and after the filter
+}
+
+// resolve returns the absolute path of p with its links resolved.
+func (w *walker) resolve(p string) string {
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		p = r
+	}
+	return w.abs(p)
+}
+
+func (w *walker) abs(p string) string {
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(w.cwd, p)
+	}
+	return p
+}
+
+// rel is the slash path of p relative to the current folder, which the filter matches.
+func (w *walker) rel(p string) string {
+	if r, err := filepath.Rel(w.cwd, w.abs(p)); err == nil {
+		p = r
+	}
+	return filepath.ToSlash(p)
+}
+
+// take hands the file p, found at loc (absolute, its folders' links resolved), to fn unless
+// it was taken already. link says that loc may itself be a link.
+func (w *walker) take(p, loc string, mode fs.FileMode, link bool) {
+	id := loc
+	if link {
+		id = w.resolve(loc)
+	}
+	if w.seen[id] {
+		return
+	}
+	w.seen[id] = true
+	w.taken++
+	in := Input{Path: p, HelmTemplate: isHelmTemplate(loc)}
+	if !mode.IsRegular() {
+		in.Result = &FileResult{Path: p, Findings: []migrate.Finding{notRegularFinding(mode)}}
+	}
+	w.fn(in)
+}
+
+// dir walks the folder given as p, whose resolved path is key.
+func (w *walker) dir(p, key string) []error {
 	var errs []error
 	manifests := 0
 	// The trailing separator makes WalkDir follow a root that is a link to a folder.
-	start := r.path + string(filepath.Separator)
+	start := p + string(filepath.Separator)
 	// The function returns no error but SkipDir, so neither does WalkDir.
-	filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
+	filepath.WalkDir(start, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			var pe *fs.PathError
-			if p == start && errors.As(err, &pe) {
-				pe.Path = r.path // not "deploy/"
+			if path == start && errors.As(err, &pe) {
+				pe.Path = p // not "deploy/"
 			}
 			errs = append(errs, err)
 			return nil
 		}
 		if d.IsDir() {
-			if p != start && strings.HasPrefix(d.Name(), ".") {
+			if path != start && strings.HasPrefix(d.Name(), ".") {
 				return filepath.SkipDir
 			}
 			return nil
@@ -222,28 +236,34 @@ func walkDir(r root, filter Filter, visit func(p, key string)) []error {
 		if !isManifestName(d.Name()) {
 			return nil
 		}
-		switch {
-		case d.Type().IsRegular():
-		case d.Type()&fs.ModeSymlink != 0:
-			if info, err := os.Stat(p); err != nil || !info.Mode().IsRegular() {
+		mode, link := d.Type(), d.Type()&fs.ModeSymlink != 0
+		if link {
+			info, err := os.Stat(path)
+			if err != nil || info.IsDir() {
 				return nil // a link to a folder, or a dangling one
 			}
-		default:
-			return nil // a pipe, socket or device: reading it could block
+			mode = info.Mode()
 		}
 		// Counted before the filter: a folder whose files are all filtered out is not empty.
 		manifests++
-		rel, err := filepath.Rel(start, p)
-		if err != nil || !filter.takes(filepath.ToSlash(rel)) {
+		w.found++
+		rel, err := filepath.Rel(start, path)
+		if err != nil || !w.filter.takes(w.rel(path)) {
 			return nil
 		}
-		visit(p, filepath.Join(r.key, rel))
+		w.take(path, filepath.Join(key, rel), mode, link)
 		return nil
 	})
 	if manifests == 0 && len(errs) == 0 {
-		errs = append(errs, fmt.Errorf("%s: %w", r.path, ErrNoManifests))
+		errs = append(errs, fmt.Errorf("%s: %w", p, ErrNoManifests))
 	}
 	return errs
+}
+
+// notRegularFinding says why a FIFO, a device or a socket is skipped.
+func notRegularFinding(mode fs.FileMode) migrate.Finding {
+	return migrate.Finding{Rule: migrate.RuleNotRegular, Severity: migrate.Info, Line: 1, Column: 1,
+		Message: "skipped: " + TypeName(mode) + " is not a regular file (reading it could block or never end)"}
 }
 
 // openError reports a path that cannot be read the way opening it would, which is what the
@@ -254,24 +274,6 @@ func openError(p string, err error) error {
 		return &fs.PathError{Op: "open", Path: p, Err: pe.Err}
 	}
 	return fmt.Errorf("open %s: %w", p, err)
-}
-
-// underTwo reports whether key is, or is below, two of the given keys.
-func underTwo(key string, given map[string]bool) bool {
-	n := 0
-	for {
-		if given[key] {
-			n++
-			if n == 2 {
-				return true
-			}
-		}
-		parent := filepath.Dir(key)
-		if parent == key {
-			return false
-		}
-		key = parent
-	}
 }
 
 // isHelmTemplate reports whether the file at the absolute path p sits in the templates/ folder

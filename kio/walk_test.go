@@ -98,7 +98,9 @@ func TestCollectFilter(t *testing.T) {
 		{"double star matches no folder", ".", Filter{Include: []string{"sub/**/e.yaml"}}, []string{"sub/e.yaml"}},
 		{"double star matches folders", ".", Filter{Include: []string{"**/deep/*"}}, []string{"sub/deep/f.YAML"}},
 		{"several includes", ".", Filter{Include: []string{"a.yaml", "*.yml"}}, []string{"a.yaml", "b.yml"}},
-		{"relative to the walked folder", "sub", Filter{Include: []string{"deep/*"}}, []string{"sub/deep/f.YAML"}},
+		{"relative to the current folder", "sub", Filter{Include: []string{"sub/deep/*"}}, []string{"sub/deep/f.YAML"}},
+		{"leading ./ dropped", "sub", Filter{Include: []string{"./sub/deep/*"}}, []string{"sub/deep/f.YAML"}},
+		{"exclude relative to the current folder", "sub", Filter{Exclude: []string{"sub/deep/**"}}, []string{"sub/e.yaml"}},
 		{"exclude folder", ".", Filter{Exclude: []string{"chart/**", "sub/**"}}, []string{".dotfile.yaml", "a.yaml", "b.yml", "c.json"}},
 		{"exclude base name", "chart", Filter{Exclude: []string{"values.yaml", "Chart.yaml"}}, []string{"chart/templates/deploy.yaml"}},
 		{"exclude beats include", ".", Filter{Include: []string{"*.y*ml"}, Exclude: []string{"**/*.yaml"}}, []string{"b.yml"}},
@@ -107,7 +109,12 @@ func TestCollectFilter(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			inputs, errs := Collect([]string{tc.root}, tc.filter)
-			assert.Empty(t, errs)
+			if tc.want == nil { // nothing left: an error
+				require.Len(t, errs, 1)
+				assert.ErrorIs(t, errs[0], ErrFilteredOut)
+			} else {
+				assert.Empty(t, errs)
+			}
 			assert.Equal(t, tc.want, inputPaths(inputs))
 		})
 	}
@@ -176,10 +183,32 @@ func TestCollectNoManifests(t *testing.T) {
 	assert.EqualError(t, errs[0], "empty: no *.yaml, *.yml or *.json files")
 	assert.EqualError(t, errs[1], "docs: no *.yaml, *.yml or *.json files")
 
-	// A folder whose manifests are all filtered out is not reported as empty.
+	// A folder whose manifests are all filtered out is not reported as empty, but a walk
+	// whose patterns leave no file at all is an error: a CI gate must not pass on nothing.
 	inputs, errs = Collect([]string{"sub"}, Filter{Include: []string{"*.json"}})
 	assert.Empty(t, inputs)
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], ErrFilteredOut)
+	assert.EqualError(t, errs[0], "the include and exclude patterns leave no file (2 found)")
+	inputs, errs = Collect([]string{"sub", "a.yaml"}, Filter{Include: []string{"*.json"}})
+	assert.Equal(t, []string{"a.yaml"}, inputPaths(inputs))
 	assert.Empty(t, errs)
+}
+
+// TestCollectFilterRelativeToCurrentFolder: a pattern written from the current folder
+// selects the same files whichever path is walked, as a git pathspec does.
+func TestCollectFilterRelativeToCurrentFolder(t *testing.T) {
+	dir := inTree(t)
+	for _, root := range []string{".", "sub", "./sub/deep", filepath.Join(dir, "sub")} {
+		inputs, errs := Collect([]string{root}, Filter{Include: []string{"sub/deep/**"}})
+		assert.Empty(t, errs, root)
+		require.Len(t, inputs, 1, root)
+		assert.Equal(t, "f.YAML", filepath.Base(inputs[0].Path))
+	}
+	// A pattern relative to the walked folder matches nothing, and says so.
+	_, errs := Collect([]string{"sub"}, Filter{Include: []string{"deep/**"}})
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], ErrFilteredOut)
 }
 
 func TestCollectDuplicates(t *testing.T) {
@@ -239,6 +268,16 @@ func TestCollectSymlinks(t *testing.T) {
 	inputs, errs = Collect([]string{"sublink", "sub/e.yaml"}, Filter{})
 	assert.Empty(t, errs)
 	assert.Equal(t, []string{"sublink/deep/f.YAML", "sublink/e.yaml"}, inputPaths(inputs))
+
+	// A file reached through links, by name or in a folder, is taken once, under the first
+	// path that reaches it.
+	require.NoError(t, os.Symlink("a.yaml", "alias.yaml"))
+	inputs, errs = Collect([]string{"links/file.yaml", "alias.yaml", "a.yaml", "links"}, Filter{})
+	assert.Empty(t, errs)
+	assert.Equal(t, []string{"links/file.yaml", "links/real.yaml"}, inputPaths(inputs))
+	inputs, errs = Collect([]string{"."}, Filter{Include: []string{"a.yaml", "alias.yaml"}})
+	assert.Empty(t, errs)
+	assert.Equal(t, []string{"a.yaml"}, inputPaths(inputs))
 }
 
 func TestCollectUnreadableFolder(t *testing.T) {

@@ -52,7 +52,8 @@ func TestWriteFileKeepsMode(t *testing.T) {
 		t.Run(perm.String(), func(t *testing.T) {
 			dir := t.TempDir()
 			p := writeOriginal(t, dir, "x.yaml", perm)
-			require.NoError(t, WriteFile(p, []byte(newYAML)))
+			_, err := WriteFile(p, []byte(newYAML), nil)
+			require.NoError(t, err)
 			assertContent(t, p, newYAML)
 			info, err := os.Stat(p)
 			require.NoError(t, err)
@@ -70,7 +71,8 @@ func TestWriteFileSymlink(t *testing.T) {
 	link := filepath.Join(dir, "link.yaml")
 	require.NoError(t, os.Symlink("real/x.yaml", link))
 
-	require.NoError(t, WriteFile(link, []byte(newYAML)))
+	_, err := WriteFile(link, []byte(newYAML), nil)
+	require.NoError(t, err)
 
 	info, err := os.Lstat(link)
 	require.NoError(t, err)
@@ -95,7 +97,7 @@ func TestWriteFileReadOnlyFolder(t *testing.T) {
 	require.NoError(t, os.Chmod(dir, 0o555))
 	t.Cleanup(func() { os.Chmod(dir, 0o755) }) // so that TempDir can remove it
 
-	err := WriteFile(p, []byte(newYAML))
+	_, err := WriteFile(p, []byte(newYAML), nil)
 	require.Error(t, err)
 	assert.ErrorIs(t, err, fs.ErrPermission)
 	assert.Contains(t, err.Error(), p)
@@ -105,7 +107,7 @@ func TestWriteFileReadOnlyFolder(t *testing.T) {
 
 func TestWriteFileMissing(t *testing.T) {
 	dir := t.TempDir()
-	err := WriteFile(filepath.Join(dir, "x.yaml"), []byte(newYAML))
+	_, err := WriteFile(filepath.Join(dir, "x.yaml"), []byte(newYAML), nil)
 	assert.ErrorIs(t, err, fs.ErrNotExist)
 	assert.Empty(t, dirNames(t, dir))
 }
@@ -186,7 +188,7 @@ func TestWriteFileFaults(t *testing.T) {
 			dir := t.TempDir()
 			p := writeOriginal(t, dir, "x.yaml", 0o644)
 
-			err := WriteFile(p, []byte(newYAML))
+			_, err := WriteFile(p, []byte(newYAML), nil)
 			assert.ErrorIs(t, err, errInjected)
 			assert.Contains(t, err.Error(), p)
 			assertContent(t, p, oldYAML)
@@ -203,7 +205,8 @@ func TestWriteFileLarge(t *testing.T) {
 	for i := range data {
 		data[i] = byte(rng.Uint32())
 	}
-	require.NoError(t, WriteFile(p, data))
+	_, err := WriteFile(p, data, nil)
+	require.NoError(t, err)
 	got, err := os.ReadFile(p)
 	require.NoError(t, err)
 	assert.True(t, bytes.Equal(data, got), "10 MB round trip")

@@ -129,7 +129,8 @@ var (
 	ruleFallback       = Rule{ID: RuleFormattingFallback, Matches: "a changed document whose edit cannot be spliced into its lines", Summary: "The document was serialized instead; its formatting could not be kept."}
 	ruleHelmTemplate   = Rule{ID: RuleHelmTemplate, Matches: "a file in a Helm chart's templates/ folder", Summary: "Templates are not manifests; migrate the rendered output with the post-renderer."}
 	ruleEmptyFile      = Rule{ID: RuleEmptyFile, Matches: "a file that is empty or holds only comments", Summary: "Nothing to migrate; said so that a manifest emptied by mistake does not go unnoticed."}
-	checkRules         = []Rule{ruleSkip, ruleKeep, ruleSingle, ruleNoApp, ruleOneShot, ruleNoImage, ruleAlreadyNative, ruleDuplicateName, ruleBadContainers, ruleInitPolicy, ruleRegularPolicy, ruleInitProbes, ruleInitLongRun, ruleMeshOptOut, ruleFallback, ruleHelmTemplate, ruleEmptyFile}
+	ruleNotRegular     = Rule{ID: RuleNotRegular, Matches: "a path that is a FIFO, a device or a socket", Summary: "Skipped without being opened: reading it could block or never end."}
+	checkRules         = []Rule{ruleSkip, ruleKeep, ruleSingle, ruleNoApp, ruleOneShot, ruleNoImage, ruleAlreadyNative, ruleDuplicateName, ruleBadContainers, ruleInitPolicy, ruleRegularPolicy, ruleInitProbes, ruleInitLongRun, ruleMeshOptOut, ruleFallback, ruleHelmTemplate, ruleEmptyFile, ruleNotRegular}
 	evidenceRulesExtra = []Rule{ruleAnnotationSidecars, ruleRestartPolicy, ruleTailFollow}
 )
 
@@ -139,6 +140,7 @@ const (
 	RuleFormattingFallback = "formatting-fallback"
 	RuleHelmTemplate       = "helm-template"
 	RuleEmptyFile          = "empty-file"
+	RuleNotRegular         = "not-regular-file"
 )
 
 // Rules returns the whole catalogue in a stable order: evidence rules (annotations,

@@ -2,8 +2,10 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
-	"sort"
+	"slices"
+	"time"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
@@ -13,6 +15,8 @@ import (
 type applyOptions struct {
 	*globalOptions
 	allowDirty      bool
+	allowUntracked  bool
+	allowNoVCS      bool
 	verifyKustomize bool
 }
 
@@ -21,11 +25,14 @@ func newApplyCmd(g *globalOptions, s streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "apply [PATH...]",
 		Short: "Migrate files in place, or standard input to standard output",
-		Long: `apply writes the migration in place: each changed file is replaced atomically (a temporary
-file in the same folder, then a rename), unchanged files are not written, a file that
-cannot be processed is never written. With "-" (or piped input and no PATH) it reads a
-stream of manifests and writes the migrated stream to stdout: a filter for Helm's
---post-renderer and for kubectl pipelines.`,
+		Long: `apply writes the migration in place. It decides before writing anything: when git could
+not give back the old content of a file it would change (modified, staged, untracked or
+ignored, in no repository, or git fails), it writes nothing and lists every such file.
+Each changed file is then replaced atomically (a temporary file in the same folder, then a
+rename) with its owner, mode bits and extended attributes, and only while it is still what
+was read. Unchanged files are not written; a file that cannot be processed is never written.
+With "-" (or piped input and no PATH) it reads a stream of manifests and writes the migrated
+stream to stdout: a filter for Helm's --post-renderer and for kubectl pipelines.`,
 		Example: `  sidecar-migrate apply ./deploy
   helm template my-release ./chart --post-renderer sidecar-migrate --post-renderer-args apply --post-renderer-args -
   kubectl get deploy web -o yaml | sidecar-migrate apply - | kubectl apply -f -`,
@@ -33,87 +40,161 @@ stream of manifests and writes the migrated stream to stdout: a filter for Helm'
 			if err := o.complete(cmd); err != nil {
 				return err
 			}
+			s, err := checkPaths(cmd, args, s)
+			if err != nil {
+				return err
+			}
+			if !readsStdin(args) { // a filter is stopped by a signal as any filter is
+				o.signals = onInterrupt(s.err)
+				defer o.signals.stop()
+			}
 			if o.verifyKustomize {
 				return o.runVerified(args, s)
 			}
-			return o.run(args, s)
+			_, err = o.write(args, s)
+			return err
 		},
 	}
-	cmd.Flags().BoolVar(&o.allowDirty, "allow-dirty", false, "rewrite files that have uncommitted changes in git")
-	cmd.Flags().BoolVar(&o.verifyKustomize, "verify-kustomize", false, "build every kustomization root with kustomize ($KUSTOMIZE, or kustomize on PATH) before and after; roll back a root whose build after is not the migration of its build before")
+	f := cmd.Flags()
+	f.BoolVar(&o.allowDirty, "allow-dirty", false, "rewrite files that are modified or staged in git")
+	f.BoolVar(&o.allowUntracked, "allow-untracked", false, "rewrite files that git does not track (untracked or ignored)")
+	f.BoolVar(&o.allowNoVCS, "allow-no-vcs", false, "rewrite files that are in no git repository, or whose repository git cannot read")
+	f.BoolVar(&o.verifyKustomize, "verify-kustomize", false, "build every kustomization root with kustomize ($KUSTOMIZE, or kustomize on PATH) before and after; roll back a root whose build after is not the migration of its build before")
 	return cmd
 }
 
-func (o *applyOptions) run(paths []string, s streams) error {
-	return o.write(paths, s, nil)
+// applied is what a run wrote, by absolute path.
+type applied struct {
+	before map[string][]byte        // the content each written file had
+	now    map[string]*kio.Original // what each written file is now: a rollback checks it still is
+	names  map[string]string        // the path as given
 }
 
-// write migrates the paths and writes every changed file, remembering in written (when not
-// nil) the original content of each file it wrote, by absolute path.
-func (o *applyOptions) write(paths []string, s streams, written map[string][]byte) error {
-	if written == nil {
-		written = map[string][]byte{}
-	}
-	var unwritten []string
-	names := map[string]string{} // absolute path -> path as given
-	toStdout := readsStdin(paths, s.in)
-	var dirty map[string]bool
-	if !toStdout && !o.allowDirty {
-		dirty = dirtyFiles(paths)
-	}
-	sum, err := o.migrateAll(paths, s, o.printFindings(s.err), func(r kio.FileResult) error {
-		if toStdout {
+// write migrates the paths and, when every file that changes can be given back by git, writes
+// them all; a base and the patches that follow it are written together or not at all.
+func (o *applyOptions) write(paths []string, s streams) (*applied, error) {
+	if readsStdin(paths) {
+		_, err := o.migrateAll(paths, s, o.printFindings(s.err), func(r kio.FileResult) error {
 			_, werr := s.out.Write(r.After)
 			return werr
-		}
-		if !r.Changed() {
-			return nil
-		}
-		abs, aerr := filepath.Abs(r.Path)
-		if aerr != nil {
-			return aerr
-		}
-		if isDirty(dirty, r.Path) {
-			unwritten = append(unwritten, abs)
-			return fmt.Errorf("%s has uncommitted changes; commit or stash them first, or pass --allow-dirty", r.Path)
-		}
-		if werr := kio.WriteFile(r.Path, r.After); werr != nil {
-			unwritten = append(unwritten, abs)
-			return werr
-		}
-		written[abs], names[abs] = r.Before, r.Path
-		if !o.quiet {
-			fmt.Fprintf(s.out, "%s: %s\n", r.Path, describe(r))
+		})
+		return nil, err
+	}
+	start := time.Now()
+	var changes []kio.FileResult
+	dirs := map[string]bool{}
+	sum, err := o.migrateAll(paths, s, o.printFindings(s.err), func(r kio.FileResult) error {
+		dirs[filepath.Dir(r.Path)] = true
+		if r.Changed() {
+			changes = append(changes, r)
 		}
 		return nil
 	})
-	if !o.quiet && !toStdout {
-		fmt.Fprintln(s.err, sum)
+	// Counted by what is written, not by what would change.
+	sum.changed, sum.stats = 0, migrate.Stats{}
+	done := &applied{before: map[string][]byte{}, now: map[string]*kio.Original{}, names: map[string]string{}}
+	if sum.interrupted {
+		fmt.Fprintln(s.err, "sidecar-migrate: nothing was written")
+		o.printSummary(s, sum)
+		return done, err
 	}
-	// A base and the patches that follow it are written together or not at all.
-	restore := o.repository.Unwritten(unwritten, sum.interrupted, written)
-	for _, f := range sortedKeys(restore) {
-		if werr := kio.WriteFile(f, restore[f]); werr != nil {
-			fmt.Fprintf(s.err, "error: rolling back %s: %v\n", names[f], werr)
+	o.removeLeftovers(dirs, changes, start, s)
+	if refusal := o.guard(changes); refusal != "" {
+		if o.signals.Load() { // git was stopped, not refused
+			refusal = "sidecar-migrate: interrupted: nothing was written\n"
+		}
+		fmt.Fprint(s.err, refusal)
+		sum.failed++
+		o.printSummary(s, sum)
+		return done, &exitError{code: exitFailed}
+	}
+	var unwritten []string
+	for i, r := range changes {
+		abs, _ := filepath.Abs(r.Path)
+		if o.signals.Load() {
+			fmt.Fprintf(s.err, "sidecar-migrate: interrupted: %d files not written\n", len(changes)-i)
+			sum.interrupted = true
+			break
+		}
+		var now *kio.Original
+		var werr error
+		o.signals.write(func() { now, werr = kio.WriteFile(r.Path, r.After, r.Original()) })
+		if werr != nil {
+			fmt.Fprintf(s.err, "error: %v\n", werr)
+			sum.failed++
+			unwritten = append(unwritten, abs)
 			continue
 		}
-		delete(written, f)
-		why := "its kustomization root has a file that could not be written"
-		if sum.interrupted {
-			why = "the run stopped before every file of its kustomization root was written"
+		done.before[abs], done.now[abs], done.names[abs] = r.Before, now, r.Path
+		sum.changed++
+		sum.stats.Add(r.Stats)
+		if !o.quiet {
+			fmt.Fprintf(s.out, "%s: %s\n", r.Path, describe(r))
 		}
-		fmt.Fprintf(s.err, "%s: rolled back: %s\n", names[f], why)
 	}
-	return err
+	why := "its kustomization root has a file that could not be written"
+	if sum.interrupted {
+		why = "the run stopped before every file of its kustomization root was written"
+	}
+	restore := o.repository.Unwritten(unwritten, sum.interrupted, done.before)
+	sum.changed -= o.rollBack(restore, done, why, s)
+	o.printSummary(s, sum)
+	if err == nil && (sum.failed > 0 || sum.interrupted) {
+		err = &exitError{code: exitFailed}
+	}
+	return done, err
+}
+
+func (o *applyOptions) printSummary(s streams, sum summary) {
+	if !o.quiet {
+		fmt.Fprintln(s.err, sum)
+	}
+}
+
+// rollBack writes back the original content of the files in restore, each only while it is
+// still what apply wrote, and returns how many it restored.
+func (o *applyOptions) rollBack(restore map[string][]byte, done *applied, why string, s streams) int {
+	n := 0
+	for _, f := range sortedKeys(restore) {
+		name := done.names[f]
+		if name == "" {
+			name = f
+		}
+		var err error
+		o.signals.write(func() { _, err = kio.WriteFile(f, restore[f], done.now[f]) })
+		if err != nil {
+			fmt.Fprintf(s.err, "error: rolling back %s: %v\n", name, err)
+			continue
+		}
+		delete(done.before, f)
+		delete(done.now, f)
+		n++
+		fmt.Fprintf(s.err, "%s: rolled back: %s\n", name, why)
+	}
+	return n
+}
+
+// removeLeftovers removes, from the folders the run read and the folders it will write in,
+// the temporary files that a killed run left, older than this run, and says so.
+func (o *applyOptions) removeLeftovers(dirs map[string]bool, changes []kio.FileResult, start time.Time, s streams) {
+	for _, r := range changes {
+		if t, err := filepath.EvalSymlinks(r.Path); err == nil {
+			dirs[filepath.Dir(t)] = true
+		}
+	}
+	for _, d := range slices.Sorted(maps.Keys(dirs)) {
+		removed, err := kio.RemoveLeftovers(d, start)
+		for _, p := range removed {
+			fmt.Fprintf(s.err, "%s: removed: a temporary file left by an interrupted run\n", p)
+		}
+		if err != nil {
+			fmt.Fprintf(s.err, "warning: removing temporary files left in %s: %v\n", d, err)
+		}
+	}
 }
 
 func sortedKeys(m map[string][]byte) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+	return slices.Sorted(maps.Keys(m))
 }
 
 // describe says in a few words what changed in a file.

@@ -32,7 +32,7 @@ func TestGeneratedBadInput(t *testing.T) {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644))
 	}
 	var stdout, stderr bytes.Buffer
-	code := run([]string{"apply", dir}, strings.NewReader(""), &stdout, &stderr)
+	code := run([]string{"apply", "--allow-no-vcs", dir}, strings.NewReader(""), &stdout, &stderr)
 	assert.Equal(t, exitFailed, code)
 	errs := stderr.String()
 	assert.Contains(t, errs, filepath.Join(dir, "binary.yaml")+":3: error: binary content (a NUL byte), not YAML")

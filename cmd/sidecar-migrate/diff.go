@@ -27,6 +27,10 @@ Findings go to stderr. PATH is a file or a folder (walked for *.yaml, *.yml and 
 			if err := o.complete(cmd); err != nil {
 				return err
 			}
+			s, err := checkPaths(cmd, args, s)
+			if err != nil {
+				return err
+			}
 			return o.run(args, s)
 		},
 	}

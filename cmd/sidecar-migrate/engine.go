@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"sync/atomic"
-	"syscall"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio"
 	"github.com/sidecar-migrate/sidecar-migrate/kustomize"
@@ -62,7 +59,7 @@ func (g *globalOptions) migrateAll(paths []string, s streams, findings func(kio.
 			sum.failed++
 		}
 	}
-	if readsStdin(paths, s.in) {
+	if readsStdin(paths) {
 		data, err := io.ReadAll(s.in)
 		if err != nil {
 			return sum, &exitError{code: exitFailed, msg: "reading standard input: " + err.Error()}
@@ -70,13 +67,13 @@ func (g *globalOptions) migrateAll(paths []string, s streams, findings func(kio.
 		handle(kio.MigrateBytes(stdinName, data, g.migrate))
 	} else {
 		var errs []error
-		interrupted := onInterrupt()
-		defer interrupted.stop()
+		interrupted, stop := g.interrupt(s.err)
+		defer stop()
 		filter := kio.Filter{Include: g.include, Exclude: g.exclude}
 		plan = g.repository
 		if plan == nil {
 			var err error
-			if plan, err = kustomize.NewPlan(paths, filter, g.migrate); err != nil {
+			if plan, err = kustomize.NewPlan(existing(paths), filter, g.migrate); err != nil {
 				fmt.Fprintf(s.err, "error: %v\n", err)
 				sum.failed++
 			}
@@ -118,32 +115,6 @@ func (g *globalOptions) migrateAll(paths []string, s streams, findings func(kio.
 		return sum, &exitError{code: exitFailed}
 	}
 	return sum, nil
-}
-
-// interrupt records that SIGINT or SIGTERM arrived. The run then stops taking new files:
-// each file is written whole or not at all, so the tree holds old and new files only.
-type interrupt struct {
-	atomic.Bool
-	stop func()
-}
-
-func onInterrupt() *interrupt {
-	in := &interrupt{}
-	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() {
-		select {
-		case <-ch:
-			in.Store(true)
-		case <-done:
-		}
-	}()
-	in.stop = func() {
-		signal.Stop(ch)
-		close(done)
-	}
-	return in
 }
 
 // autoscalerRefs gathers, over a whole run, the containers that autoscalers name and the
@@ -230,4 +201,15 @@ func (p *progress) clear() {
 		fmt.Fprint(p.w, "\r\033[K")
 		p.active = false
 	}
+}
+
+// existing returns the paths that exist: the walk reports the others, once.
+func existing(paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		if _, err := os.Stat(p); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
 }

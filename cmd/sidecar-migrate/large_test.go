@@ -39,7 +39,7 @@ func TestLargeManifest(t *testing.T) {
 	before := gen.Install(1, 100<<20)
 	require.NoError(t, os.WriteFile(file, []byte(before), 0o644))
 
-	for _, args := range [][]string{{"diff", file}, {"apply", file}} {
+	for _, args := range [][]string{{"diff", file}, {"apply", "--allow-no-vcs", file}} {
 		cmd := exec.Command(bin, args...)
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr

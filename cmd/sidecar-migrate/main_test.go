@@ -51,6 +51,9 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {
+			if cond == "root" { // git refuses a repository owned by another user: only root can make one
+				return os.Geteuid() == 0, nil
+			}
 			if cond != "helm4" {
 				return false, fmt.Errorf("unknown condition %q", cond)
 			}

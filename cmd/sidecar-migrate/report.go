@@ -31,6 +31,10 @@ SARIF 2.1.0 for code-scanning pages.`,
 			if err := o.complete(cmd); err != nil {
 				return err
 			}
+			s, err := checkPaths(cmd, args, s)
+			if err != nil {
+				return err
+			}
 			return o.run(args, s)
 		},
 	}

@@ -129,7 +129,7 @@ func commutes(t *testing.T, bin, dir string, wantCode int, left ...string) (map[
 	}
 	t.Setenv("KUSTOMIZE", bin)
 	var stdout, stderr bytes.Buffer
-	code := run([]string{"apply", "--verify-kustomize", dir}, strings.NewReader(""), &stdout, &stderr)
+	code := run([]string{"apply", "--allow-no-vcs", "--verify-kustomize", dir}, strings.NewReader(""), &stdout, &stderr)
 	require.Equal(t, wantCode, code, stderr.String())
 	after := map[string]built{}
 	for r, b := range before {
@@ -285,7 +285,7 @@ func TestRepositoryRollback(t *testing.T) {
 	dir := copyTree(t, src)
 	t.Setenv("KUSTOMIZE", bin)
 	var stdout, stderr bytes.Buffer
-	code := run([]string{"apply", "--verify-kustomize", dir}, strings.NewReader(""), &stdout, &stderr)
+	code := run([]string{"apply", "--allow-no-vcs", "--verify-kustomize", dir}, strings.NewReader(""), &stdout, &stderr)
 	require.Equal(t, exitFailed, code, stderr.String())
 	assert.Contains(t, stderr.String(), "verify "+filepath.Join(dir, "overlays/dev")+": FAILED, rolled back (1 file): kustomize build")
 	assert.Contains(t, stderr.String(), "not found in corresponding resource")

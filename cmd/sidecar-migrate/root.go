@@ -61,6 +61,8 @@ type globalOptions struct {
 	migrate migrate.Options // completed from the flags and the config file
 	// repository is the kustomize plan of the paths, when a command made it before the run.
 	repository *kustomize.Plan
+	// signals, when set, handles the signals of the whole command (apply's writes too).
+	signals *interrupt
 }
 
 func newRootCmd(s streams) *cobra.Command {
@@ -86,8 +88,8 @@ the native sidecars of Kubernetes 1.29+, keeping every comment and the file's fo
 	f.BoolVar(&g.allowFeatureGate, "allow-feature-gate", false, "allow --kube-version 1.28, where native sidecars need the SidecarContainers feature gate")
 	f.StringVar(&g.placement, "placement", "", "where sidecars go in initContainers: after-init (default) or before-init")
 	f.BoolVar(&g.keepHacks, "keep-hacks", false, "leave Job workarounds alone (a Job's sidecar that a kept workaround stops is not moved)")
-	f.StringSliceVar(&g.include, "include", nil, "only files matching these globs (\"**\" crosses folders)")
-	f.StringSliceVar(&g.exclude, "exclude", nil, "skip files matching these globs")
+	f.StringSliceVar(&g.include, "include", nil, "only files matching these globs, relative to the current folder as in git (\"**\" crosses folders; a glob without / matches the base name)")
+	f.StringSliceVar(&g.exclude, "exclude", nil, "skip files matching these globs (as --include)")
 	f.StringVar(&g.color, "color", "auto", "colour the diff: auto, always or never")
 	f.BoolVarP(&g.quiet, "quiet", "q", false, "print errors only")
 	f.IntVar(&g.jobs, "jobs", 0, "files processed in parallel (default GOMAXPROCS)")
@@ -147,19 +149,6 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-// readsStdin reports whether the paths mean standard input: "-", or no path and a
-// piped stdin.
-func readsStdin(paths []string, in io.Reader) bool {
-	if len(paths) == 1 && paths[0] == "-" {
-		return true
-	}
-	if len(paths) > 0 {
-		return false
-	}
-	f, ok := in.(*os.File)
-	return !ok || !isTerminal(f)
 }
 
 // loadOptions reads the --config file.

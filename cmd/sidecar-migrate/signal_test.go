@@ -37,7 +37,7 @@ func TestInterruptedApply(t *testing.T) {
 		return err
 	}))
 
-	cmd := exec.Command(bin, "apply", "--jobs", "1", tree)
+	cmd := exec.Command(bin, "apply", "--allow-no-vcs", "--jobs", "1", tree)
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	var stderr bytes.Buffer
@@ -111,7 +111,7 @@ patches:
 		require.NoError(t, os.WriteFile(filepath.Join(tree, name), []byte(text), 0o644))
 	}
 
-	cmd := exec.Command(bin, "apply", "--jobs", "1", tree)
+	cmd := exec.Command(bin, "apply", "--allow-no-vcs", "--jobs", "1", tree)
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	var stderr bytes.Buffer

@@ -15,34 +15,28 @@ import (
 // after writing, rolls back the roots whose build after is not the migration of their
 // build before, and exits 2 when there was one.
 func (o *applyOptions) runVerified(paths []string, s streams) error {
-	if readsStdin(paths, s.in) {
+	if readsStdin(paths) {
 		return &exitError{code: exitFailed, msg: "--verify-kustomize needs paths: it builds the kustomizations found there"}
 	}
 	bin, err := kustomizeBinary()
 	if err != nil {
 		return &exitError{code: exitFailed, msg: err.Error()}
 	}
-	plan, err := kustomize.NewPlan(paths, kio.Filter{Include: o.include, Exclude: o.exclude}, o.migrate)
+	plan, err := kustomize.NewPlan(existing(paths), kio.Filter{Include: o.include, Exclude: o.exclude}, o.migrate)
 	if err != nil {
 		fmt.Fprintf(s.err, "error: %v\n", err)
 	}
 	if plan == nil {
 		fmt.Fprintln(s.err, "verify: no kustomization under the paths; nothing to build")
-		return o.write(paths, s, nil)
+		_, err := o.write(paths, s)
+		return err
 	}
 	o.repository = plan
 	v := plan.Verifier(bin)
 	v.Before()
-	written := map[string][]byte{}
-	runErr := o.write(paths, s, written)
-	outcomes, restore := v.After(written)
-	failed := false
-	for _, f := range sortedKeys(restore) {
-		if werr := kio.WriteFile(f, restore[f]); werr != nil {
-			fmt.Fprintf(s.err, "error: rolling back %s: %v\n", f, werr)
-			failed = true
-		}
-	}
+	done, runErr := o.write(paths, s)
+	outcomes, restore := v.After(done.before)
+	failed := o.rollBack(restore, done, "its kustomize build after is not the migration of its build before", s) < len(restore)
 	for _, out := range outcomes {
 		fmt.Fprintf(s.err, "verify %s\n", out)
 		failed = failed || len(out.Failed) > 0
