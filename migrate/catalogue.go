@@ -47,7 +47,13 @@ func newCatalogue(opts Options) catalogue {
 	c := catalogue{images: append([]imageRule(nil), builtinImages...), names: builtinNames}
 	if len(opts.Sidecars.Images) > 0 {
 		// Configured entries come first so they win over a Low built-in entry such as nginx.
-		c.images = append([]imageRule{{Rule: ruleConfigImage, repos: opts.Sidecars.Images}}, c.images...)
+		// Matched like the built-in paths: a configured reference that names its registry or
+		// tag (registry.example.com/platform/envoy-sidecar:1) matches its repository path.
+		var repos []string
+		for _, ref := range trimAll(opts.Sidecars.Images) {
+			repos = append(repos, repository(ref))
+		}
+		c.images = append([]imageRule{{Rule: ruleConfigImage, repos: repos}}, c.images...)
 	}
 	if len(opts.Sidecars.Names) > 0 {
 		c.names = append([]nameRule{{Rule: ruleConfigName, patterns: opts.Sidecars.Names}}, c.names...)
