@@ -3,6 +3,7 @@ package migrate
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -82,6 +83,16 @@ func (cat catalogue) vouches(c container) bool {
 		}
 	}
 	return false
+}
+
+// standsAside returns the besideApp entry that matches c, if any.
+func (cat catalogue) standsAside(c container) (string, bool) {
+	for _, r := range cat.images {
+		if r.needsApp && r.match(c) {
+			return r.ID, true
+		}
+	}
+	return "", false
 }
 
 // withContext turns the Low evidence e of c into Medium evidence when the pod plainly has an
@@ -168,20 +179,25 @@ func (m *migration) hintMiss(t podTemplate, c container) {
 			if ok, _ := path.Match(shape, n); !ok || n == "" {
 				continue
 			}
-			m.report(ruleLooksLikeSidecar, Info, t, c.node, c.name, "not moved: %s looks like a sidecar's name, but no catalogue entry is sure of it; if it is a sidecar, list it in %s or add its image to the configuration's sidecars.images", n, AnnotationSidecars)
+			why := "no catalogue entry is sure of it"
+			if r, ok := m.catalogue.standsAside(c); ok {
+				why = r + " matches it only beside a container that is plainly the app, and there is none"
+			}
+			m.report(ruleLooksLikeSidecar, Info, t, c.node, c.name, "not moved: %s looks like a sidecar's name, but %s; if it is a sidecar, list it in %s or add its image to the configuration's sidecars.images", n, why, AnnotationSidecars)
 			return
 		}
 	}
 }
 
+// exitAfterAuthRe finds exit_after_auth = true in an agent configuration written inline.
+var exitAfterAuthRe = regexp.MustCompile(`exit_after_auth\s*=\s*"?true`)
+
 // initRunsOnce returns why a sidecar image in initContainers may well be a one-shot init
 // step, or "": a Vault agent there usually renders secrets once (exit_after_auth in its
 // configuration). Such a container is never told to become native on its image alone.
 func initRunsOnce(c container, e evidence) string {
-	for i, w := range c.words {
-		if w == "exit_after_auth=true" || (w == "exit_after_auth" && i+2 < len(c.words) && c.words[i+1] == "=" && c.words[i+2] == "true") {
-			return "its agent configuration sets exit_after_auth = true"
-		}
+	if exitAfterAuthRe.MatchString(strings.Join(c.words, " ")) {
+		return "the agent configuration its command writes sets exit_after_auth = true"
 	}
 	if e.rule.ID == "image-vault-agent" {
 		return "a Vault agent in initContainers usually exits after rendering its secrets (exit_after_auth in its configuration, which this document does not show)"
