@@ -1,6 +1,9 @@
 package migrate
 
-import "strings"
+import (
+	"path"
+	"strings"
+)
 
 // catalogue is the built-in catalogue extended by the options.
 type catalogue struct {
@@ -8,18 +11,52 @@ type catalogue struct {
 	names  []nameRule
 }
 
+// imageRule recognises a container by the repository path of its image.
+type imageRule struct {
+	Rule
+	// repos are repository paths, matched as whole trailing path segments: a path of one
+	// segment names the software under any organisation or mirror ("jaeger-agent" matches
+	// registry.example/sourcegraph/jaeger-agent), a longer one is kept for names too generic
+	// to stand alone ("grafana/agent"). A segment may be a path.Match pattern ("*-exporter").
+	repos []string
+	// needArgs must all be words of command or args: the vault, thanos and opa images also
+	// run servers; only `vault agent`, `thanos sidecar` and `opa run --server` are sidecars.
+	needArgs []string
+	// needsApp makes the rule count only beside a container that is plainly the app, and not
+	// for a container that carries the workload's own name: an exporter next to nothing but
+	// sidecars, or in a Deployment named redis-exporter, is the app.
+	needsApp bool
+}
+
+// nameRule recognises a container by its name, using path.Match patterns.
+type nameRule struct {
+	Rule
+	patterns []string
+}
+
+// The rules created from the options: registered like the built-in ones, so that `rules`
+// and SARIF's rule list name them.
+var (
+	ruleConfigImage = Rule{ID: "config-image", Confidence: High, Matches: "an image listed in the configuration's sidecars.images", Summary: "An image listed in the configuration.", Evidence: true}
+	ruleConfigName  = Rule{ID: "config-name", Confidence: High, Matches: "a name listed in the configuration's sidecars.names", Summary: "A name listed in the configuration.", Evidence: true}
+)
+
 func newCatalogue(opts Options) catalogue {
 	// A copy: trimming below must not write to the shared built-in catalogue, which every
 	// worker reads.
 	c := catalogue{images: append([]imageRule(nil), builtinImages...), names: builtinNames}
 	if len(opts.Sidecars.Images) > 0 {
-		extra := img("config-image", High, "An image listed in the configuration.", opts.Sidecars.Images...)
 		// Configured entries come first so they win over a Low built-in entry such as nginx.
-		c.images = append([]imageRule{extra}, c.images...)
+		// Matched like the built-in paths: a configured reference that names its registry or
+		// tag (registry.example.com/platform/envoy-sidecar:1) matches its repository path.
+		var repos []string
+		for _, ref := range trimAll(opts.Sidecars.Images) {
+			repos = append(repos, repository(ref))
+		}
+		c.images = append([]imageRule{{Rule: ruleConfigImage, repos: repos}}, c.images...)
 	}
 	if len(opts.Sidecars.Names) > 0 {
-		extra := names("config-name", High, "A name listed in the configuration.", opts.Sidecars.Names...)
-		c.names = append([]nameRule{extra}, c.names...)
+		c.names = append([]nameRule{{Rule: ruleConfigName, patterns: opts.Sidecars.Names}}, c.names...)
 	}
 	for i := range c.images {
 		c.images[i].repos = trimAll(c.images[i].repos)
@@ -33,4 +70,75 @@ func trimAll(list []string) []string {
 		out = append(out, strings.Trim(strings.TrimSpace(s), "/"))
 	}
 	return out
+}
+
+// sw builds a catalogue entry for a piece of software, documented at source.
+func sw(id string, c Confidence, summary, source string, repos ...string) imageRule {
+	return imageRule{Rule: Rule{ID: id, Confidence: c, Matches: "image " + strings.Join(repos, ", "), Summary: summary, Source: source, Evidence: true}, repos: repos}
+}
+
+// withArgs makes an entry match only when every word of args is on the command line.
+func (r imageRule) withArgs(args ...string) imageRule {
+	r.needArgs = args
+	r.Matches += " with `" + strings.Join(args, " ") + "` in command or args"
+	return r
+}
+
+// besideApp makes an entry count only beside a plain app container (see needsApp).
+func (r imageRule) besideApp() imageRule {
+	r.needsApp = true
+	r.Matches += ", beside a plain app and not named like the workload"
+	return r
+}
+
+func names(id string, c Confidence, summary, source string, patterns ...string) nameRule {
+	return nameRule{Rule: Rule{ID: id, Confidence: c, Matches: "name " + strings.Join(patterns, ", "), Summary: summary, Source: source, Evidence: true}, patterns: patterns}
+}
+
+// matchRepo reports whether repo ends with the whole path segments of want, the last of
+// which may be a pattern.
+func matchRepo(repo, want string) bool {
+	if repo == want || strings.HasSuffix(repo, "/"+want) {
+		return true
+	}
+	if !strings.Contains(want, "*") {
+		return false
+	}
+	n := strings.Count(want, "/") + 1
+	segs := strings.Split(repo, "/")
+	if len(segs) < n {
+		return false
+	}
+	ok, _ := path.Match(want, strings.Join(segs[len(segs)-n:], "/"))
+	return ok
+}
+
+func (r imageRule) match(c container) bool {
+	repo := repository(c.image)
+	for _, want := range r.repos {
+		if matchRepo(repo, want) {
+			for _, a := range r.needArgs {
+				if !c.hasWord(a) {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return false
+}
+
+func (r nameRule) match(name string) bool {
+	for _, p := range r.patterns {
+		if ok, _ := path.Match(p, name); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// software returns the last segment of an image's repository path, the name of the software
+// whatever organisation or mirror serves it, with "_" read as "-".
+func software(image string) string {
+	return strings.ReplaceAll(path.Base(repository(image)), "_", "-")
 }

@@ -92,6 +92,7 @@ type migration struct {
 	// terminatorListed maps the containers a sidecar-terminator annotation lists to it.
 	terminatorListed map[string]string
 	ignored          map[string]bool // rule ids silenced on the current workload
+	pod              podContext      // the current pod's containers, for evidence from context
 }
 
 // off reports whether a rule is disabled in the options or ignored on the current workload.
@@ -215,7 +216,7 @@ func (m *migration) evidenceFor(c container, listed map[string]bool) (evidence, 
 		found = append(found, evidence{ruleRestartPolicy, "it already carries restartPolicy: Always"})
 	}
 	for _, r := range m.catalogue.images {
-		if r.match(c) {
+		if r.match(c) && (!r.needsApp || m.besideApp(c)) {
 			found = append(found, evidence{r.Rule, "image " + repository(c.image) + ": " + strings.TrimSuffix(r.Summary, ".")})
 			break
 		}
@@ -303,6 +304,7 @@ func (m *migration) template(t podTemplate) {
 		return
 	}
 	listed, kept := t.annotationList(AnnotationSidecars), t.annotationList(AnnotationKeep)
+	m.pod = newPodContext(t, containers)
 	m.meshNative(t)
 	m.checkInit(t, inits, listed)
 
@@ -325,10 +327,12 @@ func (m *migration) template(t podTemplate) {
 	var moveWhy []evidence
 	for _, c := range containers {
 		e, found := m.evidenceFor(c, listed)
+		e = m.withContext(c, e, listed)
 		stopWhat, stopWhy := m.keptStop(stops, c)
 		markWhat, markWhy := m.terminatorKept(t, c)
 		switch {
 		case !found:
+			m.hintMiss(t, c)
 			continue
 		case e.rule.Confidence == Low:
 			m.report(e.rule, Info, t, c.node, c.name, "not moved: weak evidence (%s); list it in %s if it is a sidecar", e.reason, AnnotationSidecars)
@@ -526,6 +530,10 @@ func (m *migration) checkInit(t podTemplate, inits []container, listed map[strin
 			if m.fix(ruleInitLongRun, t, c.node, c.name, "restartPolicy: Always added: %s, and as a plain init container it keeps the Pod in Init", why) {
 				setRestartPolicy(c.node)
 			}
+			continue
+		}
+		if why := initRunsOnce(c, e); why != "" {
+			m.report(ruleInitLongRun, Info, t, c.node, c.name, "left as a plain init container: %s; list it in %s if it keeps running", why, AnnotationSidecars)
 			continue
 		}
 		m.report(ruleInitLongRun, Warning, t, c.node, c.name, "a long-running sidecar as a plain init container keeps the Pod in Init (%s); list it in %s to make it native", e.reason, AnnotationSidecars)

@@ -42,9 +42,13 @@ func confidence(r migrate.Rule) string {
 
 func printRulesMarkdown(w io.Writer) error {
 	var b strings.Builder
-	b.WriteString("| rule | confidence | matches | meaning |\n|---|---|---|---|\n")
+	b.WriteString("| rule | confidence | matches | meaning | source |\n|---|---|---|---|---|\n")
 	for _, r := range migrate.Rules() {
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", r.ID, confidence(r), strings.ReplaceAll(r.Matches, "|", "\\|"), r.Summary)
+		source := ""
+		if r.Source != "" {
+			source = "[docs](" + r.Source + ")"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", r.ID, confidence(r), strings.ReplaceAll(r.Matches, "|", "\\|"), r.Summary, source)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
