@@ -3,6 +3,7 @@ package kio
 import (
 	"bytes"
 	"fmt"
+	"github.com/sidecar-migrate/sidecar-migrate/kio/udiff"
 	"os"
 	"path/filepath"
 	"strings"
@@ -226,3 +227,6 @@ func hasLoneCR(b []byte) bool {
 	}
 	return false
 }
+
+// UnifiedDiff is udiff.Unified, kept for the golden tests of migrate, which name it.
+func UnifiedDiff(path string, before, after []byte) []byte { return udiff.Unified(path, before, after) }
