@@ -140,6 +140,25 @@ func (l *layout) renderFlow(n *yaml.Node) (string, error) {
 	return out, nil
 }
 
+// flowSpan is the original text [from, to) of one entry of a flow collection.
+type flowSpan struct{ from, to int }
+
+// flowSpans returns the spans of the original entries old (step nodes an entry: 2 for a
+// mapping) and each entry's index by its first node.
+func (l *layout) flowSpans(old []*yaml.Node, step int) ([]flowSpan, map[*yaml.Node]int, error) {
+	spans := make([]flowSpan, 0, len(old)/step)
+	index := map[*yaml.Node]int{}
+	for i := 0; i < len(old); i += step {
+		from, to := l.start(old[i]), l.end(old[i+step-1])
+		if to < 0 {
+			return nil, nil, errUnsupported
+		}
+		index[old[i]] = len(spans)
+		spans = append(spans, flowSpan{from, to})
+	}
+	return spans, index, nil
+}
+
 // flowEdits computes the edits that turn the original entries of flow collection n into
 // its new ones.
 func (l *layout) flowEdits(n *yaml.Node, old []*yaml.Node) ([]textedit.Edit, error) {
@@ -148,16 +167,9 @@ func (l *layout) flowEdits(n *yaml.Node, old []*yaml.Node) ([]textedit.Edit, err
 	if n.Kind == yaml.MappingNode {
 		step = 2
 	}
-	type span struct{ from, to int }
-	spans := make([]span, 0, len(old)/step)
-	oldIndex := map[*yaml.Node]int{}
-	for i := 0; i < len(old); i += step {
-		from, to := l.start(old[i]), l.end(old[i+step-1])
-		if to < 0 {
-			return nil, errUnsupported
-		}
-		oldIndex[old[i]] = len(spans)
-		spans = append(spans, span{from, to})
+	spans, oldIndex, err := l.flowSpans(old, step)
+	if err != nil {
+		return nil, err
 	}
 	kept := map[int]bool{}
 	var edits []textedit.Edit

@@ -66,46 +66,7 @@ func (g *globalOptions) migrateAll(paths []string, s streams, findings func(kio.
 		}
 		handle(kio.MigrateBytes(stdinName, data, g.migrate))
 	} else {
-		var errs []error
-		interrupted, stop := g.interrupt(s.err)
-		defer stop()
-		filter := kio.Filter{Include: g.include, Exclude: g.exclude}
-		plan = g.repository
-		if plan == nil {
-			var err error
-			if plan, err = kustomize.NewPlan(existing(paths), filter, g.migrate); err != nil {
-				fmt.Fprintf(s.err, "error: %v\n", err)
-				sum.failed++
-			}
-			g.repository = plan
-		}
-		walk := func(yield func(kio.Input)) {
-			errs = kio.Walk(paths, filter, func(in kio.Input) {
-				if !interrupted.Load() { // after a signal, files are only listed, no more processed
-					yield(plan.Input(in))
-				}
-			})
-		}
-		p := newProgress(s.err, g.quiet)
-		kio.Run(walk, g.jobs, g.migrate, func(r kio.FileResult) {
-			p.clear()
-			handle(r)
-			p.step()
-		})
-		p.clear()
-		if !interrupted.Load() {
-			for _, r := range plan.Rest() {
-				handle(r)
-			}
-		}
-		for _, err := range errs {
-			fmt.Fprintf(s.err, "error: %v\n", err)
-			sum.failed++
-		}
-		if interrupted.Load() {
-			fmt.Fprintln(s.err, "sidecar-migrate: interrupted: files not reached were left as they were")
-			sum.interrupted = true
-		}
+		g.migrateTree(paths, s, &sum, &plan, handle)
 	}
 	for _, r := range refs.findings(g.migrate) {
 		sum.warnings += len(r.Findings)
@@ -115,6 +76,53 @@ func (g *globalOptions) migrateAll(paths []string, s streams, findings func(kio.
 		return sum, &exitError{code: exitFailed}
 	}
 	return sum, nil
+}
+
+// migrateTree migrates the files under paths, through the repository plan (made here unless
+// the command already has one, and stored in *plan), handing each result to handle in input
+// order. A signal stops it after the file under way; the files not reached are listed only.
+func (g *globalOptions) migrateTree(paths []string, s streams, sum *summary, plan **kustomize.Plan, handle func(kio.FileResult)) {
+	var errs []error
+	interrupted, stop := g.interrupt(s.err)
+	defer stop()
+	filter := kio.Filter{Include: g.include, Exclude: g.exclude}
+	repo := g.repository
+	if repo == nil {
+		var err error
+		if repo, err = kustomize.NewPlan(existing(paths), filter, g.migrate); err != nil {
+			fmt.Fprintf(s.err, "error: %v\n", err)
+			sum.failed++
+		}
+		g.repository = repo
+	}
+	*plan = repo
+	walk := func(yield func(kio.Input)) {
+		errs = kio.Walk(paths, filter, func(in kio.Input) {
+			if !interrupted.Load() { // after a signal, files are only listed, no more processed
+				yield(repo.Input(in))
+			}
+		})
+	}
+	p := newProgress(s.err, g.quiet)
+	kio.Run(walk, g.jobs, g.migrate, func(r kio.FileResult) {
+		p.clear()
+		handle(r)
+		p.step()
+	})
+	p.clear()
+	if !interrupted.Load() {
+		for _, r := range repo.Rest() {
+			handle(r)
+		}
+	}
+	for _, err := range errs {
+		fmt.Fprintf(s.err, "error: %v\n", err)
+		sum.failed++
+	}
+	if interrupted.Load() {
+		fmt.Fprintln(s.err, "sidecar-migrate: interrupted: files not reached were left as they were")
+		sum.interrupted = true
+	}
 }
 
 // autoscalerRefs gathers, over a whole run, the containers that autoscalers name and the
