@@ -34,11 +34,11 @@ func (g *globalOptions) migrateAll(paths []string, s streams, findings func(kio.
 	if run := migrate.RunFindings(g.migrate); len(run) > 0 {
 		findings(kio.FileResult{Findings: run})
 	}
-	var refs autoscalerRefs
+	var refs kio.Autoscalers[string]
 	var plan *kustomize.Plan
 	handle := func(r kio.FileResult) {
 		plan.Complete(&r)
-		refs.add(r)
+		refs.AddFile(r.Path, r)
 		sum.files++
 		sum.stats.Add(r.Stats)
 		for _, f := range r.Findings {
@@ -68,10 +68,10 @@ func (g *globalOptions) migrateAll(paths []string, s streams, findings func(kio.
 	} else {
 		g.migrateTree(paths, s, &sum, &plan, handle)
 	}
-	for _, r := range refs.findings(g.migrate) {
-		sum.warnings += len(r.Findings)
-		findings(r)
-	}
+	refs.Findings(g.migrate, func(path string, f []migrate.Finding) {
+		sum.warnings += len(f)
+		findings(kio.FileResult{Path: path, Findings: f})
+	})
 	if sum.failed > 0 || sum.interrupted {
 		return sum, &exitError{code: exitFailed}
 	}
@@ -123,32 +123,6 @@ func (g *globalOptions) migrateTree(paths []string, s streams, sum *summary, pla
 		fmt.Fprintln(s.err, "sidecar-migrate: interrupted: files not reached were left as they were")
 		sum.interrupted = true
 	}
-}
-
-// autoscalerRefs gathers, over a whole run, the containers that autoscalers name and the
-// containers that moved: an autoscaler and its workload are often in different files.
-type autoscalerRefs struct {
-	refs  []kio.FileResult // Path and ContainerRefs of the files that have some
-	moved migrate.MovedSet
-}
-
-func (a *autoscalerRefs) add(r kio.FileResult) {
-	if len(r.ContainerRefs) > 0 {
-		a.refs = append(a.refs, kio.FileResult{Path: r.Path, ContainerRefs: r.ContainerRefs})
-	}
-	a.moved.Add(r.Moved...)
-}
-
-// findings returns, file by file, a warning for each autoscaler reference to a moved
-// container.
-func (a *autoscalerRefs) findings(opts migrate.Options) []kio.FileResult {
-	var out []kio.FileResult
-	for _, r := range a.refs {
-		if r.Findings = a.moved.AutoscalerFindings(r.ContainerRefs, opts); len(r.Findings) > 0 {
-			out = append(out, r)
-		}
-	}
-	return out
 }
 
 // printFindings returns a function that prints a file's findings, one a line, and its error.
