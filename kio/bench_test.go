@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/sidecar-migrate/sidecar-migrate/internal/gentree/gen"
+	"github.com/sidecar-migrate/sidecar-migrate/kio/udiff"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 )
 
@@ -71,7 +72,7 @@ func BenchmarkPipeline(b *testing.B) {
 		Run(Inputs(inputs), 0, migrate.Options{}, func(r FileResult) {
 			if r.Changed() {
 				changed++
-				_ = UnifiedDiff(r.Path, r.Before, r.After)
+				_ = udiff.Unified(r.Path, r.Before, r.After)
 			}
 		})
 		if changed == 0 {

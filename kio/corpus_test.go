@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sidecar-migrate/sidecar-migrate/kio/udiff"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -79,17 +80,13 @@ func checkDocumentsParse(t *testing.T, file string, data []byte) {
 func noiseLines(before, after []byte) int {
 	removed := map[string]int{}
 	a, b := splitLines(before), splitLines(after)
-	for _, o := range lineOps(a, b) {
-		if o.kind == '-' {
-			removed[strings.TrimSpace(a[o.a])]++
-		}
+	del, add := udiff.Changes(a, b)
+	for _, i := range del {
+		removed[strings.TrimSpace(a[i])]++
 	}
 	noise := 0
-	for _, o := range lineOps(a, b) {
-		if o.kind != '+' {
-			continue
-		}
-		s := strings.TrimSpace(b[o.b])
+	for _, i := range add {
+		s := strings.TrimSpace(b[i])
 		switch {
 		case removed[s] > 0:
 			removed[s]--

@@ -24,7 +24,7 @@ func EditBytes(path string, data []byte, edit EditFunc) (out []byte, fallbacks i
 		return data, 0, cerr
 	}
 	t := decodeText(data)
-	isJSON := strings.EqualFold(filepath.Ext(path), ".json") || bytes.HasPrefix(bytes.TrimSpace(t.body), []byte("{")) || bytes.HasPrefix(bytes.TrimSpace(t.body), []byte("["))
+	isJSON := jsonFile(path, t.body)
 	var b bytes.Buffer
 	prev, index := 0, 0
 	for _, d := range splitDocuments(t.body) {
@@ -37,7 +37,7 @@ func EditBytes(path string, data []byte, edit EditFunc) (out []byte, fallbacks i
 		if doc == nil {
 			continue
 		}
-		l := newLayout(content, doc)
+		l := spliceLayout(content, doc)
 		changed, eerr := edit(index, yaml.NewRNode(doc))
 		index++
 		if eerr != nil {
@@ -64,19 +64,42 @@ func EditBytes(path string, data []byte, edit EditFunc) (out []byte, fallbacks i
 	return t.encode(b.Bytes()), fallbacks, nil
 }
 
-// writeEdited writes an edited document by splicing its original lines, or serializes it
-// when the splice cannot express the edit or does not parse back to the edited tree.
+// jsonFile reports whether a file is JSON, so that a document that must be serialized is
+// written as JSON: its name ends in .json, or its content starts with "{" or "[" (a JSON
+// object, or the array of a JSON patch), which no YAML manifest does at its first byte of
+// content except as a flow collection, for which JSON is the same text.
+func jsonFile(path string, body []byte) bool {
+	body = bytes.TrimSpace(body)
+	return strings.EqualFold(filepath.Ext(path), ".json") || bytes.HasPrefix(body, []byte("{")) || bytes.HasPrefix(body, []byte("["))
+}
+
+// spliceLayout takes the layout of a parsed document, before it is edited, for writeEdited;
+// nil when its lines cannot be spliced: a lone CR is a line break to the YAML parser but not
+// to the line splicer, so node positions would not match lines.
+func spliceLayout(content []byte, doc *yaml.Node) *layout {
+	if hasLoneCR(content) {
+		return nil
+	}
+	return newLayout(content, doc)
+}
+
+// writeEdited writes an edited document by splicing its original lines (l, taken before the
+// edit), or serializes it when l is nil, the splice cannot express the edit, or its text
+// does not parse back to the edited tree. JSON stays JSON, in the file's indentation; YAML
+// is serialized in the document's indentation style. fallback says it was serialized.
 func writeEdited(l *layout, doc *yaml.Node, content []byte, isJSON bool) (text string, fallback bool, err error) {
-	text, err = l.render(doc)
-	if err == nil {
-		if parsed, perr := parseDocument([]byte(text), 1); perr == nil && parsed != nil && sameTree(parsed, doc) {
-			return text, false, nil
+	if l != nil {
+		text, err = l.render(doc)
+		if err == nil {
+			if parsed, perr := parseDocument([]byte(text), 1); perr == nil && parsed != nil && sameTree(parsed, doc) {
+				return text, false, nil
+			}
 		}
 	}
 	if isJSON {
 		return encodeJSON(doc.Content[0], jsonIndent(string(content))) + trailingSpace(content), true, nil
 	}
-	text, err = encodeYAML(doc, detectStyle(l.lines))
+	text, err = encodeYAML(doc, detectStyle(splitLines(content)))
 	return text, true, err
 }
 

@@ -3,9 +3,8 @@ package kio
 import (
 	"bytes"
 	"fmt"
+	"github.com/sidecar-migrate/sidecar-migrate/kio/udiff"
 	"os"
-	"path/filepath"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
@@ -46,7 +45,7 @@ func MigrateBytes(path string, data []byte, opts migrate.Options) FileResult {
 		return r
 	}
 	t := decodeText(data)
-	isJSON := strings.EqualFold(filepath.Ext(path), ".json") || bytes.HasPrefix(bytes.TrimSpace(t.body), []byte("{"))
+	isJSON := jsonFile(path, t.body)
 	var out bytes.Buffer
 	prev := 0
 	for _, d := range splitDocuments(t.body) {
@@ -122,31 +121,14 @@ func (r *FileResult) migrateDocument(content []byte, line int, isJSON bool, opts
 		return nil, err
 	}
 	root = doc.Content[0]
-	// A lone CR is a line break to the YAML parser but not to the line splicer, so node
-	// positions would not match lines: such a document is serialized.
-	var l *layout
-	if !hasLoneCR(content) {
-		l = newLayout(content, doc)
-	}
+	l := spliceLayout(content, doc)
 	migrate.Migrate(yaml.NewRNode(doc), opts)
-	text, rerr := "", errUnsupported
-	if l != nil {
-		text, rerr = l.render(doc)
-	}
-	if rerr == nil {
-		if parsed, perr := parseDocument([]byte(text), 1); perr != nil || parsed == nil || !sameTree(parsed, doc) {
-			rerr = errUnsupported
-		}
-	}
-	if rerr != nil {
+	text, fell, werr := writeEdited(l, doc, content, isJSON)
+	if fell {
 		r.fallback(res, root, line, "the edit could not be spliced into the original lines")
-		if isJSON {
-			// JSON stays JSON, in the file's indentation.
-			return []byte(encodeJSON(root, jsonIndent(string(content))) + trailingSpace(content)), nil
-		}
-		if text, rerr = encodeYAML(doc, detectStyle(splitLines(content))); rerr != nil {
-			return nil, &Error{Line: line, Msg: rerr.Error()}
-		}
+	}
+	if werr != nil {
+		return nil, &Error{Line: line, Msg: werr.Error()}
 	}
 	return []byte(text), nil
 }
@@ -226,3 +208,6 @@ func hasLoneCR(b []byte) bool {
 	}
 	return false
 }
+
+// UnifiedDiff is udiff.Unified, kept for the golden tests of migrate, which name it.
+func UnifiedDiff(path string, before, after []byte) []byte { return udiff.Unified(path, before, after) }

@@ -1,7 +1,7 @@
 package kio
 
 import (
-	"sort"
+	"github.com/sidecar-migrate/sidecar-migrate/internal/textedit"
 	"strings"
 	"unicode/utf8"
 
@@ -108,12 +108,6 @@ func bracketEnd(t string, s int) int {
 	return -1
 }
 
-// textEdit replaces the original bytes [from, to) with text.
-type textEdit struct {
-	from, to int
-	text     string
-}
-
 // renderFlow returns the new text of node n, whose original text is [start(n), end(n)).
 func (l *layout) renderFlow(n *yaml.Node) (string, error) {
 	t := l.text()
@@ -139,35 +133,46 @@ func (l *layout) renderFlow(n *yaml.Node) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	for _, ed := range edits {
-		if ed.from < s || ed.to > e || ed.from > ed.to {
-			return "", errUnsupported // the scan disagrees with the parser: serialize instead
-		}
+	out, err := textedit.ApplyRange(t, s, e, edits)
+	if err != nil {
+		return "", errUnsupported // the scan disagrees with the parser: serialize instead
 	}
-	return applyEdits(t, s, e, edits), nil
+	return out, nil
+}
+
+// flowSpan is the original text [from, to) of one entry of a flow collection.
+type flowSpan struct{ from, to int }
+
+// flowSpans returns the spans of the original entries old (step nodes an entry: 2 for a
+// mapping) and each entry's index by its first node.
+func (l *layout) flowSpans(old []*yaml.Node, step int) ([]flowSpan, map[*yaml.Node]int, error) {
+	spans := make([]flowSpan, 0, len(old)/step)
+	index := map[*yaml.Node]int{}
+	for i := 0; i < len(old); i += step {
+		from, to := l.start(old[i]), l.end(old[i+step-1])
+		if to < 0 {
+			return nil, nil, errUnsupported
+		}
+		index[old[i]] = len(spans)
+		spans = append(spans, flowSpan{from, to})
+	}
+	return spans, index, nil
 }
 
 // flowEdits computes the edits that turn the original entries of flow collection n into
 // its new ones.
-func (l *layout) flowEdits(n *yaml.Node, old []*yaml.Node) ([]textEdit, error) {
+func (l *layout) flowEdits(n *yaml.Node, old []*yaml.Node) ([]textedit.Edit, error) {
 	t := l.text()
 	step := 1
 	if n.Kind == yaml.MappingNode {
 		step = 2
 	}
-	type span struct{ from, to int }
-	spans := make([]span, 0, len(old)/step)
-	oldIndex := map[*yaml.Node]int{}
-	for i := 0; i < len(old); i += step {
-		from, to := l.start(old[i]), l.end(old[i+step-1])
-		if to < 0 {
-			return nil, errUnsupported
-		}
-		oldIndex[old[i]] = len(spans)
-		spans = append(spans, span{from, to})
+	spans, oldIndex, err := l.flowSpans(old, step)
+	if err != nil {
+		return nil, err
 	}
 	kept := map[int]bool{}
-	var edits []textEdit
+	var edits []textedit.Edit
 	last := -1
 	type pending struct {
 		text   string
@@ -190,7 +195,7 @@ func (l *layout) flowEdits(n *yaml.Node, old []*yaml.Node) ([]textEdit, error) {
 				if err != nil {
 					return nil, err
 				}
-				edits = append(edits, textEdit{l.start(v), l.end(v), txt})
+				edits = append(edits, textedit.Edit{From: l.start(v), To: l.end(v), Text: txt})
 			}
 			for j := range adds {
 				if adds[j].before == -2 {
@@ -220,19 +225,19 @@ func (l *layout) flowEdits(n *yaml.Node, old []*yaml.Node) ([]textEdit, error) {
 		switch {
 		case kept[i]:
 		case i < lastKept:
-			edits = append(edits, textEdit{sp.from, spans[i+1].from, ""})
+			edits = append(edits, textedit.Edit{From: sp.from, To: spans[i+1].from})
 		default:
-			edits = append(edits, textEdit{spans[lastKept].to, sp.to, ""})
+			edits = append(edits, textedit.Edit{From: spans[lastKept].to, To: sp.to})
 		}
 	}
 	for _, a := range adds {
 		if a.before >= 0 {
 			sep := separatorBefore(t, spans[a.before].from)
-			edits = append(edits, textEdit{spans[a.before].from, spans[a.before].from, a.text + "," + sep})
+			edits = append(edits, textedit.Edit{From: spans[a.before].from, To: spans[a.before].from, Text: a.text + "," + sep})
 			continue
 		}
 		sep := separatorBefore(t, spans[lastKept].from)
-		edits = append(edits, textEdit{spans[lastKept].to, spans[lastKept].to, "," + sep + a.text})
+		edits = append(edits, textedit.Edit{From: spans[lastKept].to, To: spans[lastKept].to, Text: "," + sep + a.text})
 	}
 	return edits, nil
 }
@@ -343,25 +348,4 @@ func siblingQuoted(n *yaml.Node) bool {
 // a plain scalar and opens nothing.
 func startsScalar(t string, s, i int) bool {
 	return i == s || strings.IndexByte("[{,: \t\r\n", t[i-1]) >= 0
-}
-
-// applyEdits returns t[from:to] with the edits (offsets in t) applied.
-func applyEdits(t string, from, to int, edits []textEdit) string {
-	sort.SliceStable(edits, func(i, j int) bool { return edits[i].from < edits[j].from })
-	var b strings.Builder
-	pos := from
-	for _, e := range edits {
-		if e.from < pos { // overlapping deletions: keep the union
-			if e.to > pos {
-				pos = e.to
-			}
-			b.WriteString(e.text)
-			continue
-		}
-		b.WriteString(t[pos:e.from])
-		b.WriteString(e.text)
-		pos = max(e.to, e.from)
-	}
-	b.WriteString(t[pos:to])
-	return b.String()
 }

@@ -1,6 +1,7 @@
 package kio
 
 import (
+	"github.com/sidecar-migrate/sidecar-migrate/internal/textedit"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -89,9 +90,9 @@ func (l *layout) scalarEdit(n *yaml.Node, limit int) (from, to int, text string,
 		return c.start, end, encodeScalar(n), nil
 	}
 	for _, cand := range c.candidates(t, old, n.Value) {
-		edited := t[:cand.from] + cand.text + t[cand.to:]
+		edited := t[:cand.From] + cand.Text + t[cand.To:]
 		if got, ok := c.decode(edited, limit+len(edited)-len(t), n.Value); ok && got.value.String() == n.Value {
-			return cand.from, cand.to, cand.text, nil
+			return cand.From, cand.To, cand.Text, nil
 		}
 	}
 	return 0, 0, "", errUnsupported
@@ -383,15 +384,9 @@ func decodePlain(t string, s, limit int, want string) (*scalarText, bool) {
 	return nil, false
 }
 
-// splice is one way to write a change: replace [from, to) with text.
-type splice struct {
-	from, to int
-	text     string
-}
-
 // candidates returns the ways to turn the old value into value by one replacement, the
 // tidiest first: a removed part that covers whole lines takes the lines with it.
-func (c scalarCodec) candidates(t string, old *scalarText, value string) []splice {
+func (c scalarCodec) candidates(t string, old *scalarText, value string) []textedit.Edit {
 	ov := old.value.String()
 	p := 0
 	for p < len(ov) && p < len(value) && ov[p] == value[p] {
@@ -415,16 +410,16 @@ func (c scalarCodec) candidates(t string, old *scalarText, value string) []splic
 	if !ok {
 		return nil
 	}
-	var out []splice
+	var out []textedit.Edit
 	if text == "" && onlySpaceBefore(t, from) {
 		if to < len(t) && t[to] == '\n' {
 			to++
 		}
 		if onlySpaceBefore(t, to) {
-			out = append(out, splice{lineStart(t, from), lineStart(t, to), ""})
+			out = append(out, textedit.Edit{From: lineStart(t, from), To: lineStart(t, to)})
 		}
 	}
-	return append(out, splice{old.off[p], old.off[len(ov)-s], text})
+	return append(out, textedit.Edit{From: old.off[p], To: old.off[len(ov)-s], Text: text})
 }
 
 func onlySpaceBefore(t string, at int) bool {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio"
+	"github.com/sidecar-migrate/sidecar-migrate/kio/udiff"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -52,7 +53,7 @@ func describePlan(p *Plan) string {
 	sort.Strings(files)
 	for _, f := range files {
 		r := p.edits[f]
-		b.Write(kio.UnifiedDiff(r.Path, r.Before, r.After))
+		b.Write(udiff.Unified(r.Path, r.Before, r.After))
 		for _, fd := range r.Findings {
 			fmt.Fprintf(&b, "# %s:%s\n", r.Path, fd)
 		}

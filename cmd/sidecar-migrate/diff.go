@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio"
+	"github.com/sidecar-migrate/sidecar-migrate/kio/udiff"
 	"github.com/spf13/cobra"
 )
 
@@ -41,9 +42,9 @@ Findings go to stderr. PATH is a file or a folder (walked for *.yaml, *.yml and 
 func (o *diffOptions) run(paths []string, s streams) error {
 	color := o.color == "always" || (o.color == "auto" && isTerminal(s.out))
 	sum, err := o.migrateAll(paths, s, o.printFindings(s.err), func(r kio.FileResult) error {
-		d := kio.UnifiedDiff(r.Path, r.Before, r.After)
+		d := udiff.Unified(r.Path, r.Before, r.After)
 		if color {
-			d = kio.Colorize(d)
+			d = udiff.Colorize(d)
 		}
 		_, werr := s.out.Write(d)
 		return werr

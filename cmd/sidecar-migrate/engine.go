@@ -34,11 +34,11 @@ func (g *globalOptions) migrateAll(paths []string, s streams, findings func(kio.
 	if run := migrate.RunFindings(g.migrate); len(run) > 0 {
 		findings(kio.FileResult{Findings: run})
 	}
-	var refs autoscalerRefs
+	var refs kio.Autoscalers[string]
 	var plan *kustomize.Plan
 	handle := func(r kio.FileResult) {
 		plan.Complete(&r)
-		refs.add(r)
+		refs.AddFile(r.Path, r)
 		sum.files++
 		sum.stats.Add(r.Stats)
 		for _, f := range r.Findings {
@@ -66,81 +66,63 @@ func (g *globalOptions) migrateAll(paths []string, s streams, findings func(kio.
 		}
 		handle(kio.MigrateBytes(stdinName, data, g.migrate))
 	} else {
-		var errs []error
-		interrupted, stop := g.interrupt(s.err)
-		defer stop()
-		filter := kio.Filter{Include: g.include, Exclude: g.exclude}
-		plan = g.repository
-		if plan == nil {
-			var err error
-			if plan, err = kustomize.NewPlan(existing(paths), filter, g.migrate); err != nil {
-				fmt.Fprintf(s.err, "error: %v\n", err)
-				sum.failed++
-			}
-			g.repository = plan
-		}
-		walk := func(yield func(kio.Input)) {
-			errs = kio.Walk(paths, filter, func(in kio.Input) {
-				if !interrupted.Load() { // after a signal, files are only listed, no more processed
-					yield(plan.Input(in))
-				}
-			})
-		}
-		p := newProgress(s.err, g.quiet)
-		kio.Run(walk, g.jobs, g.migrate, func(r kio.FileResult) {
-			p.clear()
-			handle(r)
-			p.step()
-		})
-		p.clear()
-		if !interrupted.Load() {
-			for _, r := range plan.Rest() {
-				handle(r)
-			}
-		}
-		for _, err := range errs {
-			fmt.Fprintf(s.err, "error: %v\n", err)
-			sum.failed++
-		}
-		if interrupted.Load() {
-			fmt.Fprintln(s.err, "sidecar-migrate: interrupted: files not reached were left as they were")
-			sum.interrupted = true
-		}
+		g.migrateTree(paths, s, &sum, &plan, handle)
 	}
-	for _, r := range refs.findings(g.migrate) {
-		sum.warnings += len(r.Findings)
-		findings(r)
-	}
+	refs.Findings(g.migrate, func(path string, f []migrate.Finding) {
+		sum.warnings += len(f)
+		findings(kio.FileResult{Path: path, Findings: f})
+	})
 	if sum.failed > 0 || sum.interrupted {
 		return sum, &exitError{code: exitFailed}
 	}
 	return sum, nil
 }
 
-// autoscalerRefs gathers, over a whole run, the containers that autoscalers name and the
-// containers that moved: an autoscaler and its workload are often in different files.
-type autoscalerRefs struct {
-	refs  []kio.FileResult // Path and ContainerRefs of the files that have some
-	moved migrate.MovedSet
-}
-
-func (a *autoscalerRefs) add(r kio.FileResult) {
-	if len(r.ContainerRefs) > 0 {
-		a.refs = append(a.refs, kio.FileResult{Path: r.Path, ContainerRefs: r.ContainerRefs})
+// migrateTree migrates the files under paths, through the repository plan (made here unless
+// the command already has one, and stored in *plan), handing each result to handle in input
+// order. A signal stops it after the file under way; the files not reached are listed only.
+func (g *globalOptions) migrateTree(paths []string, s streams, sum *summary, plan **kustomize.Plan, handle func(kio.FileResult)) {
+	var errs []error
+	interrupted, stop := g.interrupt(s.err)
+	defer stop()
+	filter := kio.Filter{Include: g.include, Exclude: g.exclude}
+	repo := g.repository
+	if repo == nil {
+		var err error
+		if repo, err = kustomize.NewPlan(existing(paths), filter, g.migrate); err != nil {
+			fmt.Fprintf(s.err, "error: %v\n", err)
+			sum.failed++
+		}
+		g.repository = repo
 	}
-	a.moved.Add(r.Moved...)
-}
-
-// findings returns, file by file, a warning for each autoscaler reference to a moved
-// container.
-func (a *autoscalerRefs) findings(opts migrate.Options) []kio.FileResult {
-	var out []kio.FileResult
-	for _, r := range a.refs {
-		if r.Findings = a.moved.AutoscalerFindings(r.ContainerRefs, opts); len(r.Findings) > 0 {
-			out = append(out, r)
+	*plan = repo
+	walk := func(yield func(kio.Input)) {
+		errs = kio.Walk(paths, filter, func(in kio.Input) {
+			if !interrupted.Load() { // after a signal, files are only listed, no more processed
+				yield(repo.Input(in))
+			}
+		})
+	}
+	p := newProgress(s.err, g.quiet)
+	kio.Run(walk, g.jobs, g.migrate, func(r kio.FileResult) {
+		p.clear()
+		handle(r)
+		p.step()
+	})
+	p.clear()
+	if !interrupted.Load() {
+		for _, r := range repo.Rest() {
+			handle(r)
 		}
 	}
-	return out
+	for _, err := range errs {
+		fmt.Fprintf(s.err, "error: %v\n", err)
+		sum.failed++
+	}
+	if interrupted.Load() {
+		fmt.Fprintln(s.err, "sidecar-migrate: interrupted: files not reached were left as they were")
+		sum.interrupted = true
+	}
 }
 
 // printFindings returns a function that prints a file's findings, one a line, and its error.

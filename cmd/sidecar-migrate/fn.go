@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sidecar-migrate/sidecar-migrate/kio"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 	"github.com/spf13/cobra"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
@@ -84,18 +85,11 @@ func (o *fnOptions) process(rl *framework.ResourceList) error {
 	}
 
 	// An autoscaler may come before or after the workload whose container moved.
-	type references struct {
-		item *yaml.RNode
-		refs []migrate.ContainerRef
-	}
-	var refs []references
-	var moved migrate.MovedSet
+	var refs kio.Autoscalers[*yaml.RNode]
 	for _, item := range rl.Items {
-		if r := migrate.ContainerRefs(item); len(r) > 0 {
-			refs = append(refs, references{item, r})
-		}
+		named := migrate.ContainerRefs(item)
 		res := migrate.Migrate(item, cfg.opts)
-		moved.Add(res.Moved...)
+		refs.Add(item, named, res.Moved)
 		if res.Changed() {
 			if err := forgetIdentity(item); err != nil {
 				return err
@@ -105,11 +99,11 @@ func (o *fnOptions) process(rl *framework.ResourceList) error {
 			add(f, item)
 		}
 	}
-	for _, r := range refs {
-		for _, f := range moved.AutoscalerFindings(r.refs, cfg.opts) {
-			add(f, r.item)
+	refs.Findings(cfg.opts, func(item *yaml.RNode, fs []migrate.Finding) {
+		for _, f := range fs {
+			add(f, item)
 		}
-	}
+	})
 	if len(o.failures) > 0 {
 		return rl.Results
 	}

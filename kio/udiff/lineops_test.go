@@ -1,4 +1,4 @@
-package kio
+package udiff
 
 import (
 	"math/rand"

@@ -1,4 +1,4 @@
-package kio
+package udiff
 
 import (
 	"bytes"
@@ -200,7 +200,7 @@ var diffCases = []struct {
 func TestUnifiedDiff(t *testing.T) {
 	for _, c := range diffCases {
 		t.Run(c.name, func(t *testing.T) {
-			got := UnifiedDiff("app.yaml", []byte(c.before), []byte(c.after))
+			got := Unified("app.yaml", []byte(c.before), []byte(c.after))
 			if c.before == c.after {
 				assert.Nil(t, got)
 				return
@@ -223,7 +223,7 @@ func TestUnifiedDiffGitApply(t *testing.T) {
 		}
 		t.Run(c.name, func(t *testing.T) {
 			dir := gitRepo(t)
-			got := gitApply(t, dir, "app.yaml", []byte(c.before), UnifiedDiff("app.yaml", []byte(c.before), []byte(c.after)))
+			got := gitApply(t, dir, "app.yaml", []byte(c.before), Unified("app.yaml", []byte(c.before), []byte(c.after)))
 			assert.Equal(t, c.after, string(got))
 		})
 	}
@@ -247,7 +247,7 @@ func TestUnifiedDiffMatchesGit(t *testing.T) {
 				err = nil // git diff --no-index exits 1 when the files differ
 			}
 			require.NoError(t, err)
-			assert.Equal(t, gitHunks(out), gitHunks(UnifiedDiff("app.yaml", []byte(c.before), []byte(c.after))))
+			assert.Equal(t, gitHunks(out), gitHunks(Unified("app.yaml", []byte(c.before), []byte(c.after))))
 		})
 	}
 }
@@ -256,7 +256,7 @@ func TestUnifiedDiffMatchesGit(t *testing.T) {
 // path, and checks that git apply finds the file.
 func TestUnifiedDiffPaths(t *testing.T) {
 	assert.Equal(t, "diff --git a/abs/app.yaml b/abs/app.yaml\n--- a/abs/app.yaml\n+++ b/abs/app.yaml\n@@ -1 +1 @@\n-a\n+b\n",
-		string(UnifiedDiff("/abs/app.yaml", []byte("a\n"), []byte("b\n"))), "one leading slash is dropped, as git does")
+		string(Unified("/abs/app.yaml", []byte("a\n"), []byte("b\n"))), "one leading slash is dropped, as git does")
 
 	requireGit(t)
 	before, after := []byte(numbered(1, 5)), []byte(replaceLines(numbered(1, 5), 2))
@@ -283,7 +283,7 @@ func TestUnifiedDiffPaths(t *testing.T) {
 			require.NoError(t, err)
 			want = regexp.MustCompile(`(?m)^index .*\n`).ReplaceAll(want, nil)
 
-			got := UnifiedDiff(path, before, after)
+			got := Unified(path, before, after)
 			assert.Equal(t, string(gitHunkHeaders(want)), string(got))
 			assert.Equal(t, string(after), string(gitApply(t, dir, path, before, got)))
 		})
@@ -327,7 +327,7 @@ func TestUnifiedDiffRandom(t *testing.T) {
 		crlf := rng.IntN(4) == 0
 		before := text(a, crlf, rng.IntN(4) == 0)
 		after := text(b, crlf, rng.IntN(4) == 0)
-		d := UnifiedDiff("app.yaml", before, after)
+		d := Unified("app.yaml", before, after)
 		if bytes.Equal(before, after) {
 			require.Nil(t, d)
 			continue
@@ -340,7 +340,7 @@ func TestUnifiedDiffRandom(t *testing.T) {
 // TestUnifiedDiffLarge diffs a 2 MB file with 5 changed lines: 5 hunks that git applies.
 func TestUnifiedDiffLarge(t *testing.T) {
 	before, after := largeYAML()
-	d := UnifiedDiff("big.yaml", before, after)
+	d := Unified("big.yaml", before, after)
 	assert.Equal(t, 5, bytes.Count(d, []byte("\n@@ ")))
 	// One more for the "---" and "+++" header lines.
 	assert.Equal(t, 6, bytes.Count(d, []byte("\n-")))
@@ -352,7 +352,7 @@ func TestUnifiedDiffLarge(t *testing.T) {
 }
 
 func TestColorize(t *testing.T) {
-	d := UnifiedDiff("app.yaml", []byte("a\n-- b\nc"), []byte("a\n++ b\nC"))
+	d := Unified("app.yaml", []byte("a\n-- b\nc"), []byte("a\n++ b\nC"))
 	want := "\033[1mdiff --git a/app.yaml b/app.yaml\033[m\n" +
 		"\033[1m--- a/app.yaml\033[m\n" +
 		"\033[1m+++ b/app.yaml\033[m\n" +
@@ -372,7 +372,7 @@ func BenchmarkUnifiedDiff(b *testing.B) {
 	before, after := largeYAML()
 	b.SetBytes(int64(len(before)))
 	for b.Loop() {
-		UnifiedDiff("big.yaml", before, after)
+		Unified("big.yaml", before, after)
 	}
 }
 
@@ -392,7 +392,7 @@ func largeYAML() (before, after []byte) {
 }
 
 // hunkFuncname matches the text git writes after a hunk header (the nearest line starting
-// with a letter), which UnifiedDiff leaves out.
+// with a letter), which Unified leaves out.
 var hunkFuncname = regexp.MustCompile(`(?m)^(@@ -\S+ \+\S+ @@).+$`)
 
 // gitHunkHeaders returns git's diff output without the text after hunk headers.

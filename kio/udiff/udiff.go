@@ -1,4 +1,4 @@
-package kio
+package udiff
 
 import (
 	"bytes"
@@ -16,14 +16,14 @@ import (
 // diffContext is the number of unchanged lines shown around a change, as in git's default.
 const diffContext = 3
 
-// UnifiedDiff returns a git-style unified diff that turns before into after, with
+// Unified returns a git-style unified diff that turns before into after, with
 // "diff --git a/PATH b/PATH", "--- a/PATH", "+++ b/PATH" headers and hunks with 3 lines of
 // context, or nil when before and after are equal. PATH is written as git writes it: with
 // forward slashes, one leading "/" dropped, C-quoted when it holds control characters, '"',
 // '\' or non-ASCII bytes, and with a tab after the "---" and "+++" names when it holds a
 // space. Lines keep their bytes ("\r" included) and a missing final newline is marked with
 // "\ No newline at end of file", so `git apply` of the result reproduces after exactly.
-func UnifiedDiff(path string, before, after []byte) []byte {
+func Unified(path string, before, after []byte) []byte {
 	if bytes.Equal(before, after) {
 		return nil
 	}
@@ -46,7 +46,7 @@ type op struct {
 
 // lineOps computes the edit script from lines a to lines b with go-diff's Myers diff, each
 // distinct line mapped to one rune. Within a change, removals come before additions, as
-// GNU diff and git write them. corpus_test.go counts noise lines with it too.
+// GNU diff and git write them.
 func lineOps(a, b []string) []op {
 	// A migrated file is mostly kept lines, and mapping every line to a rune dominated the
 	// cost: the lines before the first change and after the last are kept here instead.
@@ -74,6 +74,21 @@ func lineOps(a, b []string) []op {
 		ops = append(ops, op{' ', len(a) - k, len(b) - k})
 	}
 	return ops
+}
+
+// Changes returns the indices of the lines of a that the diff from a to b removes and of the
+// lines of b that it adds: the same script Unified prints, for callers that count changed
+// lines (kio's corpus test measures the lines a migration touches beyond its own).
+func Changes(a, b []string) (removed, added []int) {
+	for _, o := range lineOps(a, b) {
+		switch o.kind {
+		case '-':
+			removed = append(removed, o.a)
+		case '+':
+			added = append(added, o.b)
+		}
+	}
+	return removed, added
 }
 
 // lineDiffs diffs lines a and b, one rune a line.
@@ -223,7 +238,7 @@ func separators(lines []string) []int {
 	return seps
 }
 
-// bytesView returns data as a string without copying it. UnifiedDiff only reads its inputs,
+// bytesView returns data as a string without copying it. Unified only reads its inputs,
 // and nothing of the view outlives the call (the hunks are copied into the output), so the
 // string never sees data change; a 100 MB file is then not held twice more.
 func bytesView(data []byte) string {
