@@ -112,7 +112,18 @@ type stopScan struct {
 // planStops finds the app-side workarounds in the commands of apps, each with the
 // containers of the pod (all) it stops.
 func planStops(spec *yaml.Node, apps, all []container) []*appStop {
-	sc := stopScan{all: all, sharedPID: scalar(spec, "shareProcessNamespace") == "true"}
+	sc := stopScan{sharedPID: scalar(spec, "shareProcessNamespace") == "true"}
+	plainInit := map[*yaml.Node]bool{}
+	for _, n := range seqItems(lookup(spec, "initContainers")) {
+		plainInit[n] = scalar(n, "restartPolicy") != "Always"
+	}
+	for _, c := range all {
+		// A plain init container has exited before the app starts: it serves no port the
+		// app could call (istio-init runs from the proxy's image, and is not the proxy).
+		if !plainInit[c.node] {
+			sc.all = append(sc.all, c)
+		}
+	}
 	var stops []*appStop
 	for _, app := range apps {
 		for _, st := range sc.scan(app) {
