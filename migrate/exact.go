@@ -117,7 +117,6 @@ func shortCluster(cluster, tool string) bool {
 	return cluster != ""
 }
 
-
 // shutdownEndpoints are the stop endpoints of the proxies on their well-known ports; on any
 // other port an Envoy admin /quitquitquit or a /shutdown.
 var shutdownEndpoints = map[string]string{"15000": "/quitquitquit", "15020": "/quitquitquit", "9091": "/quitquitquit", "4191": "/shutdown"}
