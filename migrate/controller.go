@@ -108,13 +108,147 @@ func (m *migration) controls(t podTemplate, c container) bool {
 	if len(targets) == 0 {
 		return false
 	}
-	var names []string
-	for _, s := range targets {
-		names = append(names, s.target.name)
+	if m.controllers == nil {
+		m.controllers = map[*yaml.Node]bool{}
 	}
-	m.report(ruleController, Warning, t, c.node, c.name, "not moved: its script stops %s (%s), so it is a workaround, not a sidecar; a native sidecar starts before the app and is restarted after every exit", strings.Join(names, ", "), targets[0].stmt)
+	m.controllers[c.node] = true
+	if !t.runToCompletion { // in a run-to-completion pod, deleteControllers reports it
+		m.report(ruleController, Warning, t, c.node, c.name, "not moved: its script stops %s (%s), so it is a workaround, not a sidecar; a native sidecar starts before the app and is restarted after every exit", targetNames(targets), targets[0].stmt)
+	}
 	return true
 }
 
-// deletable reports whether a workaround container may be deleted: not yet (reported only).
-func deletable(t podTemplate, c container) bool { return false }
+// deletable returns "" when a workaround container may be deleted: the pod runs to
+// completion, every container it stops is native (native tells by name), and its script does
+// nothing but wait and stop them; otherwise why it stays.
+func deletable(t podTemplate, c container, native func(string) bool) string {
+	targets := controlled(t.spec, c)
+	if !t.runToCompletion || len(targets) == 0 {
+		return "-"
+	}
+	for _, s := range targets {
+		if !native(s.target.name) {
+			return "container " + s.target.name + ", which it stops, is not a native sidecar after the migration"
+		}
+	}
+	s := containerScript(c.node)
+	if s == nil || s.file == nil {
+		return "its script cannot be read"
+	}
+	for _, st := range s.file.Stmts {
+		if !waitOrStop(st, targets) {
+			return "its script also runs " + firstLine(printNode(st))
+		}
+	}
+	return ""
+}
+
+// waitOrStop reports whether a statement of a workaround container only waits (a loop that
+// sleeps), prints, exits, or stops one of its targets exactly.
+func waitOrStop(st *syntax.Stmt, targets []stopTarget) bool {
+	if st.Background {
+		return false
+	}
+	if loop, ok := st.Cmd.(*syntax.WhileClause); ok {
+		for _, b := range loop.Do {
+			if _, name := callName(b); b.Background || (name != "sleep" && name != "echo" && name != "printf" && !isTrue(b)) {
+				return false
+			}
+		}
+		return true
+	}
+	ok := true
+	syntax.Walk(st, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.BinaryCmd:
+			ok = ok && (n.Op == syntax.AndStmt || n.Op == syntax.OrStmt)
+		case *syntax.CallExpr:
+			if len(n.Args) == 0 {
+				ok = false
+				break
+			}
+			switch name := path.Base(n.Args[0].Lit()); name {
+			case "exit", "echo", "printf", "sleep", "true", ":", "set":
+			case "kill", "pkill", "killall":
+				ok = ok && terminating(killSignal(n)) && namesAny(n, name, targets)
+			case "curl", "wget":
+				port, miss := shutdownCall(n, name)
+				ok = ok && miss == "" && servesAny(port, targets)
+			default:
+				ok = false
+			}
+			return false
+		case nil, *syntax.Stmt, *syntax.Word, *syntax.Lit, *syntax.SglQuoted, *syntax.DblQuoted, *syntax.Redirect:
+		default:
+			ok = false
+		}
+		return ok
+	})
+	return ok
+}
+
+func namesAny(call *syntax.CallExpr, name string, targets []stopTarget) bool {
+	for _, s := range targets {
+		if namesProcess(call, name, s.target) {
+			return true
+		}
+	}
+	return false
+}
+
+func servesAny(port string, targets []stopTarget) bool {
+	for _, s := range targets {
+		if listensOn(s.target, port) {
+			return true
+		}
+	}
+	return false
+}
+
+// deleteControllers deletes the workaround containers of a run-to-completion pod that
+// deletable allows, and reports the others; it returns the containers that stay.
+func (m *migration) deleteControllers(t podTemplate, containers, natives []container) []container {
+	if m.opts.KeepHacks {
+		return containers
+	}
+	native := func(name string) bool {
+		for _, c := range natives {
+			if c.name == name {
+				return true
+			}
+		}
+		return false
+	}
+	var kept []container
+	deleted := false
+	for _, c := range containers {
+		why := deletable(t, c, native)
+		switch {
+		case why == "-":
+		case why != "" && !m.controllers[c.node]:
+			// an app that stops its sidecar: removeHacks deals with its statements
+		case why != "":
+			targets := controlled(t.spec, c)
+			m.report(ruleController, Warning, t, c.node, c.name, "not deleted: its script stops %s (%s), so it is a workaround, not a sidecar, but %s", targets[0].target.name, targets[0].stmt, why)
+		case m.fix(ruleController, t, c.node, c.name, "deleted: it only waited for the app and stopped %s, which the kubelet now stops once the app has exited", targetNames(controlled(t.spec, c))):
+			list := lookup(t.spec, "containers")
+			list.Content = removeNode(list.Content, c.node)
+			m.workarounds++
+			deleted = true
+			continue
+		}
+		kept = append(kept, c)
+	}
+	if deleted && scalar(t.spec, "shareProcessNamespace") == "true" {
+		m.processNamespace(t, nil)
+	}
+	return kept
+}
+
+func targetNames(targets []stopTarget) string {
+	var out []string
+	for _, s := range targets {
+		out = append(out, s.target.name)
+	}
+	return strings.Join(out, ", ")
+}

@@ -70,7 +70,14 @@ func checkRemovals(in, out podTemplate) error {
 	for _, n := range containerNodes(out.spec) {
 		after[scalar(n, "name")] = n
 	}
-	allowed := proposedRemovals(in)
+	allowed := proposedRemovals(in, func(name string) bool {
+		for _, n := range seqItems(lookup(out.spec, "initContainers")) {
+			if scalar(n, "name") == name && scalar(n, "restartPolicy") == "Always" {
+				return true
+			}
+		}
+		return false
+	})
 	for _, n := range containerNodes(in.spec) {
 		name := scalar(n, "name")
 		o := after[name]
@@ -122,7 +129,7 @@ func (r removals) statement(container, printed string) bool {
 // proposedRemovals runs the recognisers on a pod as it was and returns everything they
 // propose to remove: the statements of app-side stops (with their status bookkeeping), the
 // statements an exit-flag or kubexit rewrite drops, the workaround containers to delete.
-func proposedRemovals(t podTemplate) removals {
+func proposedRemovals(t podTemplate, native func(string) bool) removals {
 	r := removals{stmts: map[string]map[string]bool{}, containers: map[string]bool{}}
 	add := func(c, printed string) {
 		if r.stmts[c] == nil {
@@ -187,7 +194,7 @@ func proposedRemovals(t podTemplate) removals {
 		}
 	}
 	for _, c := range containers {
-		if deletable(t, c) {
+		if deletable(t, c, native) == "" {
 			r.containers[c.name] = true
 		}
 	}

@@ -186,7 +186,11 @@ func endsOrBranches(st *syntax.Stmt, quote func(syntax.Node) string, line func(s
 			bad = &unproven{quote(n), line(n), "branches on a condition (a flag test?); a native sidecar must not decide when to end"}
 		case *syntax.CallExpr:
 			if len(n.Args) > 0 {
-				if why := endingCommands[path.Base(n.Args[0].Lit())]; why != "" {
+				name := path.Base(n.Args[0].Lit())
+				if name == "exec" && len(n.Args) > 1 {
+					name = path.Base(n.Args[1].Lit())
+				}
+				if why := endingCommands[name]; why != "" {
 					bad = &unproven{quote(n), line(n), why + "; a native sidecar that exits is restarted, so remove it"}
 				}
 			}
@@ -267,6 +271,8 @@ func setupStmt(st *syntax.Stmt) bool {
 		return false
 	}
 	switch cmd := st.Cmd.(type) {
+	case *syntax.DeclClause: // export, local, declare, readonly
+		return true
 	case *syntax.CallExpr:
 		_, name := callName(st)
 		return setupCommands[name]

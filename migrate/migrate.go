@@ -105,6 +105,8 @@ type migration struct {
 	// name; natived the containers this migration made native, in order.
 	held    map[string]*unproven
 	natived []*yaml.Node
+	// controllers are the containers that looked like sidecars but stop others.
+	controllers map[*yaml.Node]bool
 }
 
 // off reports whether a rule is disabled in the options or ignored on the current workload.
@@ -389,7 +391,8 @@ func (m *migration) template(t podTemplate) {
 	}
 	if len(moving) == 0 {
 		m.checkRegular(t, containers, nil)
-		m.removeHacks(t, containers, all, nativeAfter(inits, nil))
+		staying := m.deleteControllers(t, containers, nativeAfter(inits, nil))
+		m.removeHacks(t, staying, all, nativeAfter(inits, nil))
 		return
 	}
 	for i, c := range moving {
@@ -412,6 +415,7 @@ func (m *migration) template(t podTemplate) {
 			staying = append(staying, c)
 		}
 	}
+	staying = m.deleteControllers(t, staying, nativeAfter(inits, moving))
 	m.removeHacks(t, staying, all, nativeAfter(inits, moving))
 	if !m.opts.KeepHacks {
 		m.removeKruiseEnv(t, moving)
