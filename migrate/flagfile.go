@@ -311,34 +311,9 @@ func (p *flagPlan) plan(containers []container) {
 	}
 	if len(p.watchers) == 0 {
 		p.problem = "no container in the manifest watches " + p.flag + " (the watcher may be in an image's entrypoint)"
-		return
-	}
-	if reader := p.otherReader(containers); reader != "" {
+	} else if reader := p.otherReader(containers); reader != "" {
 		p.problem = reader
 	}
-}
-
-// otherReader returns which container, other than the writers and watchers being edited,
-// reads the flag on its volume (at any mount path: test -f, inotifywait, ls, cat...), or "":
-// the writer may go only when every reader of the file is a watcher that goes.
-func (p *flagPlan) otherReader(containers []container) string {
-	for _, c := range containers {
-		if s := containerScript(c.node); s != nil && p.scripts[s.node] != "" {
-			continue
-		}
-		for _, vm := range seqItems(lookup(c.node, "volumeMounts")) {
-			if scalar(vm, "name") != p.volume {
-				continue
-			}
-			mp := strings.TrimSuffix(scalar(vm, "mountPath"), "/")
-			file := mp + strings.TrimPrefix(p.flag, p.dir)
-			words := strings.Join(c.words, " ")
-			if strings.Contains(words, file) || (strings.Contains(words, mp) && c.hasWord("inotifywait")) {
-				return "container " + c.name + " also reads " + file + " (the same volume at " + mp + ")"
-			}
-		}
-	}
-	return ""
 }
 
 // edit returns the script without the workaround, and whether it was the watcher.

@@ -26,8 +26,6 @@ var (
 var (
 	// shutdownURL matches a shutdown endpoint on the loopback address.
 	shutdownURL = regexp.MustCompile(`(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]):(\d+)/(?:quitquitquit|shutdown)\b`)
-	// loopbackURL matches any URL on the loopback address, for polling loops.
-	loopbackURL = regexp.MustCompile(`(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]):(\d+)`)
 	// devTCP matches bash's /dev/tcp/HOST/PORT on the loopback address.
 	devTCP       = regexp.MustCompile(`^/dev/tcp/(?:localhost|127\.0\.0\.1|0\.0\.0\.0)/(\d+)$`)
 	shutdownPath = regexp.MustCompile(`/(?:quitquitquit|shutdown)\b`)
