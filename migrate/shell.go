@@ -314,3 +314,15 @@ func callName(s *syntax.Stmt) (*syntax.CallExpr, string) {
 	}
 	return call, path.Base(call.Args[0].Lit())
 }
+
+// funcsInOrder returns the names of the functions of funcs in the order the script declares
+// them, so that what is reported about them never depends on map order.
+func funcsInOrder(f *syntax.File, funcs map[string]*syntax.Stmt) []string {
+	var out []string
+	for _, st := range f.Stmts {
+		if fd, ok := st.Cmd.(*syntax.FuncDecl); ok && funcs[fd.Name.Value] == st {
+			out = append(out, fd.Name.Value)
+		}
+	}
+	return out
+}
