@@ -126,11 +126,6 @@ func deletable(t podTemplate, c container, native func(string) bool) string {
 	if !t.runToCompletion || len(targets) == 0 {
 		return "-"
 	}
-	for _, s := range targets {
-		if !native(s.target.name) {
-			return "container " + s.target.name + ", which it stops, is not a native sidecar after the migration"
-		}
-	}
 	s := containerScript(c.node)
 	if s == nil || s.file == nil {
 		return "its script cannot be read"
@@ -138,6 +133,11 @@ func deletable(t podTemplate, c container, native func(string) bool) string {
 	for _, st := range s.file.Stmts {
 		if !waitOrStop(st, targets) {
 			return "its script also runs " + firstLine(printNode(st))
+		}
+	}
+	for _, s := range targets {
+		if !native(s.target.name) {
+			return "container " + s.target.name + ", which it stops, is not a native sidecar after the migration"
 		}
 	}
 	return ""
@@ -206,7 +206,8 @@ func servesAny(port string, targets []stopTarget) bool {
 }
 
 // deleteControllers deletes the workaround containers of a run-to-completion pod that
-// deletable allows, and reports the others; it returns the containers that stay.
+// deletable allows, and reports the others, whose statements stay; it returns the containers
+// whose app-side workarounds may go.
 func (m *migration) deleteControllers(t podTemplate, containers, natives []container) []container {
 	if m.opts.KeepHacks {
 		return containers
@@ -229,7 +230,8 @@ func (m *migration) deleteControllers(t podTemplate, containers, natives []conta
 			// an app that stops its sidecar: removeHacks deals with its statements
 		case why != "":
 			targets := controlled(t.spec, c)
-			m.report(ruleController, Warning, t, c.node, c.name, "not deleted: its script stops %s (%s), so it is a workaround, not a sidecar, but %s", targets[0].target.name, targets[0].stmt, why)
+			m.report(ruleController, Warning, t, c.node, c.name, "left as it is: its script stops %s (%s), so it is a workaround, not a sidecar, and it is not deleted: %s", targets[0].target.name, targets[0].stmt, why)
+			continue // its statements stay too, and the gate keeps what it stops in containers
 		case m.fix(ruleController, t, c.node, c.name, "deleted: it only waited for the app and stopped %s, which the kubelet now stops once the app has exited", targetNames(controlled(t.spec, c))):
 			list := lookup(t.spec, "containers")
 			list.Content = removeNode(list.Content, c.node)
