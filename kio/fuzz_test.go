@@ -11,7 +11,10 @@ import (
 
 // FuzzMigrate checks CheckInvariants for any input: no panic, the input bytes are not
 // modified, the output parses, a second run changes nothing, and no container is lost or
-// duplicated (but for the init container that installs kubexit, removed with kubexit). It is
+// duplicated (but for the init container that installs kubexit, removed with kubexit, and a
+// workaround container the migration deletes), every container made native where an exit
+// may be final passes the lifetime gate on the output, and every statement that went from a
+// script was proposed by a recogniser (migrate.CheckOutcome). It is
 // seeded with the inputs of every golden case. The validation module's FuzzMigrate adds the
 // API server's validation to these (make fuzz, make test).
 func FuzzMigrate(f *testing.F) {

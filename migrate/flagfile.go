@@ -311,6 +311,8 @@ func (p *flagPlan) plan(containers []container) {
 	}
 	if len(p.watchers) == 0 {
 		p.problem = "no container in the manifest watches " + p.flag + " (the watcher may be in an image's entrypoint)"
+	} else if reader := p.otherReader(containers); reader != "" {
+		p.problem = reader
 	}
 }
 
@@ -431,7 +433,8 @@ func (p *flagPlan) flagFuncs(text string, f *syntax.File, funcs map[string]*synt
 	word := func(name string) *regexp.Regexp {
 		return regexp.MustCompile(`(^|[^\w-])` + regexp.QuoteMeta(name) + `($|[^\w-])`)
 	}
-	for name, st := range funcs {
+	for _, name := range funcsInOrder(f, funcs) { // in script order: findings name the first
+		st := funcs[name]
 		if !strings.Contains(text[st.Pos().Offset():st.End().Offset()], p.flag) {
 			continue
 		}

@@ -58,6 +58,8 @@ func runGolden(t *testing.T, file string) {
 		require.NoError(t, err)
 	}
 	r := kio.MigrateBytes(inputName, input, opts)
+	_, invariantErr := kio.CheckInvariants(inputName, input, opts)
+	assert.NoError(t, invariantErr, "the invariants the fuzzers check")
 	assert.Equal(t, string(input), string(r.Before), "input bytes must not be modified")
 
 	// As a run over the case's documents reports them: the run's findings first, then each

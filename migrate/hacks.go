@@ -18,7 +18,7 @@ var (
 	ruleHackKept     = Rule{ID: "hack-not-removed", Matches: "a workaround that could not be removed safely", Summary: "Reported with the reason; the pod keeps its legacy layout where moving would change behaviour."}
 	ruleKubexitDeath = Rule{ID: "behaviour-kubexit", Confidence: High, Evidence: true, Matches: "KUBEXIT_DEATH_DEPS in a run-to-completion pod", Summary: "kubexit stops this container when the app dies: it is a sidecar."}
 	ruleExitStatus   = Rule{ID: "hack-exit-status", Matches: "a removed workaround that was the last statement of the app's script", Summary: "The script's exit status now comes from the statement before it: a failure that the workaround hid now fails the container, and the Job."}
-	hackRules        = []Rule{ruleShutdownCall, ruleKillSidecar, ruleAwaitShutdown, ruleWaitLoop, ruleProcessNamespace, ruleKubexit, ruleKubexitBirth, ruleHackKept, ruleExitStatus, ruleKubexitDeath, ruleFlagFile, ruleFlagWatcher, ruleStoppedByApp}
+	hackRules        = []Rule{ruleShutdownCall, ruleKillSidecar, ruleAwaitShutdown, ruleWaitLoop, ruleProcessNamespace, ruleKubexit, ruleKubexitBirth, ruleHackKept, ruleExitStatus, ruleKubexitDeath, ruleFlagFile, ruleFlagWatcher, ruleStoppedByApp, ruleSelfTerminating, ruleController, ruleFinalCheck}
 )
 
 func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }

@@ -26,8 +26,6 @@ var (
 var (
 	// shutdownURL matches a shutdown endpoint on the loopback address.
 	shutdownURL = regexp.MustCompile(`(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]):(\d+)/(?:quitquitquit|shutdown)\b`)
-	// loopbackURL matches any URL on the loopback address, for polling loops.
-	loopbackURL = regexp.MustCompile(`(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]):(\d+)`)
 	// devTCP matches bash's /dev/tcp/HOST/PORT on the loopback address.
 	devTCP       = regexp.MustCompile(`^/dev/tcp/(?:localhost|127\.0\.0\.1|0\.0\.0\.0)/(\d+)$`)
 	shutdownPath = regexp.MustCompile(`/(?:quitquitquit|shutdown)\b`)
@@ -83,6 +81,7 @@ func (k stopKind) stops() bool { return k != stopWait }
 type hit struct {
 	kind    stopKind
 	port    string
+	path    string // the polled path, for a readiness loop over http
 	process string
 	full    bool // pkill -f: process matches the whole command line
 }
@@ -112,7 +111,18 @@ type stopScan struct {
 // planStops finds the app-side workarounds in the commands of apps, each with the
 // containers of the pod (all) it stops.
 func planStops(spec *yaml.Node, apps, all []container) []*appStop {
-	sc := stopScan{all: all, sharedPID: scalar(spec, "shareProcessNamespace") == "true"}
+	sc := stopScan{sharedPID: scalar(spec, "shareProcessNamespace") == "true"}
+	plainInit := map[*yaml.Node]bool{}
+	for _, n := range seqItems(lookup(spec, "initContainers")) {
+		plainInit[n] = scalar(n, "restartPolicy") != "Always"
+	}
+	for _, c := range all {
+		// A plain init container has exited before the app starts: it serves no port the
+		// app could call (istio-init runs from the proxy's image, and is not the proxy).
+		if !plainInit[c.node] {
+			sc.all = append(sc.all, c)
+		}
+	}
 	var stops []*appStop
 	for _, app := range apps {
 		for _, st := range sc.scan(app) {
@@ -155,13 +165,16 @@ func (sc stopScan) scan(app container) []*appStop {
 			}
 		}
 		if stop.hits == nil {
-			if port := waitLoop(text, st); port != "" {
-				stop.hits = []hit{{kind: stopWait, port: port}}
+			if port, path := waitLoop(text, st); port != "" {
+				stop.hits = []hit{{kind: stopWait, port: port, path: path}}
 			} else if awaitCall(st) != nil {
 				stop.hits = []hit{{kind: stopAwait, port: "4191"}}
 			} else if m := shutdownURL.FindStringSubmatch(src); m != nil {
 				stop.hits = []hit{{kind: stopShutdown, port: m[1]}}
 				stop.problem = "the call is an argument of another command, not a command of its own"
+				if miss := nearMiss(st); miss != "" {
+					stop.problem = "it is not a plain shutdown call: " + miss
+				}
 				if s.node.Style&yaml.FoldedStyle != 0 {
 					stop.problem = "the folded scalar (>) joins its lines, so the call is an argument of the line before it; if separate commands were meant, write the script with | and run again"
 				}
@@ -231,8 +244,8 @@ func (sc stopScan) leaf(text string, st *syntax.Stmt) (hit, bool) {
 	src := text[st.Pos().Offset():st.End().Offset()]
 	switch name {
 	case "curl", "wget":
-		if m := shutdownURL.FindStringSubmatch(src); m != nil {
-			return hit{kind: stopShutdown, port: m[1]}, true
+		if port, miss := shutdownCall(call, name); miss == "" && quietRedirs(st) {
+			return hit{kind: stopShutdown, port: port}, true
 		}
 	case "echo", "printf":
 		for _, r := range st.Redirs {
@@ -323,27 +336,27 @@ func terminating(signal string) bool {
 
 // waitLoop returns the port that a loop polls until a sidecar answers: `until curl ...;
 // do sleep 1; done`, `while ! wget ...`, `until nc -z localhost 5432`, whose body only waits.
-func waitLoop(text string, st *syntax.Stmt) string {
+func waitLoop(text string, st *syntax.Stmt) (port, path string) {
 	loop, ok := st.Cmd.(*syntax.WhileClause)
 	if !ok || len(loop.Cond) != 1 || len(st.Redirs) > 0 {
-		return ""
+		return "", ""
 	}
 	cond := loop.Cond[0]
 	if loop.Until == cond.Negated {
-		return ""
+		return "", ""
 	}
 	for _, s := range loop.Do {
 		if _, name := callName(s); name != "sleep" && name != "echo" && name != "printf" && !isTrue(s) {
-			return ""
+			return "", ""
 		}
 	}
 	call, name := callName(cond)
-	src := text[cond.Pos().Offset():cond.End().Offset()]
 	switch name {
 	case "curl", "wget":
-		if m := loopbackURL.FindStringSubmatch(src); m != nil {
-			return m[1]
+		if r := readRequest(call, name); r.nearMiss == "" && quietRedirs(cond) {
+			return r.port, r.path
 		}
+		return "", ""
 	case "nc":
 		host, port := "", ""
 		for _, a := range call.Args[1:] {
@@ -354,9 +367,9 @@ func waitLoop(text string, st *syntax.Stmt) string {
 				port = w
 			}
 		}
-		return port
+		return port, ""
 	}
-	return ""
+	return "", ""
 }
 
 // awaitCall returns the linkerd-await call of a statement that runs the app under

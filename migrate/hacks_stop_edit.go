@@ -63,6 +63,14 @@ func (m *migration) removeStops(t podTemplate, stops []*appStop, natives []conta
 	for _, app := range apps {
 		var chosen []*appStop
 		for _, st := range byApp[app.node] {
+			if !t.runToCompletion && stopsOnly(st) {
+				// A long-running pod restarts whatever exits, and the same call (a
+				// reloader's signal) may be legitimate there: nothing is removed.
+				if !m.opts.KeepHacks {
+					m.report(ruleHackKept, Info, t, stopNode(st), app.name, "%q is left as it is: outside a run-to-completion pod an exit is never final, so stopping a sidecar is not a workaround the tool removes", st.what)
+				}
+				continue
+			}
 			if why := m.stopStays(t, st, natives); why != "" {
 				if why != "-" {
 					m.report(ruleHackKept, Warning, t, stopNode(st), app.name, "%q is left as it is: %s", st.what, why)
@@ -90,6 +98,16 @@ func (m *migration) removeStops(t podTemplate, stops []*appStop, natives []conta
 	if killed {
 		m.processNamespace(t, apps)
 	}
+}
+
+// stopsOnly reports whether every hit of a statement stops a sidecar (not a wait for it).
+func stopsOnly(st *appStop) bool {
+	for _, h := range st.hits {
+		if !h.kind.stops() {
+			return false
+		}
+	}
+	return len(st.hits) > 0
 }
 
 func stopNode(st *appStop) *yaml.Node {
@@ -127,6 +145,8 @@ func (m *migration) stopStays(t podTemplate, st *appStop, natives []container) s
 				return "container " + c.name + " is not a native sidecar after the migration"
 			case !containsNode(natives, c.node):
 				return "-"
+			case h.kind == stopWait && h.path != "" && !readyEndpoint(c, h.port, h.path):
+				return "-" // a request to the sidecar that does real work, not a readiness poll
 			case h.kind == stopWait && lookup(c.node, "startupProbe") == nil:
 				return fmt.Sprintf("it waits until %s is ready, and %s has no startupProbe, so the app could start before it is ready; give it one (--startup-probe %s copies its readinessProbe) and run again", c.name, c.name, StartupFromReadiness)
 			}

@@ -63,9 +63,18 @@ func Migrate(doc *yaml.RNode, opts Options) Result {
 		root = root.Content[0]
 	}
 	m := migration{opts: opts, catalogue: newCatalogue(opts)}
-	for _, t := range findPodTemplates(root, "", opts) {
+	templates := findPodTemplates(root, "", opts)
+	var before *yaml.Node
+	if len(templates) > 0 {
+		before = cloneNode(root)
+	}
+	for i, t := range templates {
 		r.Stats.Workloads++
+		m.held = m.decide(root, i, t)
 		m.template(t)
+	}
+	if before != nil {
+		m.finalCheck(before, root)
 	}
 	r.Findings = m.findings
 	r.Moved = m.movedList
@@ -93,6 +102,12 @@ type migration struct {
 	terminatorListed map[string]string
 	ignored          map[string]bool // rule ids silenced on the current workload
 	pod              podContext      // the current pod's containers, for evidence from context
+	// held are the containers of the current pod that the lifetime gate did not prove, by
+	// name; natived the containers this migration made native, in order.
+	held    map[string]*unproven
+	natived []*yaml.Node
+	// controllers are the containers that looked like sidecars but stop others.
+	controllers map[*yaml.Node]bool
 }
 
 // off reports whether a rule is disabled in the options or ignored on the current workload.
@@ -321,6 +336,7 @@ func (m *migration) template(t podTemplate) {
 		m.flags = planFlagFile(containers, t.spec)
 		m.stopped = stoppedBy(stops)
 	}
+	m.holdBack(t, &kubexit)
 	keepsFlag := m.opts.KeepHacks || m.off(ruleFlagFile.ID) || (m.flags != nil && m.flags.problem != "")
 	keepsKubexit := m.opts.KeepHacks || kubexit.problem != "" || m.off(ruleKubexit.ID)
 	var moving []container
@@ -356,6 +372,9 @@ func (m *migration) template(t podTemplate) {
 			m.report(ruleHackKept, Warning, t, c.node, c.name, "not moved: a native sidecar that exits is restarted, and the app stops it with %s, which stays: %s", stopWhat, stopWhy)
 		case e.rule.ID != ruleAnnotationSidecars.ID && c.oneShot() != "":
 			m.report(ruleOneShot, Info, t, c.node, c.name, "not moved: %s, so it is not a sidecar", c.oneShot())
+		case m.controls(t, c):
+		case m.held[c.name] != nil:
+			m.reportHeld(t, c)
 		default:
 			moving = append(moving, c)
 			moveWhy = append(moveWhy, e)
@@ -376,7 +395,8 @@ func (m *migration) template(t podTemplate) {
 	}
 	if len(moving) == 0 {
 		m.checkRegular(t, containers, nil)
-		m.removeHacks(t, containers, all, nativeAfter(inits, nil))
+		staying := m.deleteControllers(t, containers, nativeAfter(inits, nil))
+		m.removeHacks(t, staying, all, nativeAfter(inits, nil))
 		return
 	}
 	for i, c := range moving {
@@ -386,6 +406,9 @@ func (m *migration) template(t podTemplate) {
 	m.impact(t, containers, moving)
 	m.initPeak(t, containers, inits, moving)
 	moveToInit(t.spec, moving, m.opts.Placement)
+	for _, c := range moving {
+		m.natived = append(m.natived, c.node)
+	}
 	m.moves = append(m.moves, rearrangement(t, containers, inits))
 	for _, c := range moving {
 		m.movedList = append(m.movedList, MovedContainer{Resource: t.resource, Container: c.name, Quiet: m.ignored[ruleAutoscaler.ID]})
@@ -396,6 +419,7 @@ func (m *migration) template(t podTemplate) {
 			staying = append(staying, c)
 		}
 	}
+	staying = m.deleteControllers(t, staying, nativeAfter(inits, moving))
 	m.removeHacks(t, staying, all, nativeAfter(inits, moving))
 	if !m.opts.KeepHacks {
 		m.removeKruiseEnv(t, moving)
@@ -522,6 +546,10 @@ func (m *migration) checkInit(t podTemplate, inits []container, listed map[strin
 		if !found || e.rule.Confidence == Low || c.oneShot() != "" || doublesAsInit(c, e) {
 			continue
 		}
+		if (listed[c.name] || c.neverExits()) && m.held[c.name] != nil {
+			m.reportHeld(t, c)
+			continue
+		}
 		if listed[c.name] || c.neverExits() {
 			why := "its command never exits"
 			if listed[c.name] {
@@ -529,6 +557,7 @@ func (m *migration) checkInit(t podTemplate, inits []container, listed map[strin
 			}
 			if m.fix(ruleInitLongRun, t, c.node, c.name, "restartPolicy: Always added: %s, and as a plain init container it keeps the Pod in Init", why) {
 				setRestartPolicy(c.node)
+				m.natived = append(m.natived, c.node)
 			}
 			continue
 		}

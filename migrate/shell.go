@@ -38,16 +38,8 @@ func containerScript(c *yaml.Node) *shellScript {
 			}
 		}
 	}
-	i := 0
-	if i < len(words) && path.Base(words[i].Value) == "env" {
-		i++
-	}
-	if i >= len(words) {
-		return nil
-	}
-	switch path.Base(words[i].Value) {
-	case "sh", "bash", "ash", "dash":
-	default:
+	i := shellAt(words)
+	if i < 0 {
 		return nil
 	}
 	for i++; i < len(words); i++ {
@@ -69,6 +61,28 @@ func containerScript(c *yaml.Node) *shellScript {
 		}
 	}
 	return nil
+}
+
+// shellAt returns the index of the shell among the words of a command: sh, bash, ash, dash
+// (any path), after env (its flags and VAR=value assignments) or busybox; -1 when the
+// command does not run a shell.
+func shellAt(words []*yaml.Node) int {
+	i := 0
+	if i < len(words) && path.Base(words[i].Value) == "env" {
+		for i++; i < len(words) && (strings.HasPrefix(words[i].Value, "-") || strings.Contains(words[i].Value, "=")); i++ {
+		}
+	}
+	if i < len(words) && path.Base(words[i].Value) == "busybox" {
+		i++
+	}
+	if i >= len(words) {
+		return -1
+	}
+	switch path.Base(words[i].Value) {
+	case "sh", "bash", "ash", "dash":
+		return i
+	}
+	return -1
 }
 
 func parseShell(text string) (*syntax.File, error) {
@@ -299,4 +313,16 @@ func callName(s *syntax.Stmt) (*syntax.CallExpr, string) {
 		return call, ""
 	}
 	return call, path.Base(call.Args[0].Lit())
+}
+
+// funcsInOrder returns the names of the functions of funcs in the order the script declares
+// them, so that what is reported about them never depends on map order.
+func funcsInOrder(f *syntax.File, funcs map[string]*syntax.Stmt) []string {
+	var out []string
+	for _, st := range f.Stmts {
+		if fd, ok := st.Cmd.(*syntax.FuncDecl); ok && funcs[fd.Name.Value] == st {
+			out = append(out, fd.Name.Value)
+		}
+	}
+	return out
 }

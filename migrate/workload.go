@@ -70,12 +70,14 @@ func findPodTemplates(obj *yaml.Node, prefix string, opts Options) []podTemplate
 		res.Name, res.Namespace = scalar(md, "name"), scalar(md, "namespace")
 	}
 	var paths [][]string
+	configured := false
 	if b, ok := builtinPaths[kind]; ok && inGroups(apiVersion, b.groups) {
 		paths = b.templates
 	} else {
 		for _, p := range opts.PodTemplatePaths {
 			if p.Kind == kind && (p.APIVersion == "" || p.APIVersion == apiVersion) {
 				paths = [][]string{{}, p.Path}
+				configured = true
 				break
 			}
 		}
@@ -105,16 +107,33 @@ func findPodTemplates(obj *yaml.Node, prefix string, opts Options) []podTemplate
 	if kind == "Pod" {
 		p := scalar(t.spec, "restartPolicy")
 		t.runToCompletion = p == "Never" || p == "OnFailure"
+		// A Pod whose container has no image cannot be created: it is a patch (or an
+		// injector's override), and its base decides the lifecycle.
+		t.lifecycleUnknown = p == "" && lacksImage(t.spec)
 	}
+	// A custom kind's controller decides what happens when its containers exit.
+	t.lifecycleUnknown = t.lifecycleUnknown || configured
 	switch opts.Lifecycles[res] {
 	case LongRunning:
-		t.runToCompletion = false
+		t.runToCompletion, t.lifecycleUnknown = false, false
 	case RunToCompletion:
-		t.runToCompletion = true
+		t.runToCompletion, t.lifecycleUnknown = true, false
 	case LifecycleUnknown:
 		t.lifecycleUnknown = true
 	}
 	return []podTemplate{t}
+}
+
+// lacksImage reports whether a container of a pod spec has no image.
+func lacksImage(spec *yaml.Node) bool {
+	for _, list := range []string{"containers", "initContainers"} {
+		for _, c := range seqItems(lookup(spec, list)) {
+			if scalar(c, "image") == "" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func inGroups(apiVersion string, groups []string) bool {

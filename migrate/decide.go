@@ -1,0 +1,96 @@
+package migrate
+
+import (
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Deciding a pod template: the recognisers' proposals are applied to a copy of the document,
+// every container they would make native goes through the lifetime gate on that copy, and
+// the ones that fail are held back (with the proposals that served only them) until nothing
+// changes. Only then is the real document edited, once.
+
+// strict reports whether an unproven container must stay: in a run-to-completion pod an
+// exit is final (a moved watcher would be restarted for ever), and where the lifecycle is
+// unknown it may be.
+func (t podTemplate) strict() bool { return t.runToCompletion || t.lifecycleUnknown }
+
+// decide returns the containers of template i of root that must not become native: those
+// whose final command, once the proposals are applied, the gate cannot prove long-lived.
+func (m *migration) decide(root *yaml.Node, i int, t podTemplate) map[string]*unproven {
+	held := map[string]*unproven{}
+	if !t.strict() || m.opts.skipped(t.resource) {
+		return held
+	}
+	limit := len(seqItems(lookup(t.spec, "containers"))) + len(seqItems(lookup(t.spec, "initContainers"))) + 1
+	for round := 0; round < limit; round++ {
+		copyRoot := cloneNode(root)
+		trial := migration{opts: m.opts, catalogue: m.catalogue, held: held}
+		ct := findPodTemplates(copyRoot, "", m.opts)[i]
+		trial.template(ct)
+		grew := false
+		for _, n := range trial.natived {
+			name := scalar(n, "name")
+			if held[name] != nil {
+				continue
+			}
+			if u := proveLifetime(ct.spec, ct.metadata, n); u != nil {
+				held[name] = u
+				grew = true
+			}
+		}
+		if !grew {
+			break
+		}
+	}
+	return held
+}
+
+// cloneNode copies a YAML tree deeply; aliases point to the copies of their anchors.
+func cloneNode(n *yaml.Node) *yaml.Node {
+	copies := map[*yaml.Node]*yaml.Node{}
+	var walk func(*yaml.Node) *yaml.Node
+	walk = func(n *yaml.Node) *yaml.Node {
+		if n == nil {
+			return nil
+		}
+		c := *n
+		copies[n] = &c
+		c.Content = make([]*yaml.Node, len(n.Content))
+		for i, x := range n.Content {
+			c.Content[i] = walk(x)
+		}
+		return &c
+	}
+	out := walk(n)
+	for _, c := range copies {
+		if c.Alias != nil {
+			if a := copies[c.Alias]; a != nil {
+				c.Alias = a
+			}
+		}
+	}
+	return out
+}
+
+// holdBack reports the containers the gate did not prove and drops the workaround removals
+// that served only them: the exit flag they watch, kubexit that stops them.
+func (m *migration) holdBack(t podTemplate, kubexit *kubexitPlan) {
+	for _, n := range seqItems(lookup(t.spec, "containers")) {
+		u := m.held[scalar(n, "name")]
+		if u == nil {
+			continue
+		}
+		if m.flags != nil && m.flags.watchers[n] && m.flags.problem == "" {
+			m.flags.problem = "its watcher " + scalar(n, "name") + " stays a legacy sidecar"
+		}
+		if _, ok := readContainer(n).env["KUBEXIT_DEATH_DEPS"]; ok && kubexit.problem == "" {
+			kubexit.problem = "container " + scalar(n, "name") + " stays a legacy sidecar, and kubexit stops it"
+		}
+	}
+}
+
+// reportHeld reports a container held back by the gate.
+func (m *migration) reportHeld(t podTemplate, c container) {
+	u := m.held[c.name]
+	m.report(ruleSelfTerminating, Warning, t, c.node, c.name, "not moved: a native sidecar that exits is restarted, and this one may end or be stopped: %s", u)
+}
