@@ -28,8 +28,8 @@ type Plan struct {
 	skip           map[string][]migrate.Resource
 	findings       map[string][]migrate.Finding
 	edits          map[string]*kio.FileResult // patch files and kustomization files that change
-	patchFiles     map[string]bool
-	migrated       map[string][]kio.Document // resource files as the migration writes them
+	patchFiles     map[string]bool            // patch and data files: kustomize never builds them as objects
+	migrated       map[string][]kio.Document  // resource files as the migration writes them
 	migrateErr     map[string]error
 	pending        map[*Workload]string // refusals found during a round of decide
 	consumed       map[string]bool      // files whose findings and edits were handed out
@@ -119,7 +119,11 @@ func NewPlan(paths []string, filter kio.Filter, opts migrate.Options) (*Plan, er
 				p.patchFiles[pt.Path] = true
 			}
 		}
+		for _, f := range k.DataFiles {
+			p.patchFiles[f] = true // read as data: never migrated as a manifest
+		}
 	}
+	p.refuseUnknownContext()
 	p.decide()
 	return p, err
 }
