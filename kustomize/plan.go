@@ -266,6 +266,7 @@ func (p *Plan) decide() {
 		}
 		changed = p.ambiguous(uses) || changed
 		if !changed && p.finish(uses) {
+			p.blame(chains)
 			return
 		}
 	}
@@ -320,7 +321,7 @@ func (p *Plan) replay(w *Workload, c chain, specs []migrate.PodSpec, migrated bo
 	t := target{specs: specs, moved: map[string]map[string]bool{}, placement: p.opts.Placement}
 	expected := yaml.CopyYNode(sb)
 	if migrated {
-		res := migrate.Migrate(yaml.NewRNode(expected), p.opts)
+		res := migrate.Migrate(yaml.NewRNode(expected), p.builtOptions(c, expected))
 		if res.Failed() {
 			if equal(after, w.node) {
 				return ""

@@ -92,3 +92,24 @@ func hasContainerKey(n *yaml.Node) bool {
 	}
 	return false
 }
+
+// builtOptions returns the options the migration of what a chain builds runs with: a build
+// through a kustomization that cannot be resolved has an unknown lifecycle, since what it
+// builds may patch the restartPolicy or the kind's template.
+func (p *Plan) builtOptions(c chain, built *yaml.Node) migrate.Options {
+	incomplete := len(p.repo.absent[c.root.Kustomization]) > 0
+	for _, s := range c.in.steps {
+		incomplete = incomplete || (s.patch != nil && len(p.repo.absent[s.patch.Owner]) > 0)
+	}
+	if !incomplete {
+		return p.opts
+	}
+	md := get(built, "metadata")
+	res := migrate.Resource{APIVersion: str(built, "apiVersion"), Kind: str(built, "kind"), Name: str(md, "name"), Namespace: str(md, "namespace")}
+	opts := p.opts
+	opts.Lifecycles = map[migrate.Resource]migrate.Lifecycle{res: migrate.LifecycleUnknown}
+	for r, l := range p.opts.Lifecycles {
+		opts.Lifecycles[r] = l
+	}
+	return opts
+}
