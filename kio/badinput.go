@@ -198,3 +198,9 @@ func emptyFinding() migrate.Finding {
 	return migrate.Finding{Rule: migrate.RuleEmptyFile, Severity: migrate.Info, Line: 1, Column: 1,
 		Message: "no Kubernetes object: the file is empty or holds only comments"}
 }
+
+// listFinding says that a document is a list, which holds no Kubernetes object.
+func listFinding(line int) migrate.Finding {
+	return migrate.Finding{Rule: migrate.RuleEmptyFile, Severity: migrate.Info, Line: line, Column: 1,
+		Message: "no Kubernetes object: the document is a list (a JSON 6902 patch or kustomize replacements are; kubectl and kustomize never read one as an object)"}
+}

@@ -90,6 +90,12 @@ func (r *FileResult) migrateDocument(content []byte, line int, isJSON bool, opts
 		return nil, err
 	}
 	root := doc.Content[0]
+	if root.Kind == yaml.SequenceNode {
+		// A list at the root is never an object to kustomize or kubectl: a JSON 6902 patch
+		// or a replacements file, which kustomize reads as data.
+		r.Findings = append(r.Findings, listFinding(line+root.Line-1))
+		return nil, nil
+	}
 	if root.Kind != yaml.MappingNode {
 		return nil, &Error{Line: line + root.Line - 1, Msg: fmt.Sprintf("the document is a %s, not a Kubernetes object", kindName(root.Kind))}
 	}

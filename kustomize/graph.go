@@ -295,7 +295,7 @@ func (r *repo) missingFindings() {
 			msg = fmt.Sprintf("%d entries not found (%s)", len(list), strings.Join(names, ", "))
 		}
 		r.findings[k.File] = append(r.findings[k.File], migrate.Finding{Rule: migrate.RuleKustomizeMissing, Severity: migrate.Warning, Line: list[0].Line, Column: 1, Resource: k.resource(),
-			Message: msg + ": kustomize build fails here, before as after; the rest is migrated as if they were absent"})
+			Message: msg + ": kustomize build fails here, before as after; what it builds is unknown, so nothing its patches address the containers of is moved"})
 	}
 }
 

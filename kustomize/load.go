@@ -38,6 +38,9 @@ type Kustomization struct {
 	// Transformers are the entries of transformers: plugins whose effect this pass cannot
 	// follow.
 	Transformers []entryRef
+	// DataFiles are the files kustomize reads as data, never as objects to build:
+	// replacements, configurations, openapi schemas, crds, generator inputs, Helm values.
+	DataFiles []string
 }
 
 // entryRef is one entry of a list of paths in a kustomization.
@@ -189,6 +192,11 @@ func parseKustomization(file string, data []byte) (*Kustomization, error) {
 		k.Patches = append(k.Patches, p)
 	}
 	for i, e := range items(get(root, "patches")) {
+		if e.Kind == yaml.ScalarNode && e.Value != "" {
+			// kustomize v3/v4 took a list of file names here, as patchesStrategicMerge.
+			k.Patches = append(k.Patches, &Patch{Owner: k, Field: "patches", Entry: i, Line: e.Line, Path: filepath.Join(k.Dir, e.Value)})
+			continue
+		}
 		p := &Patch{Owner: k, Field: "patches", Entry: i, Line: e.Line, Target: readSelector(get(e, "target"))}
 		if v := get(e, "patch"); v != nil && v.Kind == yaml.ScalarNode {
 			p.inline = v
@@ -219,6 +227,7 @@ func parseKustomization(file string, data []byte) (*Kustomization, error) {
 	for _, e := range items(get(root, "images")) {
 		k.Images = append(k.Images, image{Name: str(e, "name"), NewName: str(e, "newName"), NewTag: str(e, "newTag"), Digest: str(e, "digest")})
 	}
+	k.DataFiles = dataFiles(k.Dir, root)
 	for _, e := range items(get(root, "replacements")) {
 		if path := str(e, "path"); path != "" {
 			// A file of replacements: read it for its targets.
@@ -238,6 +247,47 @@ func parseKustomization(file string, data []byte) (*Kustomization, error) {
 		k.Replacements = append(k.Replacements, readReplacement(e, e.Line))
 	}
 	return k, nil
+}
+
+// dataFiles returns the files a kustomization reads as data, absolute.
+func dataFiles(dir string, root *yaml.Node) []string {
+	var out []string
+	add := func(rel string) {
+		if rel != "" && !isRemote(rel) {
+			out = append(out, filepath.Join(dir, rel))
+		}
+	}
+	for _, e := range items(get(root, "replacements")) {
+		add(str(e, "path"))
+	}
+	for _, field := range []string{"configurations", "crds"} {
+		for _, e := range entries(get(root, field)) {
+			add(e.Value)
+		}
+	}
+	add(str(get(root, "openapi"), "path"))
+	for _, gen := range []string{"configMapGenerator", "secretGenerator"} {
+		for _, g := range items(get(root, gen)) {
+			for _, f := range entries(get(g, "files")) {
+				_, file, found := strings.Cut(f.Value, "=")
+				if !found {
+					file = f.Value
+				}
+				add(file)
+			}
+			for _, f := range entries(get(g, "envs")) {
+				add(f.Value)
+			}
+			add(str(g, "env"))
+		}
+	}
+	for _, h := range items(get(root, "helmCharts")) {
+		add(str(h, "valuesFile"))
+		for _, f := range entries(get(h, "additionalValuesFiles")) {
+			add(f.Value)
+		}
+	}
+	return out
 }
 
 func readReplacement(e *yaml.Node, line int) replacement {

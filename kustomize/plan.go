@@ -28,8 +28,8 @@ type Plan struct {
 	skip           map[string][]migrate.Resource
 	findings       map[string][]migrate.Finding
 	edits          map[string]*kio.FileResult // patch files and kustomization files that change
-	patchFiles     map[string]bool
-	migrated       map[string][]kio.Document // resource files as the migration writes them
+	patchFiles     map[string]bool            // patch and data files: kustomize never builds them as objects
+	migrated       map[string][]kio.Document  // resource files as the migration writes them
 	migrateErr     map[string]error
 	pending        map[*Workload]string // refusals found during a round of decide
 	consumed       map[string]bool      // files whose findings and edits were handed out
@@ -119,7 +119,11 @@ func NewPlan(paths []string, filter kio.Filter, opts migrate.Options) (*Plan, er
 				p.patchFiles[pt.Path] = true
 			}
 		}
+		for _, f := range k.DataFiles {
+			p.patchFiles[f] = true // read as data: never migrated as a manifest
+		}
 	}
+	p.refuseUnknownContext()
 	p.decide()
 	return p, err
 }
@@ -262,6 +266,7 @@ func (p *Plan) decide() {
 		}
 		changed = p.ambiguous(uses) || changed
 		if !changed && p.finish(uses) {
+			p.blame(chains)
 			return
 		}
 	}
@@ -316,7 +321,7 @@ func (p *Plan) replay(w *Workload, c chain, specs []migrate.PodSpec, migrated bo
 	t := target{specs: specs, moved: map[string]map[string]bool{}, placement: p.opts.Placement}
 	expected := yaml.CopyYNode(sb)
 	if migrated {
-		res := migrate.Migrate(yaml.NewRNode(expected), p.opts)
+		res := migrate.Migrate(yaml.NewRNode(expected), p.builtOptions(c, expected))
 		if res.Failed() {
 			if equal(after, w.node) {
 				return ""

@@ -4,6 +4,7 @@
 // multi-document manifest shaped like a project's install manifest (2 MB unless -size).
 //
 //	go run ./internal/gentree -n 10000 -out /tmp/tree
+//	go run ./internal/gentree -kustomize -n 1000 -out /tmp/ktree
 //	go run ./internal/gentree -install -out /tmp/install.yaml
 package main
 
@@ -22,6 +23,7 @@ func main() {
 	out := flag.String("out", "", "folder to write (created), or file with -install")
 	seed := flag.Int64("seed", 1, "random seed")
 	install := flag.Bool("install", false, "write one install manifest to -out")
+	kust := flag.Bool("kustomize", false, "with a kustomization per service folder and overlays")
 	size := flag.Int("size", 2<<20, "size in bytes of the -install manifest")
 	flag.Parse()
 	if *out == "" {
@@ -35,7 +37,11 @@ func main() {
 		fmt.Printf("%.1f MB in %s\n", float64(len(body))/1e6, *out)
 		return
 	}
-	bytes, err := gen.Tree(*out, *n, *seed)
+	tree := gen.Tree
+	if *kust {
+		tree = gen.KustomizeTree
+	}
+	bytes, err := tree(*out, *n, *seed)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,0 +1,100 @@
+package kustomize
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/sidecar-migrate/sidecar-migrate/migrate"
+)
+
+// A workload left unmigrated because an overlay cannot follow is reported on the base, and
+// also where a reviewer has to make the change: on the patch that adds a container to it,
+// and on each JSON 6902 operation that addresses its containers by index.
+
+// indexPath matches a JSON pointer into a container list by position.
+var indexPath = regexp.MustCompile(`/(init)?[cC]ontainers/[0-9]+(/|$)`)
+
+// blame adds, for every refused workload of the given chains, a warning on each patch step
+// that adds a container to it or addresses one by index.
+func (p *Plan) blame(chains map[*Workload][]chain) {
+	seen := map[string]bool{}
+	var ws []*Workload
+	for w := range chains {
+		if p.refused[w] != "" && p.inScope(w) {
+			ws = append(ws, w)
+		}
+	}
+	sort.Slice(ws, func(i, j int) bool { return ws[i].File+fmt.Sprint(ws[i].Doc) < ws[j].File+fmt.Sprint(ws[j].Doc) })
+	for _, w := range ws {
+		why := p.refused[w]
+		for _, c := range chains[w] {
+			for _, s := range c.in.steps {
+				if s.patch == nil {
+					continue
+				}
+				named := strings.Contains(why, fmt.Sprintf("%s:%d ", s.patch.Owner.Name, s.patch.Line))
+				if !named && (namesPatch(why) || !strings.Contains(why, "would not give the migration")) {
+					continue // the reason is another patch's, or no patch's
+				}
+				file, line, what := p.blameStep(w, s)
+				if named && what == "" {
+					file, line, what = s.patch.Owner.File, s.patch.Line, "this patch cannot follow the migration of its base"
+				}
+				if what == "" || seen[fmt.Sprint(file, line, w.Resource)] {
+					continue
+				}
+				seen[fmt.Sprint(file, line, w.Resource)] = true
+				p.addFinding(file, migrate.Finding{Rule: migrate.RuleKustomizeRefused, Severity: migrate.Warning, Line: line, Column: 1, Resource: w.Resource,
+					Message: fmt.Sprintf("%s, so %s (%s) is left unmigrated: %s", what, w.Resource, p.repo.name(w.File), why)})
+			}
+		}
+	}
+}
+
+// blameStep returns where a patch step touches the workload's containers in a way the
+// reviewer has to look at, and what it does; what is "" when it does neither.
+func (p *Plan) blameStep(w *Workload, s step) (string, int, string) {
+	pt := s.patch
+	file := pt.Path
+	if pt.inline != nil {
+		file = pt.Owner.File
+	}
+	if pt.JSON {
+		for _, n := range pt.ops() {
+			op := readOp(n)
+			if indexPath.MatchString(op.Path) || indexPath.MatchString(op.From) {
+				line := pt.Line
+				if pt.inline == nil {
+					line = pt.docs[0].LineOf(n)
+				}
+				return file, line, fmt.Sprintf("this %s addresses a container by index (%s)", op.Op, op.Path)
+			}
+		}
+		return "", 0, ""
+	}
+	d := pt.docs[s.doc]
+	specs := migrate.PodSpecs(w.node, p.opts)
+	for _, ps := range specs {
+		path := strings.Split(ps.Field, ".")
+		for _, list := range []string{"containers", "initContainers"} {
+			for _, e := range items(get(getPath(d.Node, path...), list)) {
+				name := str(e, "name")
+				if get(e, "image") != nil && !hasContainer(get(getPath(w.node, path...), "containers"), name) && !hasContainer(get(getPath(w.node, path...), "initContainers"), name) {
+					line := pt.Line
+					if pt.inline == nil {
+						line = d.LineOf(e)
+					}
+					return file, line, fmt.Sprintf("this patch adds the container %s", name)
+				}
+			}
+		}
+	}
+	return "", 0, ""
+}
+
+// patchRef matches the name of a patch in a reason, "FILE:LINE (FIELD[N]".
+var patchRef = regexp.MustCompile(`:[0-9]+ \((patches|patchesStrategicMerge|patchesJson6902)\[`)
+
+func namesPatch(why string) bool { return patchRef.MatchString(why) }

@@ -1,0 +1,115 @@
+package kustomize
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/sidecar-migrate/sidecar-migrate/migrate"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// A kustomization whose resources cannot all be resolved (a base copied in at build time, or
+// outside the given paths) builds objects this pass cannot see: its context is unknown. Its
+// patches may address, by name and container index, a base that lives elsewhere in the
+// repository, so nothing they could reach is moved.
+
+// refuseUnknownContext leaves alone every workload of the repository that a patch of such
+// a kustomization could reach by kind and name and that the patch addresses the containers
+// of.
+func (p *Plan) refuseUnknownContext() {
+	var incomplete []*Kustomization
+	for k := range p.repo.absent {
+		incomplete = append(incomplete, k)
+	}
+	sort.Slice(incomplete, func(i, j int) bool { return incomplete[i].File < incomplete[j].File })
+	var all []*Workload
+	for _, ws := range p.repo.workloads {
+		all = append(all, ws...)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].File+fmt.Sprint(all[i].Doc) < all[j].File+fmt.Sprint(all[j].Doc) })
+	for _, k := range incomplete {
+		for _, pt := range k.Patches {
+			if pt.err != nil || !touchesContainerLists(pt) {
+				continue
+			}
+			for _, w := range all {
+				if len(migrate.PodSpecs(w.node, p.opts)) > 0 && pt.couldReach(w) {
+					p.refuse(w, fmt.Sprintf("%s addresses its containers and %s cannot be resolved (%s), so what it builds is unknown", pt, k.Name, p.repo.absent[k][0].Value+" not found"))
+				}
+			}
+		}
+	}
+}
+
+// couldReach reports whether the patch could apply to the workload, whatever kustomization
+// it comes through: by the target's kind and name, or a strategic-merge document's.
+func (pt *Patch) couldReach(w *Workload) bool {
+	in := &instance{w: w, names: []string{w.Resource.Name}, namespaces: []string{w.Resource.Namespace}}
+	if pt.Target != nil {
+		return pt.Target.matches(in) || (pt.Target.byLabel() && anchored(pt.Target.Kind, w.Resource.Kind))
+	}
+	for _, d := range pt.docs {
+		if str(d.Node, "kind") == w.Resource.Kind && str(get(d.Node, "metadata"), "name") == w.Resource.Name {
+			return true
+		}
+	}
+	return false
+}
+
+// touchesContainerLists reports whether a patch sets, or addresses by path, containers or
+// initContainers.
+func touchesContainerLists(pt *Patch) bool {
+	if pt.JSON {
+		for _, n := range pt.ops() {
+			op := readOp(n)
+			if strings.Contains(op.Path+" "+op.From, "ontainers") || (op.Value != nil && hasContainerKey(op.Value)) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, d := range pt.docs {
+		if hasContainerKey(d.Node) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasContainerKey(n *yaml.Node) bool {
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if k := n.Content[i].Value; k == "containers" || k == "initContainers" {
+				return true
+			}
+		}
+	}
+	for _, c := range n.Content {
+		if hasContainerKey(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// builtOptions returns the options the migration of what a chain builds runs with: a build
+// through a kustomization that cannot be resolved has an unknown lifecycle, since what it
+// builds may patch the restartPolicy or the kind's template.
+func (p *Plan) builtOptions(c chain, built *yaml.Node) migrate.Options {
+	incomplete := len(p.repo.absent[c.root.Kustomization]) > 0
+	for _, s := range c.in.steps {
+		incomplete = incomplete || (s.patch != nil && len(p.repo.absent[s.patch.Owner]) > 0)
+	}
+	if !incomplete {
+		return p.opts
+	}
+	md := get(built, "metadata")
+	res := migrate.Resource{APIVersion: str(built, "apiVersion"), Kind: str(built, "kind"), Name: str(md, "name"), Namespace: str(md, "namespace")}
+	opts := p.opts
+	opts.Lifecycles = map[migrate.Resource]migrate.Lifecycle{res: migrate.LifecycleUnknown}
+	for r, l := range p.opts.Lifecycles {
+		opts.Lifecycles[r] = l
+	}
+	return opts
+}
