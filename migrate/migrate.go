@@ -377,6 +377,9 @@ func (m *migration) template(t podTemplate) {
 	}
 	for i, c := range moving {
 		m.fix(moveWhy[i].rule, t, c.node, c.name, "moved to initContainers with restartPolicy: Always (%s)", moveWhy[i].reason)
+		if old := replacedPolicy(c.node); old != "" {
+			m.report(ruleRegularPolicy, Info, t, lookup(c.node, "restartPolicy"), c.name, "its restartPolicy was %s; replaced by Always", old)
+		}
 	}
 	m.checkRegular(t, containers, moving)
 	m.impact(t, containers, moving)
@@ -611,10 +614,11 @@ func moveToInit(spec *yaml.Node, moving []container, placement Placement) {
 
 // setRestartPolicy sets restartPolicy: Always on a container, right after its name.
 func setRestartPolicy(c *yaml.Node) {
-	if v := lookup(c, "restartPolicy"); v != nil {
-		v.Value = "Always"
+	if v := lookup(c, "restartPolicy"); v != nil && (isPlainAlways(v) || keepsPolicyNode(v)) {
+		setAlways(v)
 		return
 	}
+	dropKey(c, "restartPolicy")
 	at := indexOfKey(c, "name") + 2
 	kv := []*yaml.Node{
 		{Kind: yaml.ScalarNode, Tag: "!!str", Value: "restartPolicy"},
