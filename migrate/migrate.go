@@ -63,9 +63,16 @@ func Migrate(doc *yaml.RNode, opts Options) Result {
 		root = root.Content[0]
 	}
 	m := migration{opts: opts, catalogue: newCatalogue(opts)}
-	for _, t := range findPodTemplates(root, "", opts) {
+	templates, shared := findPodTemplates(root, "", opts), findShared(root)
+	var dry []podTemplate // the same templates in a copy, to try a migration on
+	if shared != nil {
+		dry = findPodTemplates(yaml.CopyYNode(root), "", opts)
+	}
+	for i, t := range templates {
 		r.Stats.Workloads++
-		m.template(t)
+		if shared == nil || !m.sharedLeftAlone(t, dry[i], shared) {
+			m.template(t)
+		}
 	}
 	r.Findings = m.findings
 	r.Moved = m.movedList
