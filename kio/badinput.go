@@ -40,8 +40,7 @@ func checkDocument(content []byte, line int, doc *yaml.Node, perr *Error) *Error
 		return &Error{Line: line + c.dupKey.Line - 1, Msg: fmt.Sprintf(
 			"the key %q is already set at line %d of this mapping: kubectl refuses it, and YAML tools differ on which value counts", c.dupKey.Value, line+c.dupFirst.Line-1)}
 	case c.aliased > maxAliasNodes:
-		return &Error{Line: line + c.bigAlias.Line - 1, Msg: fmt.Sprintf(
-			"YAML aliases here stand for more than %d nodes (a \"billion laughs\" alias bomb?): refused, since kubectl would have to expand them", maxAliasNodes)}
+		return aliasBombError(line + c.bigAlias.Line - 1)
 	}
 	return nil
 }

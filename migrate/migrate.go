@@ -63,13 +63,20 @@ func Migrate(doc *yaml.RNode, opts Options) Result {
 		root = root.Content[0]
 	}
 	m := migration{opts: opts, catalogue: newCatalogue(opts)}
-	templates := findPodTemplates(root, "", opts)
+	templates, shared := findPodTemplates(root, "", opts), findShared(root)
 	var before *yaml.Node
 	if len(templates) > 0 {
 		before = cloneNode(root)
 	}
+	var dry []podTemplate // the same templates in a copy, to try a migration on
+	if shared != nil {
+		dry = findPodTemplates(yaml.CopyYNode(root), "", opts)
+	}
 	for i, t := range templates {
 		r.Stats.Workloads++
+		if shared != nil && m.sharedLeftAlone(t, dry[i], shared) {
+			continue
+		}
 		m.held = m.decide(root, i, t)
 		m.template(t)
 	}
@@ -401,6 +408,9 @@ func (m *migration) template(t podTemplate) {
 	}
 	for i, c := range moving {
 		m.fix(moveWhy[i].rule, t, c.node, c.name, "moved to initContainers with restartPolicy: Always (%s)", moveWhy[i].reason)
+		if old := replacedPolicy(c.node); old != "" {
+			m.report(ruleRegularPolicy, Info, t, lookup(c.node, "restartPolicy"), c.name, "its restartPolicy was %s; replaced by Always", old)
+		}
 	}
 	m.checkRegular(t, containers, moving)
 	m.impact(t, containers, moving)
@@ -648,10 +658,11 @@ func moveToInit(spec *yaml.Node, moving []container, placement Placement) {
 
 // setRestartPolicy sets restartPolicy: Always on a container, right after its name.
 func setRestartPolicy(c *yaml.Node) {
-	if v := lookup(c, "restartPolicy"); v != nil {
-		v.Value = "Always"
+	if v := lookup(c, "restartPolicy"); v != nil && (isPlainAlways(v) || keepsPolicyNode(v)) {
+		setAlways(v)
 		return
 	}
+	dropKey(c, "restartPolicy")
 	at := indexOfKey(c, "name") + 2
 	kv := []*yaml.Node{
 		{Kind: yaml.ScalarNode, Tag: "!!str", Value: "restartPolicy"},

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
@@ -42,8 +44,12 @@ the flags. Findings come back as results; warnings do not fail the function unle
 			if _, err := migrate.ParseSeverity(o.failOn); err != nil {
 				return &exitError{code: exitFailed, msg: "--fail-on: " + err.Error()}
 			}
-			rw := &kyio.ByteReadWriter{Reader: s.in, Writer: s.out, KeepReaderAnnotations: true}
-			err := framework.Execute(framework.ResourceListProcessorFunc(o.process), rw)
+			in, err := readResourceList(s.in)
+			if err != nil {
+				return &exitError{code: exitFailed, msg: err.Error()}
+			}
+			rw := &kyio.ByteReadWriter{Reader: in, Writer: s.out, KeepReaderAnnotations: true}
+			err = framework.Execute(framework.ResourceListProcessorFunc(o.process), rw)
 			var results framework.Results
 			switch {
 			case err == nil:
@@ -63,6 +69,24 @@ the flags. Findings come back as results; warnings do not fail the function unle
 	}
 	cmd.Flags().StringVar(&o.failOn, "fail-on", "error", "lowest finding severity that fails the function: info, warning or error")
 	return cmd
+}
+
+// readResourceList reads the function's input and refuses an alias bomb, as file mode does,
+// and an input without a document: a KRM function's input is a
+// ResourceList, and an empty one means the caller sent nothing.
+func readResourceList(r io.Reader) (io.Reader, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	docs, err := kio.CheckAliases(stdinName, data)
+	switch {
+	case err != nil:
+		return nil, err
+	case docs == 0:
+		return nil, errors.New(stdinName + ": no input: a KRM function reads a ResourceList on standard input")
+	}
+	return bytes.NewReader(data), nil
 }
 
 // process migrates every resource of the list and reports the findings as results. It

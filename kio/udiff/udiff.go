@@ -48,6 +48,9 @@ type op struct {
 // distinct line mapped to one rune. Within a change, removals come before additions, as
 // GNU diff and git write them.
 func lineOps(a, b []string) []op {
+	if ops, ok := anchoredOps(a, b); ok {
+		return ops
+	}
 	// A migrated file is mostly kept lines, and mapping every line to a rune dominated the
 	// cost: the lines before the first change and after the last are kept here instead.
 	// go-diff drops the same common prefix and suffix itself, so the script is the same,

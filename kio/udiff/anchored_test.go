@@ -1,0 +1,56 @@
+package udiff
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// podList returns a List of n pods, each with an app and an Istio proxy, before and after
+// the proxy moves to initContainers: one document with n changes.
+func podList(n int) (before, after []byte) {
+	var b, c strings.Builder
+	b.WriteString("apiVersion: v1\nkind: List\nitems:\n")
+	c.WriteString("apiVersion: v1\nkind: List\nitems:\n")
+	for i := range n {
+		head := fmt.Sprintf("- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: pod-%d\n  spec:\n", i)
+		app := fmt.Sprintf("    - name: app\n      image: registry.example.com/app:%d\n      ports:\n      - containerPort: 8080\n", i%7)
+		proxy := "    - name: istio-proxy\n      image: docker.io/istio/proxyv2:1.22.0\n      args: [proxy, sidecar]\n"
+		b.WriteString(head + "    containers:\n" + app + proxy)
+		c.WriteString(head + "    initContainers:\n" + strings.Replace(proxy, "\n", "\n      restartPolicy: Always\n", 1) + "    containers:\n" + app)
+	}
+	return []byte(b.String()), []byte(c.String())
+}
+
+// TestUnifiedDiffAnchored checks the diff of a large document split at its anchors: git
+// applies it, and each pod changes as many lines as a single pod's diff does.
+func TestUnifiedDiffAnchored(t *testing.T) {
+	oneBefore, oneAfter := podList(1)
+	before, after := podList(500)
+	require.Greater(t, len(bytes.Split(before, []byte("\n")))*2, anchoredMin, "the case must be large enough to be split")
+	d := Unified("list.yaml", before, after)
+	oneDiff := Unified("one.yaml", oneBefore, oneAfter)
+	changed := func(d []byte) int { return bytes.Count(d, []byte("\n-")) + bytes.Count(d, []byte("\n+")) - 2 }
+	assert.Equal(t, 500*changed(oneDiff), changed(d), "every pod's hunk changes as many lines as a single pod's")
+
+	requireGit(t)
+	got := gitApply(t, gitRepo(t), "list.yaml", before, d)
+	assert.True(t, bytes.Equal(after, got), "git apply does not give after")
+}
+
+// BenchmarkDiffPodList diffs a List of migrated pods, one document with a change a pod.
+func BenchmarkDiffPodList(b *testing.B) {
+	for _, n := range []int{5000, 20000} {
+		before, after := podList(n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.SetBytes(int64(len(before)))
+			for b.Loop() {
+				Unified("list.yaml", before, after)
+			}
+		})
+	}
+}
