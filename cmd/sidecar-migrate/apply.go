@@ -124,12 +124,9 @@ func describe(r kio.FileResult) string {
 		}
 		return fmt.Sprintf("%d patches follow their base", patches)
 	}
-	msg := fmt.Sprintf("%d sidecars moved", r.Stats.Sidecars)
-	if r.Stats.Sidecars == 1 {
-		msg = "1 sidecar moved"
-	}
+	msg := plural(r.Stats.Sidecars, "sidecar") + " moved"
 	if r.Stats.Workarounds > 0 {
-		msg += fmt.Sprintf(", %d workarounds removed", r.Stats.Workarounds)
+		msg += ", " + plural(r.Stats.Workarounds, "workaround") + " removed"
 	}
 	return msg
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio"
 	"github.com/spf13/cobra"
@@ -35,7 +36,7 @@ Findings go to stderr. PATH is a file or a folder (walked for *.yaml, *.yml and 
 }
 
 func (o *diffOptions) run(paths []string, s streams) error {
-	color := o.color == "always" || (o.color == "auto" && isTerminal(s.out))
+	color := useColor(o.color, isTerminal(s.out), os.Getenv("NO_COLOR"))
 	sum, err := o.migrateAll(paths, s, o.printFindings(s.err), func(r kio.FileResult) error {
 		d := kio.UnifiedDiff(r.Path, r.Before, r.After)
 		if color {
@@ -54,4 +55,10 @@ func (o *diffOptions) run(paths []string, s streams) error {
 		return errPending
 	}
 	return nil
+}
+
+// useColor decides whether to colour the diff: always or never as asked; with auto, only on a
+// terminal and only when NO_COLOR (https://no-color.org) is unset or empty.
+func useColor(mode string, terminal bool, noColor string) bool {
+	return mode == "always" || (mode == "auto" && terminal && noColor == "")
 }

@@ -73,7 +73,9 @@ proxies, database proxies, log shippers, ...) into initContainers with restartPo
 the native sidecars of Kubernetes 1.29+, keeping every comment and the file's formatting.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       toolVersion(),
 	}
+	root.SetVersionTemplate(versionText())
 	root.SetIn(s.in)
 	root.SetOut(s.out)
 	root.SetErr(s.err)
@@ -89,12 +91,13 @@ the native sidecars of Kubernetes 1.29+, keeping every comment and the file's fo
 	f.StringSliceVar(&g.include, "include", nil, "only files matching these globs (\"**\" crosses folders)")
 	f.StringSliceVar(&g.exclude, "exclude", nil, "skip files matching these globs")
 	f.StringVar(&g.color, "color", "auto", "colour the diff: auto, always or never")
-	f.BoolVarP(&g.quiet, "quiet", "q", false, "print errors only")
+	f.BoolVarP(&g.quiet, "quiet", "q", false, "print only warnings and errors (no info findings, no summary)")
 	f.IntVar(&g.jobs, "jobs", 0, "files processed in parallel (default GOMAXPROCS)")
 	f.StringVar(&g.startupProbe, "startup-probe", "", "from-readiness: give a moved sidecar with a readinessProbe a startupProbe with the same handler")
 	f.StringSliceVar(&g.meshNative, "mesh-native", nil, "istio, linkerd or linkerd@2.N (the key of that Linkerd release): add the mesh's native-sidecar annotation to pod templates that opt into injection")
 
 	root.AddCommand(newDiffCmd(g, s), newApplyCmd(g, s), newFnCmd(g, s), newReportCmd(g, s), newRulesCmd(s), newVersionCmd(s))
+	documentCompletion(root)
 	return root
 }
 
@@ -130,6 +133,9 @@ func (g *globalOptions) complete(cmd *cobra.Command) error {
 			err = fmt.Errorf("%w (options from the flags and %s)", err, g.configFile)
 		}
 		return &exitError{code: exitFailed, msg: err.Error()}
+	}
+	if g.jobs < 0 {
+		return &exitError{code: exitFailed, msg: fmt.Sprintf("--jobs %d: want a positive number, or 0 for GOMAXPROCS", g.jobs)}
 	}
 	switch g.color {
 	case "auto", "always", "never":
