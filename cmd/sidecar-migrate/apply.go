@@ -14,6 +14,7 @@ type applyOptions struct {
 	*globalOptions
 	allowDirty      bool
 	verifyKustomize bool
+	out             outputOptions
 }
 
 func newApplyCmd(g *globalOptions, s streams) *cobra.Command {
@@ -28,7 +29,8 @@ stream of manifests and writes the migrated stream to stdout: a filter for Helm'
 --post-renderer and for kubectl pipelines.`,
 		Example: `  sidecar-migrate apply ./deploy
   helm template my-release ./chart --post-renderer sidecar-migrate --post-renderer-args apply --post-renderer-args -
-  kubectl get deploy web -o yaml | sidecar-migrate apply - | kubectl apply -f -`,
+  kubectl get deploy web -o yaml | sidecar-migrate apply - | kubectl apply -f -
+  sidecar-migrate apply -l ./deploy              # print the names of the files written`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.complete(cmd); err != nil {
 				return err
@@ -39,6 +41,7 @@ stream of manifests and writes the migrated stream to stdout: a filter for Helm'
 			return o.run(args, s)
 		},
 	}
+	o.out.addFlags(cmd)
 	cmd.Flags().BoolVar(&o.allowDirty, "allow-dirty", false, "rewrite files that have uncommitted changes in git")
 	cmd.Flags().BoolVar(&o.verifyKustomize, "verify-kustomize", false, "build every kustomization root with kustomize ($KUSTOMIZE, or kustomize on PATH) before and after; roll back a root whose build after is not the migration of its build before")
 	return cmd
@@ -57,11 +60,17 @@ func (o *applyOptions) write(paths []string, s streams, written map[string][]byt
 	var unwritten []string
 	names := map[string]string{} // absolute path -> path as given
 	toStdout := readsStdin(paths, s.in)
+	if err := o.out.check(); err != nil {
+		return err
+	}
+	if toStdout && !o.out.plain() {
+		return &exitError{code: exitFailed, msg: "--list and --format json need PATHs: with standard input, apply writes the manifests on stdout"}
+	}
 	var dirty map[string]bool
 	if !toStdout && !o.allowDirty {
 		dirty = dirtyFiles(paths)
 	}
-	sum, err := o.migrateAll(paths, s, o.printFindings(s.err), func(r kio.FileResult) error {
+	sum, err := o.migrateAll(paths, s, o.out.count(o.printFindings(s.err)), func(r kio.FileResult) error {
 		if toStdout {
 			_, werr := s.out.Write(r.After)
 			return werr
@@ -82,13 +91,15 @@ func (o *applyOptions) write(paths []string, s streams, written map[string][]byt
 			return werr
 		}
 		written[abs], names[abs] = r.Before, r.Path
-		if !o.quiet {
+		if !o.quiet && o.out.plain() {
 			fmt.Fprintf(s.out, "%s: %s\n", r.Path, describe(r))
 		}
-		return nil
+		return o.out.changed(s.out, r)
 	})
-	if !o.quiet && !toStdout {
-		fmt.Fprintln(s.err, sum)
+	if !toStdout {
+		if werr := o.out.finish(s, "apply", sum, o.quiet); werr != nil {
+			return werr
+		}
 	}
 	// A base and the patches that follow it are written together or not at all.
 	restore := o.repository.Unwritten(unwritten, sum.interrupted, written)

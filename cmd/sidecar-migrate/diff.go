@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"os"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio"
@@ -11,6 +10,7 @@ import (
 type diffOptions struct {
 	*globalOptions
 	exitCode bool
+	out      outputOptions
 }
 
 func newDiffCmd(g *globalOptions, s streams) *cobra.Command {
@@ -23,7 +23,9 @@ Findings go to stderr. PATH is a file or a folder (walked for *.yaml, *.yml and 
 "-", or no PATH with piped input, reads standard input.`,
 		Example: `  sidecar-migrate diff ./deploy
   sidecar-migrate diff --exit-code ./deploy   # in CI: exit 1 while legacy sidecars remain
-  sidecar-migrate diff ./deploy | git apply     # the same as apply`,
+  sidecar-migrate diff ./deploy | git apply     # the same as apply
+  sidecar-migrate diff -l ./deploy              # only the names of the files that change
+  sidecar-migrate diff --format json ./deploy   # a summary for CI bots`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.complete(cmd); err != nil {
 				return err
@@ -32,12 +34,22 @@ Findings go to stderr. PATH is a file or a folder (walked for *.yaml, *.yml and 
 		},
 	}
 	cmd.Flags().BoolVar(&o.exitCode, "exit-code", false, "exit 1 when changes are pending")
+	o.out.addFlags(cmd)
 	return cmd
 }
 
 func (o *diffOptions) run(paths []string, s streams) error {
 	color := useColor(o.color, isTerminal(s.out), os.Getenv("NO_COLOR"))
-	sum, err := o.migrateAll(paths, s, o.printFindings(s.err), func(r kio.FileResult) error {
+	if err := o.out.check(); err != nil {
+		return err
+	}
+	sum, err := o.migrateAll(paths, s, o.out.count(o.printFindings(s.err)), func(r kio.FileResult) error {
+		if !r.Changed() {
+			return nil
+		}
+		if err := o.out.changed(s.out, r); err != nil || !o.out.plain() {
+			return err
+		}
 		d := kio.UnifiedDiff(r.Path, r.Before, r.After)
 		if color {
 			d = kio.Colorize(d)
@@ -45,8 +57,8 @@ func (o *diffOptions) run(paths []string, s streams) error {
 		_, werr := s.out.Write(d)
 		return werr
 	})
-	if !o.quiet {
-		fmt.Fprintln(s.err, sum)
+	if werr := o.out.finish(s, "diff", sum, o.quiet); werr != nil {
+		return werr
 	}
 	if err != nil {
 		return err
