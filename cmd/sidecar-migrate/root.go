@@ -83,7 +83,7 @@ the native sidecars of Kubernetes 1.29+, keeping every comment and the file's fo
 		return &exitError{code: exitFailed, msg: err.Error()}
 	})
 	f := root.PersistentFlags()
-	f.StringVar(&g.configFile, "config", "", "rules and options file (same schema as the KRM functionConfig spec)")
+	f.StringVar(&g.configFile, "config", "", "options file (same schema as the KRM functionConfig spec); default: .sidecar-migrate.yaml in the current folder or the repository root")
 	f.StringVar(&g.kubeVersion, "kube-version", "1.33", "Kubernetes version of the target cluster (X.Y)")
 	f.BoolVar(&g.allowFeatureGate, "allow-feature-gate", false, "allow --kube-version 1.28, where native sidecars need the SidecarContainers feature gate")
 	f.StringVar(&g.placement, "placement", "", "where sidecars go in initContainers: after-init (default) or before-init")
@@ -103,6 +103,13 @@ the native sidecars of Kubernetes 1.29+, keeping every comment and the file's fo
 
 // complete fills g.migrate from the config file and the flags (flags win) and checks them.
 func (g *globalOptions) complete(cmd *cobra.Command) error {
+	// Without --config, the folder's or the repository's options file; a KRM function gets
+	// its options from its functionConfig only. --config "" turns discovery off.
+	if !cmd.Flags().Changed("config") && cmd.Name() != "fn" {
+		if dir, err := os.Getwd(); err == nil {
+			g.configFile = discoverConfig(dir)
+		}
+	}
 	if g.configFile != "" {
 		opts, err := loadOptions(g.configFile)
 		if err != nil {
