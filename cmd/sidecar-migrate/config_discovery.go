@@ -15,12 +15,20 @@ func discoverConfig(dir string) string {
 	if f := filepath.Join(dir, configName); isFile(f) {
 		return f
 	}
+	if root := repoRoot(dir); root != "" {
+		if f := filepath.Join(root, configName); isFile(f) {
+			return f
+		}
+	}
+	return ""
+}
+
+// repoRoot returns the root of the git repository that holds dir (the nearest folder with a
+// .git), or "".
+func repoRoot(dir string) string {
 	for d := dir; ; {
 		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
-			if f := filepath.Join(d, configName); isFile(f) {
-				return f
-			}
-			return ""
+			return d
 		}
 		parent := filepath.Dir(d)
 		if parent == d {
