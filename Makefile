@@ -2,9 +2,15 @@
 GO       ?= go
 BIN      := bin/sidecar-migrate
 TOOLS    := $(CURDIR)/bin/tools
-VERSION  := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-COMMIT   := $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+# The version comes from the release tag (v0.1.0, or v0.1.0-3-gabc1234 past it); without a
+# tag it is left empty and the binary reports "devel". The commit gets "-dirty" when the work
+# tree has changes. The Dockerfile and .goreleaser.yaml stamp the same two variables.
+VERSION  ?= $(shell git describe --tags --match 'v[0-9]*' --dirty 2>/dev/null)
+COMMIT   ?= $(shell git rev-parse HEAD 2>/dev/null)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
 LDFLAGS  := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
+# The release targets, as in .goreleaser.yaml.
+PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+SNAPSHOT  := $(or $(VERSION),v0.0.0)-SNAPSHOT-$(shell git rev-parse --short HEAD 2>/dev/null)
 
 # Binaries the end-to-end tests run, built once per machine outside the repository.
 KUSTOMIZE_VERSION := v5.8.2
@@ -18,7 +24,7 @@ HELM4     := $(TOOLS_DIR)/helm-$(HELM4_VERSION)/helm
 SARIF_PKG    := @microsoft/jest-sarif@1.0.0-beta.0
 SARIF_SCHEMA := $(TOOLS_DIR)/jest-sarif-1.0.0-beta.0/node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json
 
-.PHONY: all build run test test-unreadable validate test-helm4 lint bench fidelity fuzz tools clean
+.PHONY: all build run test test-unreadable validate test-helm4 lint release-snapshot docs bench fidelity fuzz tools clean
 
 all: build
 
@@ -38,10 +44,12 @@ test: tools
 
 # test-unreadable: the tests of files and folders without read permission skip as root, who
 # reads anything; as root, they run again as nobody.
+# The test binary goes in a temporary folder that is removed afterwards, whatever happens.
 test-unreadable:
 	@if [ "$$(id -u)" = 0 ] && command -v runuser >/dev/null; then \
-		$(GO) test -c -o /tmp/sidecar-migrate-kio.test ./kio && chmod 755 /tmp/sidecar-migrate-kio.test && \
-		out=$$(cd /tmp && runuser -u nobody -- ./sidecar-migrate-kio.test -test.run Unreadable -test.v) || { echo "$$out"; exit 1; }; \
+		dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && chmod 755 "$$dir" && \
+		$(GO) test -c -o "$$dir/kio.test" ./kio && chmod 755 "$$dir/kio.test" && \
+		out=$$(cd "$$dir" && runuser -u nobody -- ./kio.test -test.run Unreadable -test.v) || { echo "$$out"; exit 1; }; \
 		echo "$$out" | grep -- '^--- '; ! echo "$$out" | grep -q -- '--- SKIP'; \
 	fi
 
@@ -75,6 +83,30 @@ lint:
 	@test -z "$$(gofmt -l .)" || (gofmt -l . && exit 1)
 	GOBIN=$(TOOLS) $(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
 	$(TOOLS)/staticcheck ./...
+	$(GO) mod tidy -diff
+	cd e2e/kubevalidate && $(GO) mod tidy -diff
+
+# release-snapshot: what a release builds (.goreleaser.yaml), without publishing: a static
+# binary for every platform, stamped with a snapshot version, and their checksums, in
+# dist/snapshot. Each binary must carry the stamp and CGO_ENABLED=0.
+release-snapshot:
+	rm -rf dist/snapshot
+	@set -e; for p in $(PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \
+		out=dist/snapshot/sidecar-migrate_$${os}_$${arch}/sidecar-migrate$$ext; \
+		echo "build $$out"; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath \
+			-ldflags '-s -w -X main.version=$(SNAPSHOT) -X main.commit=$(COMMIT)' -o $$out ./cmd/sidecar-migrate; \
+		grep -aqF -- '$(SNAPSHOT)' $$out || { echo "$$out: version not stamped"; exit 1; }; \
+		$(GO) version -m $$out | grep -q 'CGO_ENABLED=0' || { echo "$$out: not static"; exit 1; }; \
+	done
+	cd dist/snapshot && sha256sum */sidecar-migrate* > checksums.txt && cat checksums.txt
+	dist/snapshot/sidecar-migrate_$$($(GO) env GOOS)_$$($(GO) env GOARCH)/sidecar-migrate version | grep -qx 'sidecar-migrate $(SNAPSHOT)'
+
+# docs: the man pages in docs/man, generated from the commands' help (a test fails when
+# they are stale).
+docs:
+	$(GO) test ./cmd/sidecar-migrate -run '^TestManPages$$' -count=1 -args -update-docs
 
 # bench: Go benchmarks, then sidecar-migrate against yq and kustomize on generated trees of
 # N and 10×N files (N=10000 by default: make bench N=2000 for a quick run).

@@ -3,7 +3,6 @@ package migrate
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"regexp"
 
@@ -34,7 +33,7 @@ func DecodeOptions(data []byte) (Options, error) {
 			for _, x := range m {
 				names = append(names, x[1])
 			}
-			return o, fmt.Errorf("unknown field %v", names)
+			return o, unknownFieldError(names)
 		}
 		return o, err
 	}

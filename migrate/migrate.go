@@ -107,8 +107,8 @@ type migration struct {
 	stopped         map[*yaml.Node]string // containers the app stops, in a run-to-completion pod
 	// terminatorListed maps the containers a sidecar-terminator annotation lists to it.
 	terminatorListed map[string]string
-	ignored          map[string]bool // rule ids silenced on the current workload
-	pod              podContext      // the current pod's containers, for evidence from context
+	ignored          map[string]string // rule ids silenced on the current workload, with their reasons
+	pod              podContext        // the current pod's containers, for evidence from context
 	// held are the containers of the current pod that the lifetime gate did not prove, by
 	// name; natived the containers this migration made native, in order.
 	held    map[string]*unproven
@@ -118,7 +118,7 @@ type migration struct {
 }
 
 // off reports whether a rule is disabled in the options or ignored on the current workload.
-func (m *migration) off(id string) bool { return m.opts.disabled(id) || m.ignored[id] }
+func (m *migration) off(id string) bool { return m.opts.disabled(id) || m.ignored[id] != "" }
 
 // container is the part of a container entry that detection reads.
 type container struct {
@@ -309,8 +309,10 @@ func (m *migration) record(fixed bool, rule Rule, sev Severity, t podTemplate, a
 
 // template migrates one pod template.
 func (m *migration) template(t podTemplate) {
-	m.ignored = t.annotationList(AnnotationIgnore)
 	m.runToCompletion = t.runToCompletion
+	if !m.readIgnores(t) {
+		return
+	}
 	if m.opts.skipped(t.resource) {
 		return // the caller that asked says why
 	}
@@ -421,7 +423,7 @@ func (m *migration) template(t podTemplate) {
 	}
 	m.moves = append(m.moves, rearrangement(t, containers, inits))
 	for _, c := range moving {
-		m.movedList = append(m.movedList, MovedContainer{Resource: t.resource, Container: c.name, Quiet: m.ignored[ruleAutoscaler.ID]})
+		m.movedList = append(m.movedList, MovedContainer{Resource: t.resource, Container: c.name, Quiet: m.off(ruleAutoscaler.ID)})
 	}
 	var staying []container
 	for _, c := range containers {

@@ -104,6 +104,9 @@ func (o Options) Validate() error {
 			return err
 		}
 	}
+	if err := o.checkDisableRules(); err != nil {
+		return err
+	}
 	for _, p := range o.PodTemplatePaths {
 		if p.Kind == "" || len(p.Path) == 0 {
 			return fmt.Errorf("podTemplatePaths: each entry needs kind and path")

@@ -81,6 +81,7 @@ func Rules() []Rule {
 	rules = append(rules, hackRules...)
 	rules = append(rules, terminatorRules...)
 	rules = append(rules, impactRules...)
+	rules = append(rules, ignoreRules...)
 	return append(rules, repositoryRules...)
 }
 

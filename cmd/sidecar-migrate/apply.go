@@ -18,6 +18,7 @@ type applyOptions struct {
 	allowUntracked  bool
 	allowNoVCS      bool
 	verifyKustomize bool
+	out             outputOptions
 }
 
 func newApplyCmd(g *globalOptions, s streams) *cobra.Command {
@@ -35,7 +36,8 @@ With "-" (or piped input and no PATH) it reads a stream of manifests and writes 
 stream to stdout: a filter for Helm's --post-renderer and for kubectl pipelines.`,
 		Example: `  sidecar-migrate apply ./deploy
   helm template my-release ./chart --post-renderer sidecar-migrate --post-renderer-args apply --post-renderer-args -
-  kubectl get deploy web -o yaml | sidecar-migrate apply - | kubectl apply -f -`,
+  kubectl get deploy web -o yaml | sidecar-migrate apply - | kubectl apply -f -
+  sidecar-migrate apply -l ./deploy              # print the names of the files written`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.complete(cmd); err != nil {
 				return err
@@ -55,6 +57,7 @@ stream to stdout: a filter for Helm's --post-renderer and for kubectl pipelines.
 			return err
 		},
 	}
+	o.out.addFlags(cmd)
 	f := cmd.Flags()
 	f.BoolVar(&o.allowDirty, "allow-dirty", false, "rewrite files that are modified or staged in git")
 	f.BoolVar(&o.allowUntracked, "allow-untracked", false, "rewrite files that git does not track (untracked or ignored)")
@@ -73,17 +76,16 @@ type applied struct {
 // write migrates the paths and, when every file that changes can be given back by git, writes
 // them all; a base and the patches that follow it are written together or not at all.
 func (o *applyOptions) write(paths []string, s streams) (*applied, error) {
-	if readsStdin(paths) {
-		_, err := o.migrateAll(paths, s, o.printFindings(s.err), func(r kio.FileResult) error {
-			_, werr := s.out.Write(r.After)
-			return werr
-		})
+	if err := o.out.check(); err != nil {
 		return nil, err
+	}
+	if readsStdin(paths) {
+		return nil, o.filter(paths, s)
 	}
 	start := time.Now()
 	var changes []kio.FileResult
 	dirs := map[string]bool{}
-	sum, err := o.migrateAll(paths, s, o.printFindings(s.err), func(r kio.FileResult) error {
+	sum, err := o.migrateAll(paths, s, o.out.count(o.printFindings(s.err)), func(r kio.FileResult) error {
 		dirs[filepath.Dir(r.Path)] = true
 		if r.Changed() {
 			changes = append(changes, r)
@@ -128,8 +130,11 @@ func (o *applyOptions) write(paths []string, s streams) (*applied, error) {
 		done.before[abs], done.now[abs], done.names[abs] = r.Before, now, r.Path
 		sum.changed++
 		sum.stats.Add(r.Stats)
-		if !o.quiet {
+		if !o.quiet && o.out.plain() {
 			fmt.Fprintf(s.out, "%s: %s\n", r.Path, describe(r))
+		}
+		if werr := o.out.changed(s.out, r); werr != nil {
+			return done, werr
 		}
 	}
 	why := "its kustomization root has a file that could not be written"
@@ -145,9 +150,21 @@ func (o *applyOptions) write(paths []string, s streams) (*applied, error) {
 	return done, err
 }
 
+// filter migrates standard input to standard output.
+func (o *applyOptions) filter(paths []string, s streams) error {
+	if !o.out.plain() {
+		return &exitError{code: exitFailed, msg: "--list and --format json need PATHs: with standard input, apply writes the manifests on stdout"}
+	}
+	_, err := o.migrateAll(paths, s, o.printFindings(s.err), func(r kio.FileResult) error {
+		_, werr := s.out.Write(r.After)
+		return werr
+	})
+	return err
+}
+
 func (o *applyOptions) printSummary(s streams, sum summary) {
-	if !o.quiet {
-		fmt.Fprintln(s.err, sum)
+	if err := o.out.finish(s, "apply", sum, o.quiet); err != nil {
+		fmt.Fprintf(s.err, "error: %v\n", err)
 	}
 }
 
@@ -205,12 +222,9 @@ func describe(r kio.FileResult) string {
 		}
 		return fmt.Sprintf("%d patches follow their base", patches)
 	}
-	msg := fmt.Sprintf("%d sidecars moved", r.Stats.Sidecars)
-	if r.Stats.Sidecars == 1 {
-		msg = "1 sidecar moved"
-	}
+	msg := plural(r.Stats.Sidecars, "sidecar") + " moved"
 	if r.Stats.Workarounds > 0 {
-		msg += fmt.Sprintf(", %d workarounds removed", r.Stats.Workarounds)
+		msg += ", " + plural(r.Stats.Workarounds, "workaround") + " removed"
 	}
 	return msg
 }

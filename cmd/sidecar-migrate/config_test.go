@@ -66,7 +66,7 @@ func TestConfigUnknownKeys(t *testing.T) {
 	require.NoError(t, os.WriteFile(cfg, []byte("placment: before-init\nsidecars:\n  imgs: [x]\n"), 0o644))
 	code, stderr := runCmd(t, "report", "--config", cfg, "../../testdata/examples")
 	assert.Equal(t, exitFailed, code)
-	assert.Contains(t, stderr, "cfg.yaml: unknown field [placment imgs]")
+	assert.Contains(t, stderr, "cfg.yaml: unknown field placment (did you mean placement?), imgs (did you mean images?)")
 }
 
 // TestExampleConfig: the example options file parses, sets every option (so it stays a full

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"fmt"
+	"os"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio"
 	"github.com/sidecar-migrate/sidecar-migrate/kio/udiff"
@@ -11,6 +11,7 @@ import (
 type diffOptions struct {
 	*globalOptions
 	exitCode bool
+	out      outputOptions
 }
 
 func newDiffCmd(g *globalOptions, s streams) *cobra.Command {
@@ -23,7 +24,9 @@ Findings go to stderr. PATH is a file or a folder (walked for *.yaml, *.yml and 
 "-", or no PATH with piped input, reads standard input.`,
 		Example: `  sidecar-migrate diff ./deploy
   sidecar-migrate diff --exit-code ./deploy   # in CI: exit 1 while legacy sidecars remain
-  sidecar-migrate diff ./deploy | git apply     # the same as apply`,
+  sidecar-migrate diff ./deploy | git apply     # the same as apply
+  sidecar-migrate diff -l ./deploy              # only the names of the files that change
+  sidecar-migrate diff --format json ./deploy   # a summary for CI bots`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.complete(cmd); err != nil {
 				return err
@@ -36,12 +39,22 @@ Findings go to stderr. PATH is a file or a folder (walked for *.yaml, *.yml and 
 		},
 	}
 	cmd.Flags().BoolVar(&o.exitCode, "exit-code", false, "exit 1 when changes are pending")
+	o.out.addFlags(cmd)
 	return cmd
 }
 
 func (o *diffOptions) run(paths []string, s streams) error {
-	color := o.color == "always" || (o.color == "auto" && isTerminal(s.out))
-	sum, err := o.migrateAll(paths, s, o.printFindings(s.err), func(r kio.FileResult) error {
+	color := useColor(o.color, isTerminal(s.out), os.Getenv("NO_COLOR"))
+	if err := o.out.check(); err != nil {
+		return err
+	}
+	sum, err := o.migrateAll(paths, s, o.out.count(o.printFindings(s.err)), func(r kio.FileResult) error {
+		if !r.Changed() {
+			return nil
+		}
+		if err := o.out.changed(s.out, r); err != nil || !o.out.plain() {
+			return err
+		}
 		d := udiff.Unified(r.Path, r.Before, r.After)
 		if color {
 			d = udiff.Colorize(d)
@@ -49,8 +62,8 @@ func (o *diffOptions) run(paths []string, s streams) error {
 		_, werr := s.out.Write(d)
 		return werr
 	})
-	if !o.quiet {
-		fmt.Fprintln(s.err, sum)
+	if werr := o.out.finish(s, "diff", sum, o.quiet); werr != nil {
+		return werr
 	}
 	if err != nil {
 		return err
@@ -59,4 +72,10 @@ func (o *diffOptions) run(paths []string, s streams) error {
 		return errPending
 	}
 	return nil
+}
+
+// useColor decides whether to colour the diff: always or never as asked; with auto, only on a
+// terminal and only when NO_COLOR (https://no-color.org) is unset or empty.
+func useColor(mode string, terminal bool, noColor string) bool {
+	return mode == "always" || (mode == "auto" && terminal && noColor == "")
 }

@@ -22,8 +22,9 @@ type summary struct {
 }
 
 func (s summary) String() string {
-	return fmt.Sprintf("%d files scanned, %d changed, %d sidecars moved, %d workarounds removed, %d warnings, %d errors",
-		s.files, s.changed, s.stats.Sidecars, s.stats.Workarounds, s.warnings, s.failed)
+	return fmt.Sprintf("%s scanned, %d changed, %s moved, %s removed, %s, %s",
+		plural(s.files, "file"), s.changed, plural(s.stats.Sidecars, "sidecar"), plural(s.stats.Workarounds, "workaround"),
+		plural(s.warnings, "warning"), plural(s.failed, "error"))
 }
 
 // migrateAll migrates the paths, or standard input, and hands each file's result, in input
@@ -132,11 +133,14 @@ func (g *globalOptions) printFindings(w io.Writer) func(kio.FileResult) {
 
 func (g *globalOptions) printFileFindings(w io.Writer, r kio.FileResult) {
 	for _, f := range r.Findings {
+		if g.quiet && f.Severity < migrate.Warning {
+			continue
+		}
 		if r.Path == "" { // about the whole run
 			fmt.Fprintf(w, "sidecar-migrate: %s %s: %s\n", f.Severity, f.Rule, f.Message)
 			continue
 		}
-		if (g.quiet && f.Severity < migrate.Warning) || (r.Err != nil && f.Severity == migrate.Error) {
+		if r.Err != nil && f.Severity == migrate.Error {
 			continue // an error finding is printed once, as the file's error line
 		}
 		fmt.Fprintf(w, "%s:%s\n", r.Path, f)

@@ -36,6 +36,9 @@ either a SidecarMigration (apiVersion sidecar-migrate.io/v1alpha1) whose spec ho
 options as --config, or a ConfigMap whose data holds them as strings; what it sets replaces
 the flags. Findings come back as results; warnings do not fail the function unless
 --fail-on warning (or failOn: warning in the functionConfig).`,
+		Example: `  kustomize fn run deploy/ --enable-exec --exec-path ./sidecar-migrate-fn -- placement=before-init
+  kpt fn eval deploy/ --exec ./sidecar-migrate-fn -- sidecars.names=metrics-helper
+  kustomize cfg cat deploy/ --wrap-kind ResourceList | sidecar-migrate fn`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := o.complete(cmd); err != nil {

@@ -155,7 +155,7 @@ func TestApplyLostUpdate(t *testing.T) {
 	code := run([]string{"apply", repo}, strings.NewReader(""), &stdout, &stderr)
 	assert.Equal(t, exitFailed, code)
 	assert.Contains(t, stderr.String(), "error: writing "+file+": changed since it was read; left as it is\n")
-	assert.Contains(t, stderr.String(), "2 files scanned, 1 changed, 1 sidecars moved")
+	assert.Contains(t, stderr.String(), "2 files scanned, 1 changed, 1 sidecar moved")
 	assert.Equal(t, other+": 1 sidecar moved\n", stdout.String())
 	now, err := os.ReadFile(file)
 	require.NoError(t, err)

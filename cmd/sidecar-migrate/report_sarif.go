@@ -1,10 +1,18 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
+	"net/url"
+	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
+	"github.com/sidecar-migrate/sidecar-migrate/kio"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 )
 
@@ -18,9 +26,10 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool        sarifTool         `json:"tool"`
-	Invocations []sarifInvocation `json:"invocations"`
-	Results     []sarifResult     `json:"results"`
+	Tool               sarifTool                   `json:"tool"`
+	OriginalURIBaseIDs map[string]sarifArtifactURI `json:"originalUriBaseIds,omitempty"`
+	Invocations        []sarifInvocation           `json:"invocations"`
+	Results            []sarifResult               `json:"results"`
 }
 
 // sarifInvocation holds the findings about the run rather than a file (the target version):
@@ -57,14 +66,20 @@ type sarifText struct {
 	Text string `json:"text"`
 }
 
+// sarifMessage is a multiformatMessageString: text, and the same in Markdown.
+type sarifMessage struct {
+	Text     string `json:"text"`
+	Markdown string `json:"markdown,omitempty"`
+}
+
 type sarifRule struct {
-	ID                   string      `json:"id"`
-	Name                 string      `json:"name"`
-	ShortDescription     sarifText   `json:"shortDescription"`
-	FullDescription      sarifText   `json:"fullDescription"`
-	Help                 sarifText   `json:"help"`
-	HelpURI              string      `json:"helpUri"`
-	DefaultConfiguration sarifConfig `json:"defaultConfiguration"`
+	ID                   string       `json:"id"`
+	Name                 string       `json:"name"`
+	ShortDescription     sarifText    `json:"shortDescription"`
+	FullDescription      sarifText    `json:"fullDescription"`
+	Help                 sarifMessage `json:"help"`
+	HelpURI              string       `json:"helpUri"`
+	DefaultConfiguration sarifConfig  `json:"defaultConfiguration"`
 }
 
 type sarifConfig struct {
@@ -77,6 +92,9 @@ type sarifResult struct {
 	Level     string          `json:"level"`
 	Message   sarifText       `json:"message"`
 	Locations []sarifLocation `json:"locations,omitempty"`
+	// PartialFingerprints identify a result across runs whatever its line, so code scanning
+	// keeps one alert while lines above it change.
+	PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
 }
 
 type sarifLocation struct {
@@ -89,6 +107,11 @@ type sarifPhysical struct {
 }
 
 type sarifArtifact struct {
+	URI       string `json:"uri"`
+	URIBaseID string `json:"uriBaseId,omitempty"`
+}
+
+type sarifArtifactURI struct {
 	URI string `json:"uri"`
 }
 
@@ -112,13 +135,16 @@ func writeSARIF(w io.Writer, files []fileFindings, sum summary) error {
 			ID: r.ID, Name: ruleName(r.ID),
 			ShortDescription:     sarifText{r.Summary},
 			FullDescription:      sarifText{r.Summary + " Matches: " + r.Matches + "."},
-			Help:                 sarifText{"See the rule table in the sidecar-migrate README; silence it on a workload with the annotation sidecar-migrate.io/ignore: " + r.ID + "."},
-			HelpURI:              projectURL + "#rules",
+			Help:                 ruleHelp(r),
+			HelpURI:              projectURL + "#" + ruleSection(r.ID),
 			DefaultConfiguration: sarifConfig{level},
 		})
 	}
 	inv := sarifInvocation{ExecutionSuccessful: sum.failed == 0 && !sum.interrupted}
-	run := sarifRun{Tool: sarifTool{driver}, Results: []sarifResult{}}
+	base := sarifBase()
+	run := sarifRun{Tool: sarifTool{driver}, Results: []sarifResult{},
+		OriginalURIBaseIDs: map[string]sarifArtifactURI{srcRoot: {URI: (&url.URL{Scheme: "file", Path: filepath.ToSlash(base) + "/"}).String()}}}
+	prints := fingerprints{}
 	for _, f := range files {
 		for _, x := range f.findings {
 			if f.path == "" { // about the whole run
@@ -127,11 +153,18 @@ func writeSARIF(w io.Writer, files []fileFindings, sum summary) error {
 				continue
 			}
 			run.Results = append(run.Results, sarifResult{RuleID: x.Rule, RuleIndex: index[x.Rule], Level: sarifLevels[x.Severity],
-				Message: sarifText{findingText(x)}, Locations: location(f.path, x.Line, x.Column)})
+				Message: sarifText{findingText(x)}, Locations: location(base, f.path, x.Line, x.Column),
+				PartialFingerprints: prints.of(x.Rule, f.path, x.Resource.String(), x.Container, x.Field)})
 		}
 		if f.err != nil {
+			line, msg := 1, f.err.Error() // a file-level error points at the file's first line
+			var e *kio.Error
+			if errors.As(f.err, &e) && e.Line > 0 {
+				line = e.Line
+			}
 			run.Results = append(run.Results, sarifResult{RuleID: inputErrorRule.ID, RuleIndex: index[inputErrorRule.ID], Level: "error",
-				Message: sarifText{f.err.Error()}, Locations: location(f.path, 0, 0)})
+				Message: sarifText{msg}, Locations: location(base, f.path, line, 0),
+				PartialFingerprints: prints.of(inputErrorRule.ID, f.path)})
 		}
 	}
 	run.Invocations = []sarifInvocation{inv}
@@ -154,11 +187,25 @@ func findingText(x migrate.Finding) string {
 	return s + ": " + x.Message
 }
 
-func location(path string, line, col int) []sarifLocation {
+// location is where a result points: its file relative to %SRCROOT% (the repository root,
+// or the current folder outside a repository) and its line. A file outside that root gets an
+// absolute file: URI, never a "../" one.
+func location(base, path string, line, col int) []sarifLocation {
 	if path == "" || path == stdinName {
 		return nil
 	}
-	loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: filepath.ToSlash(path)}}}
+	art := sarifArtifact{}
+	abs, err := filepath.Abs(path)
+	rel, rerr := filepath.Rel(base, abs)
+	switch {
+	case err != nil:
+		art.URI = (&url.URL{Path: filepath.ToSlash(path)}).String()
+	case rerr != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)):
+		art.URI = (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
+	default:
+		art.URI, art.URIBaseID = (&url.URL{Path: filepath.ToSlash(rel)}).String(), srcRoot
+	}
+	loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: art}}
 	if line > 0 {
 		loc.PhysicalLocation.Region = &sarifRegion{StartLine: line, StartColumn: col}
 	}
@@ -179,4 +226,62 @@ func ruleName(id string) string {
 		}
 	}
 	return string(out)
+}
+
+// srcRoot is the uriBaseId of the files' URIs: code scanning resolves it to the checkout.
+const srcRoot = "%SRCROOT%"
+
+// sarifBase is the folder %SRCROOT% stands for: the root of the git repository that holds the
+// current folder, else the current folder.
+func sarifBase() string {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "."
+	}
+	if root := repoRoot(dir); root != "" {
+		return root
+	}
+	return dir
+}
+
+// fingerprints makes the partialFingerprints of results from what identifies them apart from
+// their line: the rule, the file, the object, the container and the field; the second result
+// with the same identity gets an ordinal.
+type fingerprints map[string]int
+
+func (f fingerprints) of(parts ...string) map[string]string {
+	key := strings.Join(parts, "\x00")
+	f[key]++
+	if n := f[key]; n > 1 {
+		key += "\x00" + strconv.Itoa(n)
+	}
+	sum := sha256.Sum256([]byte(key))
+	return map[string]string{"sidecarMigrate/v1": hex.EncodeToString(sum[:16])}
+}
+
+// ruleHelp is a rule's help: what it matches, what it means, and what to do.
+func ruleHelp(r migrate.Rule) sarifMessage {
+	todo := "Review the diff (`sidecar-migrate diff`) and apply it (`sidecar-migrate apply`)."
+	if !r.Evidence {
+		todo = "Check what the message says on the workload; the rule's section of the README explains the decision."
+	}
+	silence := "To silence it on one workload, annotate it `ignore.sidecar-migrate.io/" + r.ID + ": \"reason\"`; to pin a container, list it in `sidecar-migrate.io/keep`."
+	text := r.Summary + " Matches: " + r.Matches + ". " + todo + " " + silence
+	md := "**" + r.ID + "** (" + confidence(r) + ")\n\n" + r.Summary + "\n\nMatches: " + r.Matches + ".\n\n" + todo + "\n\n" + silence
+	return sarifMessage{Text: strings.ReplaceAll(text, "`", ""), Markdown: md}
+}
+
+// ruleSection is the README section that explains a rule.
+func ruleSection(id string) string {
+	switch {
+	case strings.HasPrefix(id, "hack-"), id == "share-process-namespace":
+		return "job-workarounds"
+	case strings.HasPrefix(id, "kustomize-"):
+		return "migrating-a-repository"
+	case strings.HasPrefix(id, "annotation-"), strings.HasPrefix(id, "ignore-"):
+		return "annotations"
+	case id == inputErrorRule.ID:
+		return "findings"
+	}
+	return "rules"
 }

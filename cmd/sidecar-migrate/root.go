@@ -75,7 +75,9 @@ proxies, database proxies, log shippers, ...) into initContainers with restartPo
 the native sidecars of Kubernetes 1.29+, keeping every comment and the file's formatting.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       toolVersion(),
 	}
+	root.SetVersionTemplate(versionText())
 	root.SetIn(s.in)
 	root.SetOut(s.out)
 	root.SetErr(s.err)
@@ -83,7 +85,7 @@ the native sidecars of Kubernetes 1.29+, keeping every comment and the file's fo
 		return &exitError{code: exitFailed, msg: err.Error()}
 	})
 	f := root.PersistentFlags()
-	f.StringVar(&g.configFile, "config", "", "rules and options file (same schema as the KRM functionConfig spec)")
+	f.StringVar(&g.configFile, "config", "", "options file (same schema as the KRM functionConfig spec); default: .sidecar-migrate.yaml in the current folder or the repository root")
 	f.StringVar(&g.kubeVersion, "kube-version", "1.33", "Kubernetes version of the target cluster (X.Y)")
 	f.BoolVar(&g.allowFeatureGate, "allow-feature-gate", false, "allow --kube-version 1.28, where native sidecars need the SidecarContainers feature gate")
 	f.StringVar(&g.placement, "placement", "", "where sidecars go in initContainers: after-init (default) or before-init")
@@ -91,17 +93,25 @@ the native sidecars of Kubernetes 1.29+, keeping every comment and the file's fo
 	f.StringSliceVar(&g.include, "include", nil, "only files matching these globs, relative to the current folder as in git (\"**\" crosses folders; a glob without / matches the base name)")
 	f.StringSliceVar(&g.exclude, "exclude", nil, "skip files matching these globs (as --include)")
 	f.StringVar(&g.color, "color", "auto", "colour the diff: auto, always or never")
-	f.BoolVarP(&g.quiet, "quiet", "q", false, "print errors only")
+	f.BoolVarP(&g.quiet, "quiet", "q", false, "print only warnings and errors (no info findings, no summary)")
 	f.IntVar(&g.jobs, "jobs", 0, "files processed in parallel (default GOMAXPROCS)")
 	f.StringVar(&g.startupProbe, "startup-probe", "", "from-readiness: give a moved sidecar with a readinessProbe a startupProbe with the same handler")
 	f.StringSliceVar(&g.meshNative, "mesh-native", nil, "istio, linkerd or linkerd@2.N (the key of that Linkerd release): add the mesh's native-sidecar annotation to pod templates that opt into injection")
 
 	root.AddCommand(newDiffCmd(g, s), newApplyCmd(g, s), newFnCmd(g, s), newReportCmd(g, s), newRulesCmd(s), newVersionCmd(s))
+	documentCompletion(root)
 	return root
 }
 
 // complete fills g.migrate from the config file and the flags (flags win) and checks them.
 func (g *globalOptions) complete(cmd *cobra.Command) error {
+	// Without --config, the folder's or the repository's options file; a KRM function gets
+	// its options from its functionConfig only. --config "" turns discovery off.
+	if !cmd.Flags().Changed("config") && cmd.Name() != "fn" {
+		if dir, err := os.Getwd(); err == nil {
+			g.configFile = discoverConfig(dir)
+		}
+	}
 	if g.configFile != "" {
 		opts, err := loadOptions(g.configFile)
 		if err != nil {
@@ -132,6 +142,9 @@ func (g *globalOptions) complete(cmd *cobra.Command) error {
 			err = fmt.Errorf("%w (options from the flags and %s)", err, g.configFile)
 		}
 		return &exitError{code: exitFailed, msg: err.Error()}
+	}
+	if g.jobs < 0 {
+		return &exitError{code: exitFailed, msg: fmt.Sprintf("--jobs %d: want a positive number, or 0 for GOMAXPROCS", g.jobs)}
 	}
 	switch g.color {
 	case "auto", "always", "never":

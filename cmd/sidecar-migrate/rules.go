@@ -15,7 +15,9 @@ func newRulesCmd(s streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "rules",
 		Short: "Print the detection catalogue and the checks",
-		Args:  cobra.NoArgs,
+		Example: `  sidecar-migrate rules
+  sidecar-migrate rules --markdown > rules.md`,
+		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if markdown {
 				return printRulesMarkdown(s.out)

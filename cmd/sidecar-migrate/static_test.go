@@ -8,21 +8,27 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 )
 
-// TestDockerfile checks what the container function's image promises without a container
-// engine: the binary is built static, the image has no libc, runs as nobody and starts fn.
+// TestDockerfile checks what the image promises without a container engine: the binary is
+// built static for the target platform and stamped with the version, the image carries the
+// OCI labels, has no libc, runs as nobody, and starts fn unless given another command.
 func TestDockerfile(t *testing.T) {
 	data, err := os.ReadFile("../../Dockerfile")
 	require.NoError(t, err)
 	text := string(data)
-	require.Regexp(t, `(?m)^RUN CGO_ENABLED=0 go build .*\./cmd/sidecar-migrate$`, text)
+	require.Regexp(t, `(?m)^RUN CGO_ENABLED=0 GOOS=\$TARGETOS GOARCH=\$TARGETARCH go build .*-X main.version=\$\{VERSION\} -X main.commit=\$\{COMMIT\}.*\./cmd/sidecar-migrate$`, text)
 	require.Regexp(t, `(?m)^FROM (gcr\.io/distroless/static\S*|scratch)$`, text, "the last stage has no libc")
+	for _, label := range []string{"source", "version", "licenses"} {
+		require.Regexp(t, `org\.opencontainers\.image\.`+label+`="[^"]+"`, text)
+	}
+	require.Contains(t, text, `org.opencontainers.image.licenses="Apache-2.0"`)
 	require.Regexp(t, `(?m)^USER 65534:65534$`, text, "nobody")
-	require.Regexp(t, `(?m)^ENTRYPOINT \["/usr/local/bin/sidecar-migrate", "fn"\]$`, text)
+	require.Regexp(t, `(?m)^ENTRYPOINT \["/usr/local/bin/sidecar-migrate"\]\nCMD \["fn"\]$`, text, "fn by default, any command when given one")
 }
 
 // TestStaticBinary builds the binary with the Dockerfile's build flags and checks that it
@@ -37,12 +43,13 @@ func TestStaticBinary(t *testing.T) {
 	}
 	data, err := os.ReadFile("../../Dockerfile")
 	require.NoError(t, err)
-	flags := regexp.MustCompile(`(?m)^RUN CGO_ENABLED=0 go build -trimpath -ldflags '([^']*)' -o \S+ \./cmd/sidecar-migrate$`).FindSubmatch(data)
+	flags := regexp.MustCompile(`(?m)^RUN CGO_ENABLED=0 GOOS=\$TARGETOS GOARCH=\$TARGETARCH go build -trimpath -ldflags "([^"]*)" -o \S+ \./cmd/sidecar-migrate$`).FindSubmatch(data)
 	require.NotNil(t, flags, "the Dockerfile's build line changed: update this test")
+	ldflags := strings.NewReplacer("${VERSION}", "v9.8.7", "${COMMIT}", "0123456789abcdef").Replace(string(flags[1]))
 
 	bin := filepath.Join(t.TempDir(), "sidecar-migrate")
-	build := exec.Command("go", "build", "-trimpath", "-ldflags", string(flags[1]), "-o", bin, ".")
-	build.Env = append(build.Environ(), "CGO_ENABLED=0")
+	build := exec.Command("go", "build", "-trimpath", "-ldflags", ldflags, "-o", bin, ".")
+	build.Env = append(build.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+runtime.GOARCH)
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, string(out))
 
@@ -58,6 +65,12 @@ func TestStaticBinary(t *testing.T) {
 	out, err = exec.Command("go", "version", "-m", bin).Output()
 	require.NoError(t, err)
 	require.Contains(t, string(out), "CGO_ENABLED=0")
+
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		out, err = exec.Command(bin, args...).Output()
+		require.NoError(t, err)
+		require.Equal(t, "sidecar-migrate v9.8.7\ncommit 0123456789abcdef\n"+runtime.Version()+"\n", string(out), "stamped as a release")
+	}
 
 	// As the image runs it: no environment, nothing but the binary.
 	fn := exec.Command(bin, "fn")

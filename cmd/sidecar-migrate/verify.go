@@ -35,6 +35,9 @@ func (o *applyOptions) runVerified(paths []string, s streams) error {
 	v := plan.Verifier(bin)
 	v.Before()
 	done, runErr := o.write(paths, s)
+	if runErr != nil && (done == nil || len(done.before) == 0) {
+		return runErr // nothing was written: there is no build after to check
+	}
 	outcomes, restore := v.After(done.before)
 	failed := o.rollBack(restore, done, "its kustomize build after is not the migration of its build before", s) < len(restore)
 	for _, out := range outcomes {
