@@ -17,7 +17,9 @@ type FileResult struct {
 	Before   []byte
 	After    []byte // equal to Before when nothing changed or Err is set
 	Findings []migrate.Finding
-	Stats    migrate.Stats
+	// Ignored are the findings that ignore annotations silenced, with their reasons.
+	Ignored []migrate.Finding
+	Stats   migrate.Stats
 	// Fallbacks counts documents that were serialized because their edit could not be
 	// spliced into the original lines.
 	Fallbacks int
@@ -104,7 +106,11 @@ func (r *FileResult) migrateDocument(content []byte, line int, isJSON bool, opts
 	for i := range res.Findings {
 		res.Findings[i].Line += line - 1
 	}
+	for i := range res.Ignored {
+		res.Ignored[i].Line += line - 1
+	}
 	r.Findings = append(r.Findings, res.Findings...)
+	r.Ignored = append(r.Ignored, res.Ignored...)
 	r.Stats.Add(res.Stats)
 	r.Moved = append(r.Moved, res.Moved...)
 	for _, f := range res.Findings {

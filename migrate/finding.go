@@ -66,6 +66,9 @@ type Finding struct {
 	Message string
 	// Fixed is true when the migration changed the document because of this finding.
 	Fixed bool
+	// Ignored is the reason of the ignore annotation that silenced this finding; it is set
+	// only on the findings of Result.Ignored.
+	Ignored string
 }
 
 // String formats f as "LINE: SEVERITY RULE KIND/NAME container NAME: message", the form the

@@ -12,9 +12,12 @@ import (
 // Result is what Migrate decided for one document.
 type Result struct {
 	Findings []Finding
-	Stats    Stats
-	Moved    []MovedContainer // the containers moved to initContainers, in order
-	Moves    []Move           // how each pod template that changed was rearranged
+	// Ignored are the findings that an ignore annotation silenced, each with its reason: they
+	// neither count nor fix, and are shown only on request (report --show-ignored).
+	Ignored []Finding
+	Stats   Stats
+	Moved   []MovedContainer // the containers moved to initContainers, in order
+	Moves   []Move           // how each pod template that changed was rearranged
 }
 
 // Stats counts what a migration did.
@@ -84,6 +87,7 @@ func Migrate(doc *yaml.RNode, opts Options) Result {
 		m.finalCheck(before, root)
 	}
 	r.Findings = m.findings
+	r.Ignored = m.silenced
 	r.Moved = m.movedList
 	r.Moves = m.moves
 	r.Stats.Sidecars = len(m.movedList)
@@ -108,6 +112,7 @@ type migration struct {
 	// terminatorListed maps the containers a sidecar-terminator annotation lists to it.
 	terminatorListed map[string]string
 	ignored          map[string]string // rule ids silenced on the current workload, with their reasons
+	silenced         []Finding         // what the ignores of the workloads silenced
 	pod              podContext        // the current pod's containers, for evidence from context
 	// held are the containers of the current pod that the lifetime gate did not prove, by
 	// name; natived the containers this migration made native, in order.
@@ -291,7 +296,7 @@ func (m *migration) fix(rule Rule, t podTemplate, at *yaml.Node, c string, forma
 }
 
 func (m *migration) record(fixed bool, rule Rule, sev Severity, t podTemplate, at *yaml.Node, c string, format string, args ...any) bool {
-	if m.off(rule.ID) {
+	if m.opts.disabled(rule.ID) {
 		return false
 	}
 	field := t.path
@@ -302,8 +307,17 @@ func (m *migration) record(fixed bool, rule Rule, sev Severity, t podTemplate, a
 		}
 		field += "." + list + "[name=" + c + "]"
 	}
-	m.findings = append(m.findings, Finding{Rule: rule.ID, Severity: sev, Line: at.Line, Column: at.Column,
-		Resource: t.resource, Container: c, Field: field, Message: fmt.Sprintf(format, args...), Fixed: fixed})
+	f := Finding{Rule: rule.ID, Severity: sev, Line: at.Line, Column: at.Column,
+		Resource: t.resource, Container: c, Field: field, Message: fmt.Sprintf(format, args...), Fixed: fixed}
+	if reason := m.ignored[rule.ID]; reason != "" {
+		f.Ignored = reason
+		if fixed {
+			f.Message, f.Fixed = "not done: "+f.Message, false
+		}
+		m.silenced = append(m.silenced, f)
+		return false
+	}
+	m.findings = append(m.findings, f)
 	return true
 }
 

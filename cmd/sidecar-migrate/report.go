@@ -12,8 +12,9 @@ import (
 
 type reportOptions struct {
 	*globalOptions
-	format   string
-	exitCode bool
+	format      string
+	exitCode    bool
+	showIgnored bool
 }
 
 func newReportCmd(g *globalOptions, s streams) *cobra.Command {
@@ -26,7 +27,8 @@ text grouped by file with a summary, JSON (one object per finding, schema in the
 SARIF 2.1.0 for code-scanning pages.`,
 		Example: `  sidecar-migrate report ./deploy
   sidecar-migrate report --format sarif ./deploy > sidecar-migrate.sarif
-  sidecar-migrate report --exit-code ./deploy   # exit 1 while something is left to migrate`,
+  sidecar-migrate report --exit-code ./deploy   # exit 1 while something is left to migrate
+  sidecar-migrate report --show-ignored ./deploy # also what ignore annotations silenced, with their reasons`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.complete(cmd); err != nil {
 				return err
@@ -40,6 +42,7 @@ SARIF 2.1.0 for code-scanning pages.`,
 	}
 	cmd.Flags().StringVar(&o.format, "format", "text", "text, json or sarif")
 	cmd.Flags().BoolVar(&o.exitCode, "exit-code", false, "exit 1 when changes are pending")
+	cmd.Flags().BoolVar(&o.showIgnored, "show-ignored", false, "also list the findings that ignore annotations silenced, with their reasons (they never count)")
 	return cmd
 }
 
@@ -65,6 +68,10 @@ func (o *reportOptions) run(paths []string, s streams) error {
 	var files []fileFindings
 	seen := map[string]int{} // path -> index in files
 	collect := func(r kio.FileResult) {
+		if o.showIgnored && len(r.Ignored) > 0 {
+			r.Findings = append(slices.Clip(r.Findings), r.Ignored...)
+			slices.SortStableFunc(r.Findings, func(a, b migrate.Finding) int { return a.Line - b.Line })
+		}
 		if len(r.Findings) == 0 && r.Err == nil {
 			return
 		}

@@ -34,7 +34,8 @@ type jsonFinding struct {
 	Container  string `json:"container"`
 	Field      string `json:"field"`
 	Message    string `json:"message"`
-	Fix        bool   `json:"fix"` // the migration changes the manifest for this finding
+	Fix        bool   `json:"fix"`               // the migration changes the manifest for this finding
+	Ignored    string `json:"ignored,omitempty"` // with --show-ignored: the reason of the ignore that silenced it
 }
 
 func writeJSON(w io.Writer, files []fileFindings, sum summary) error {
@@ -46,7 +47,7 @@ func writeJSON(w io.Writer, files []fileFindings, sum summary) error {
 			r.Findings = append(r.Findings, jsonFinding{
 				Rule: x.Rule, Severity: x.Severity.String(), File: f.path, Line: x.Line, Column: x.Column,
 				APIVersion: x.Resource.APIVersion, Kind: x.Resource.Kind, Namespace: x.Resource.Namespace, Name: x.Resource.Name,
-				Container: x.Container, Field: x.Field, Message: x.Message, Fix: x.Fixed})
+				Container: x.Container, Field: x.Field, Message: x.Message, Fix: x.Fixed, Ignored: x.Ignored})
 		}
 		if f.err != nil {
 			r.Findings = append(r.Findings, jsonFinding{Rule: "input-error", Severity: "error", File: f.path, Message: f.err.Error()})

@@ -95,6 +95,14 @@ type sarifResult struct {
 	// PartialFingerprints identify a result across runs whatever its line, so code scanning
 	// keeps one alert while lines above it change.
 	PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
+	// Suppressions carry the reason of an ignore annotation (report --show-ignored), so code
+	// scanning shows the result as dismissed in source.
+	Suppressions []sarifSuppression `json:"suppressions,omitempty"`
+}
+
+type sarifSuppression struct {
+	Kind          string `json:"kind"`
+	Justification string `json:"justification"`
 }
 
 type sarifLocation struct {
@@ -152,9 +160,13 @@ func writeSARIF(w io.Writer, files []fileFindings, sum summary) error {
 					AssociatedRule: sarifRuleRef{x.Rule, index[x.Rule]}, Level: sarifLevels[x.Severity], Message: sarifText{x.Message}})
 				continue
 			}
-			run.Results = append(run.Results, sarifResult{RuleID: x.Rule, RuleIndex: index[x.Rule], Level: sarifLevels[x.Severity],
+			res := sarifResult{RuleID: x.Rule, RuleIndex: index[x.Rule], Level: sarifLevels[x.Severity],
 				Message: sarifText{findingText(x)}, Locations: location(base, f.path, x.Line, x.Column),
-				PartialFingerprints: prints.of(x.Rule, f.path, x.Resource.String(), x.Container, x.Field)})
+				PartialFingerprints: prints.of(x.Rule, f.path, x.Resource.String(), x.Container, x.Field)}
+			if x.Ignored != "" {
+				res.Suppressions = []sarifSuppression{{Kind: "inSource", Justification: x.Ignored}}
+			}
+			run.Results = append(run.Results, res)
 		}
 		if f.err != nil {
 			line, msg := 1, f.err.Error() // a file-level error points at the file's first line

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio"
+	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 )
 
 // writeText writes the findings grouped by file, in columns aligned across the whole report
@@ -16,7 +17,7 @@ func writeText(w io.Writer, files []fileFindings, sum summary) error {
 	var width [5]int
 	for i, f := range files {
 		for _, x := range f.findings {
-			groups[i] = append(groups[i], [6]string{position(x.Line, x.Column), x.Severity.String(), x.Rule, orDash(x.Resource.String(), x.Resource.Kind), orDash(x.Container, x.Container), x.Message})
+			groups[i] = append(groups[i], [6]string{position(x.Line, x.Column), x.Severity.String(), x.Rule, orDash(x.Resource.String(), x.Resource.Kind), orDash(x.Container, x.Container), ignoredText(x)})
 		}
 		if f.err != nil {
 			line, msg := 0, f.err.Error()
@@ -82,4 +83,12 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// ignoredText is a finding's message, preceded by the reason of the ignore that silenced it.
+func ignoredText(x migrate.Finding) string {
+	if x.Ignored == "" {
+		return x.Message
+	}
+	return "ignored (" + x.Ignored + "): " + x.Message
 }
