@@ -12,18 +12,6 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-const legacyPod = `apiVersion: v1
-kind: Pod
-metadata:
-  name: web
-spec:
-  containers:
-  - name: web
-    image: example.com/web:1
-  - name: istio-proxy
-    image: docker.io/istio/proxyv2:1.24.2
-`
-
 // TestPreCommitHooks runs each hook's entry as pre-commit does (the entry, then the staged
 // file names): the check fails on a legacy sidecar, the fix migrates it.
 func TestPreCommitHooks(t *testing.T) {
@@ -39,7 +27,7 @@ func TestPreCommitHooks(t *testing.T) {
 		// pre-commit runs in a repository, with the file staged.
 		dir := t.TempDir()
 		file := filepath.Join(dir, "web.yaml")
-		require.NoError(t, os.WriteFile(file, []byte(legacyPod), 0o644))
+		require.NoError(t, os.WriteFile(file, []byte(sidecarPod), 0o644))
 		for _, git := range [][]string{{"init", "-q"}, {"add", "web.yaml"}} {
 			cmd := exec.Command("git", append([]string{"-C", dir}, git...)...)
 			out, err := cmd.CombinedOutput()
@@ -74,7 +62,7 @@ func TestAction(t *testing.T) {
 		require.Contains(t, string(data), "${{ inputs."+in+" }}")
 	}
 	file := filepath.Join(t.TempDir(), "web.yaml")
-	require.NoError(t, os.WriteFile(file, []byte(legacyPod), 0o644))
+	require.NoError(t, os.WriteFile(file, []byte(sidecarPod), 0o644))
 	var out, errOut bytes.Buffer
 	kube := []string{"--kube-version", action.Inputs["kube-version"].Default}
 	require.Equal(t, exitPending, run(append([]string{"diff", "--exit-code", "--color", "never", file}, kube...), strings.NewReader(""), &out, &errOut), errOut.String())
