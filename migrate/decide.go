@@ -1,6 +1,9 @@
 package migrate
 
 import (
+	"strconv"
+	"strings"
+
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -14,18 +17,23 @@ import (
 // unknown it may be.
 func (t podTemplate) strict() bool { return t.runToCompletion || t.lifecycleUnknown }
 
-// decide returns the containers of template i of root that must not become native: those
+// decide returns the containers of template t of root that must not become native: those
 // whose final command, once the proposals are applied, the gate cannot prove long-lived.
-func (m *migration) decide(root *yaml.Node, i int, t podTemplate) map[string]*unproven {
+func (m *migration) decide(root *yaml.Node, t podTemplate) map[string]*unproven {
 	held := map[string]*unproven{}
 	if !t.strict() || m.opts.skipped(t.resource) {
 		return held
 	}
 	limit := len(seqItems(lookup(t.spec, "containers"))) + len(seqItems(lookup(t.spec, "initContainers"))) + 1
+	obj, prefix := objectOf(root, t.path)
 	for round := 0; round < limit; round++ {
-		copyRoot := cloneNode(root)
+		// Only the object that holds the template is copied: copying a whole List for each
+		// of its items would make a List of n Jobs cost n² node copies.
 		trial := migration{opts: m.opts, catalogue: m.catalogue, held: held}
-		ct := findPodTemplates(copyRoot, "", m.opts)[i]
+		ct, ok := templateAt(findPodTemplates(cloneNode(obj), prefix, m.opts), t.path)
+		if !ok {
+			return held
+		}
 		trial.template(ct)
 		grew := false
 		for _, n := range trial.natived {
@@ -43,6 +51,35 @@ func (m *migration) decide(root *yaml.Node, i int, t podTemplate) map[string]*un
 		}
 	}
 	return held
+}
+
+// objectOf returns the object of root that holds the pod template at path (an item of a
+// List, "items[N].", or root itself) with the field path prefix of that object.
+func objectOf(root *yaml.Node, path string) (*yaml.Node, string) {
+	obj, prefix := root, ""
+	for {
+		rest, ok := strings.CutPrefix(path[len(prefix):], "items[")
+		end := strings.Index(rest, "].")
+		if !ok || end < 0 {
+			return obj, prefix
+		}
+		n, err := strconv.Atoi(rest[:end])
+		items := seqItems(lookup(obj, "items"))
+		if err != nil || n < 0 || n >= len(items) {
+			return obj, prefix
+		}
+		obj, prefix = items[n], prefix+"items["+rest[:end]+"]."
+	}
+}
+
+// templateAt returns the template at path.
+func templateAt(templates []podTemplate, path string) (podTemplate, bool) {
+	for _, t := range templates {
+		if t.path == path {
+			return t, true
+		}
+	}
+	return podTemplate{}, false
 }
 
 // cloneNode copies a YAML tree deeply; aliases point to the copies of their anchors.

@@ -80,7 +80,7 @@ func Migrate(doc *yaml.RNode, opts Options) Result {
 		if shared != nil && m.sharedLeftAlone(t, dry[i], shared) {
 			continue
 		}
-		m.held = m.decide(root, i, t)
+		m.held = m.decide(root, t)
 		m.template(t)
 	}
 	if before != nil {
