@@ -34,6 +34,8 @@ type flagPlan struct {
 	gate bool
 	// statusChanges: the writers' scripts whose exit status the removal changes, and how.
 	statusChanges []scriptNote
+	// status holds the files beside the flag that carry the app's exit status (exitcode.go).
+	status map[string]bool
 }
 
 // scriptNote is a sentence about the edit of one script.
@@ -289,6 +291,7 @@ func (p *flagPlan) plan(containers []container) {
 			return
 		}
 	}
+	p.status = statusFiles(containers, p.flag)
 	for _, c := range containers {
 		s := containerScript(c.node)
 		if s == nil || !strings.Contains(s.node.Value, p.flag) {
@@ -323,16 +326,23 @@ func (p *flagPlan) edit(s *shellScript) (string, bool, string) {
 	replaced := map[*syntax.Stmt]string{}
 	var background *syntax.Stmt
 	var sleeps []*syntax.Stmt
-	watcher, writer, lastKept := false, false, -1
+	watcher, lastKept := false, -1
 	funcs := funcDecls(s.file)
 	gone, problem := p.flagFuncs(text, s.file, funcs, &cuts, replaced)
 	if problem != "" {
 		return "", false, problem
 	}
+	status, writer, problem := statusCuts(text, s.file, p.status)
+	if problem != "" {
+		return "", false, problem
+	}
+	cuts = append(cuts, status...)
 	for i, st := range s.file.Stmts {
 		src := text[st.Pos().Offset():st.End().Offset()]
 		call, name := callName(st)
 		switch {
+		case covered(st, status):
+			// the exit-code protocol beside the flag (exitcode.go)
 		case st.Cmd != nil && funcs[funcName(st)] == st:
 			// a function declaration: flagFuncs dealt with it
 		case gone[strings.TrimSuffix(strings.TrimSpace(trapHandler(text, st)), ";")]:

@@ -249,7 +249,7 @@ func editedStmt(text string, st *syntax.Stmt, cuts []cut) string {
 // cut with it, or `$?` written for a sidecar to mirror.
 func statusChange(s *shellScript, cuts []cut) string {
 	stmts := s.file.Stmts
-	if len(stmts) == 0 || errexit(s) {
+	if len(stmts) == 0 || errexit(s) || mirrorsStatus(stmts, cuts) {
 		return ""
 	}
 	last := stmts[len(stmts)-1]
