@@ -214,10 +214,12 @@ func (p *flagPlan) otherReader(containers []container) string {
 				continue
 			}
 			mp := strings.TrimSuffix(scalar(vm, "mountPath"), "/")
-			file := mp + strings.TrimPrefix(p.flag, p.dir)
 			words := strings.Join(c.words, " ")
-			if strings.Contains(words, file) || (strings.Contains(words, mp) && c.hasWord("inotifywait")) {
-				return "container " + c.name + " also reads " + file + " (the same volume at " + mp + ")"
+			for _, f := range append([]string{p.flag}, sortedKeys(p.status)...) {
+				file := mp + strings.TrimPrefix(f, p.dir)
+				if strings.Contains(words, file) || (strings.Contains(words, mp) && c.hasWord("inotifywait")) {
+					return "container " + c.name + " also reads " + file + " (the same volume at " + mp + ")"
+				}
 			}
 		}
 	}

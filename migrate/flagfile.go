@@ -34,6 +34,8 @@ type flagPlan struct {
 	gate bool
 	// statusChanges: the writers' scripts whose exit status the removal changes, and how.
 	statusChanges []scriptNote
+	// status holds the files beside the flag that carry the app's exit status (exitcode.go).
+	status map[string]bool
 }
 
 // scriptNote is a sentence about the edit of one script.
@@ -289,6 +291,7 @@ func (p *flagPlan) plan(containers []container) {
 			return
 		}
 	}
+	p.status = statusFiles(containers, p.flag)
 	for _, c := range containers {
 		s := containerScript(c.node)
 		if s == nil || !strings.Contains(s.node.Value, p.flag) {
@@ -323,16 +326,23 @@ func (p *flagPlan) edit(s *shellScript) (string, bool, string) {
 	replaced := map[*syntax.Stmt]string{}
 	var background *syntax.Stmt
 	var sleeps []*syntax.Stmt
-	watcher, writer, lastKept := false, false, -1
+	watcher, lastKept := false, -1
 	funcs := funcDecls(s.file)
 	gone, problem := p.flagFuncs(text, s.file, funcs, &cuts, replaced)
 	if problem != "" {
 		return "", false, problem
 	}
+	status, writer, problem := statusCuts(text, s.file, p.status)
+	if problem != "" {
+		return "", false, problem
+	}
+	cuts = append(cuts, status...)
 	for i, st := range s.file.Stmts {
 		src := text[st.Pos().Offset():st.End().Offset()]
 		call, name := callName(st)
 		switch {
+		case covered(st, status):
+			// the exit-code protocol beside the flag (exitcode.go)
 		case st.Cmd != nil && funcs[funcName(st)] == st:
 			// a function declaration: flagFuncs dealt with it
 		case gone[strings.TrimSuffix(strings.TrimSpace(trapHandler(text, st)), ";")]:
@@ -526,75 +536,4 @@ func mentions(c *yaml.Node, dir string) bool {
 		}
 	}
 	return false
-}
-
-// execWords returns the words of a script that only execs one program with literal
-// arguments, which an exec-form command runs the same without a shell; nil otherwise.
-func execWords(script string) []string {
-	f, err := parseShell(script)
-	if err != nil || len(f.Stmts) != 1 {
-		return nil
-	}
-	st := f.Stmts[0]
-	call, ok := st.Cmd.(*syntax.CallExpr)
-	if !ok || st.Background || st.Negated || len(st.Redirs) > 0 || len(call.Assigns) > 0 || len(call.Args) < 2 || call.Args[0].Lit() != "exec" {
-		return nil
-	}
-	var words []string
-	for _, a := range call.Args[1:] {
-		w := wordText(a)
-		// "$" would be expanded by the kubelet ($(VAR)); globs, "~" and escapes by the shell.
-		if w == "" || strings.Contains(w, "$") {
-			return nil
-		}
-		for _, part := range a.Parts {
-			if lit, ok := part.(*syntax.Lit); ok && strings.ContainsAny(lit.Value, "*?[]{}~\\") {
-				return nil
-			}
-		}
-		words = append(words, w)
-	}
-	return words
-}
-
-// toExecForm replaces the shell words of a container (from the shell to the script) with the
-// words of the program it execs, in the style of the shell word: reused items first, then
-// new ones after the script's item.
-func toExecForm(s *shellScript, words []string) {
-	// Each list keeps the quoting of its first item (a block scalar's list: plain words).
-	style := func(seq *yaml.Node) yaml.Style {
-		if st := seq.Content[0].Style; st&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
-			return st
-		}
-		return 0
-	}
-	used := min(len(words), len(s.words))
-	for i, n := range s.words {
-		if i < used {
-			n.Value, n.Style, n.Tag = words[i], style(s.seqs[n]), "!!str"
-			continue
-		}
-		seq := s.seqs[n]
-		seq.Content = removeNode(seq.Content, n)
-	}
-	last := s.words[used-1]
-	seq := s.seqs[last]
-	at := indexOfNode(seq.Content, last) + 1
-	var extra []*yaml.Node
-	for _, w := range words[used:] {
-		extra = append(extra, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: w, Style: style(seq)})
-	}
-	seq.Content = append(seq.Content[:at], append(extra, seq.Content[at:]...)...)
-	if args := s.seqs[s.node]; len(args.Content) == 0 && args != s.seqs[s.words[0]] {
-		deleteKey(s.container, "args")
-	}
-}
-
-func indexOfNode(list []*yaml.Node, n *yaml.Node) int {
-	for i, x := range list {
-		if x == n {
-			return i
-		}
-	}
-	return -1
 }

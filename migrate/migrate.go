@@ -460,6 +460,7 @@ func (m *migration) removeHacks(t podTemplate, apps, all, natives []container) {
 		return
 	}
 	m.removeStops(t, planStops(t.spec, apps, all), natives)
+	m.reportInjectedStops(t, apps)
 }
 
 // kubexitKept says why kubexit stays in a pod.

@@ -134,7 +134,7 @@ func stmtCut(text string, s *syntax.Stmt) cut {
 // applyCuts deletes the ranges from text and checks that the result parses and keeps, in
 // order, every top-level statement that was not cut (as printed by the shell printer).
 func applyCuts(text string, f *syntax.File, cuts []cut, replaced map[*syntax.Stmt]string) (string, error) {
-	cuts, err := mergeCuts(text, cuts)
+	cuts, err := mergeCuts(text, append(cuts, explainingComments(text, f, cuts)...))
 	if err != nil {
 		return "", err
 	}
@@ -249,7 +249,7 @@ func editedStmt(text string, st *syntax.Stmt, cuts []cut) string {
 // cut with it, or `$?` written for a sidecar to mirror.
 func statusChange(s *shellScript, cuts []cut) string {
 	stmts := s.file.Stmts
-	if len(stmts) == 0 || errexit(s) {
+	if len(stmts) == 0 || errexit(s) || mirrorsStatus(stmts, cuts) {
 		return ""
 	}
 	last := stmts[len(stmts)-1]

@@ -16,7 +16,7 @@ import (
 // hackMarker matches what every statement a workaround removal may drop mentions: a
 // shutdown endpoint, kubexit, linkerd-await, a kill, a background job's pid or wait, the
 // exit status bookkeeping, a flag written or tested, a polling loop, a trap.
-var hackMarker = regexp.MustCompile(`quitquitquit|/shutdown|kubexit|linkerd-await|kill|pidof|pgrep|\$!|\bwait\b|\$\?|exit \$|touch |>|-f /|until |while |trap |/dev/tcp|healthz|ready`)
+var hackMarker = regexp.MustCompile(`quitquitquit|/shutdown|kubexit|linkerd-await|kill|pidof|pgrep|\$!|\bwait\b|\$\?|exit "?\$|touch |>|-f /|until |while |trap |/dev/tcp|healthz|ready`)
 
 // TestEditedScriptsKeepStatements checks every golden case whose scripts changed: each
 // edited script parses, and its statements are the original ones in order, but for

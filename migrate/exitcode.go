@@ -1,0 +1,169 @@
+package migrate
+
+import (
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Exit-code mirroring: beside the exit flag, the app writes its status to a file
+// (`echo $? > /run/lifecycle/rc`) and a script ends with what it reads back
+// (`exit "$(cat /run/lifecycle/rc)"`, `rc=$(cat ...); exit $rc`). Once the flag goes, the
+// protocol goes with it: the app's script ends with its real command, whose status was the
+// one mirrored, and the watcher runs its process.
+
+// statusFiles returns the files beside the flag (in its folder, not the flag itself, which
+// the exit-flag plan reads as such) that a container's script writes `$?` to.
+func statusFiles(containers []container, flag string) map[string]bool {
+	dir := path.Dir(flag)
+	files := map[string]bool{}
+	for _, c := range containers {
+		s := containerScript(c.node)
+		if s == nil || s.file == nil {
+			continue
+		}
+		for _, st := range s.file.Stmts {
+			if f := statusWrite(st); f != "" && f != flag && path.Dir(f) == dir {
+				files[f] = true
+			}
+		}
+	}
+	return files
+}
+
+// statusWrite returns F for `echo $? > F` (or "$?"), exactly: one argument, one redirect.
+func statusWrite(st *syntax.Stmt) string {
+	call, name := callName(st)
+	if name != "echo" || len(call.Args) != 2 || len(st.Redirs) != 1 || st.Background || st.Negated {
+		return ""
+	}
+	if v := strings.Trim(printNode(call.Args[1]), `"`); v != "$?" {
+		return ""
+	}
+	r := st.Redirs[0]
+	if r.Op != syntax.RdrOut || r.N != nil || r.Word == nil {
+		return ""
+	}
+	return r.Word.Lit()
+}
+
+// readBack returns F when w is exactly `$(cat F)`, `"$(cat F)"` or `$(< F)`.
+func readBack(w *syntax.Word) string {
+	if w == nil || len(w.Parts) != 1 {
+		return ""
+	}
+	part := w.Parts[0]
+	if dq, ok := part.(*syntax.DblQuoted); ok && len(dq.Parts) == 1 {
+		part = dq.Parts[0]
+	}
+	cs, ok := part.(*syntax.CmdSubst)
+	if !ok || len(cs.Stmts) != 1 {
+		return ""
+	}
+	st := cs.Stmts[0]
+	if st.Cmd == nil && len(st.Redirs) == 1 && st.Redirs[0].Op == syntax.RdrIn {
+		return st.Redirs[0].Word.Lit() // $(< F)
+	}
+	if call, name := callName(st); name == "cat" && len(call.Args) == 2 && len(st.Redirs) == 0 {
+		return call.Args[1].Lit()
+	}
+	return ""
+}
+
+// statusExit returns F for `exit "$(cat F)"`.
+func statusExit(st *syntax.Stmt) string {
+	if call, name := callName(st); name == "exit" && len(call.Args) == 2 && len(st.Redirs) == 0 {
+		return readBack(call.Args[1])
+	}
+	return ""
+}
+
+// statusAssign returns the variable and F of `rc=$(cat F)`.
+func statusAssign(st *syntax.Stmt) (string, string) {
+	call, ok := st.Cmd.(*syntax.CallExpr)
+	if !ok || len(call.Args) != 0 || len(call.Assigns) != 1 || len(st.Redirs) != 0 {
+		return "", ""
+	}
+	a := call.Assigns[0]
+	if a.Append || a.Index != nil || a.Array != nil {
+		return "", ""
+	}
+	return a.Name.Value, readBack(a.Value)
+}
+
+// statusCuts returns the cuts that remove the exit-code protocol of the files in status from
+// one script, and whether the script writes a status; problem says why it cannot, when a
+// status file or the variable read from it is used in any other way.
+func statusCuts(text string, f *syntax.File, status map[string]bool) (cuts []cut, writes bool, problem string) {
+	vars := map[string]bool{}
+	handled := map[*syntax.Stmt]bool{}
+	for _, st := range f.Stmts {
+		if v, file := statusAssign(st); file != "" && status[file] {
+			vars[v] = true
+			handled[st] = true
+		}
+	}
+	for _, st := range f.Stmts {
+		file := statusWrite(st)
+		switch {
+		case file != "" && status[file]:
+			writes = true
+		case status[statusExit(st)], handled[st]:
+		case vars[exitVar(st)]:
+			v := exitVar(st)
+			if n := len(regexp.MustCompile(`\$\{?`+regexp.QuoteMeta(v)+`\b`).FindAllString(text, -1)); n != 1 {
+				return nil, false, "the exit status read into $" + v + " is used elsewhere"
+			}
+			delete(vars, v)
+		default:
+			if src := printNode(st); mentionsAny(src, status) {
+				return nil, false, "it uses the status file in a way this tool does not recognise: " + firstLine(src)
+			}
+			continue
+		}
+		handled[st] = true
+		cuts = append(cuts, stmtCut(text, st))
+	}
+	for _, v := range sortedKeys(vars) {
+		return nil, false, "the exit status read into $" + v + " is not only passed to exit"
+	}
+	return cuts, writes, ""
+}
+
+func mentionsAny(s string, files map[string]bool) bool {
+	for f := range files {
+		if strings.Contains(s, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// mirrorsStatus reports whether the cut tail of a script only mirrored the status of its last
+// kept statement: the first cut statement after it is `echo $? > F`, and the script ended by
+// exiting with what it read back. Removing that tail leaves the script's status as it was.
+func mirrorsStatus(stmts []*syntax.Stmt, cuts []cut) bool {
+	last := stmts[len(stmts)-1]
+	if statusExit(last) == "" && exitVar(last) == "" {
+		return false
+	}
+	for i := len(stmts) - 2; i >= 0; i-- {
+		if !covered(stmts[i], cuts) {
+			return i+1 < len(stmts) && statusWrite(stmts[i+1]) != ""
+		}
+	}
+	return false
+}
+
+// sortedKeys returns the keys of a set in order, so that findings never depend on map order.
+func sortedKeys(set map[string]bool) []string {
+	keys := make([]string, 0, len(set))
+	for k := range set {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
