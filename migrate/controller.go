@@ -45,10 +45,8 @@ func terminates(c, o container) *unproven {
 		return nil
 	}
 	text := s.node.Value
-	for _, m := range stopAnyURL.FindAllStringSubmatchIndex(text, -1) {
-		if port := text[m[2]:m[3]]; listensOn(o, port) {
-			return &unproven{firstLine(text[m[0]:m[1]]), s.node.Line, "calls its stop endpoint"}
-		}
+	if call, _ := stopEndpointCall(s, o); call != "" {
+		return &unproven{call, s.node.Line, "calls its stop endpoint"}
 	}
 	if s.file == nil {
 		return nil

@@ -388,6 +388,18 @@ func stoppedByOthers(spec *yaml.Node, meta []*yaml.Node, c container) *unproven 
 	return nil
 }
 
+// stopEndpointCall returns the first call in a script, even unparsed, to a stop endpoint on a
+// port that c serves, with that port; "" when there is none.
+func stopEndpointCall(s *shellScript, c container) (call, port string) {
+	text := s.node.Value
+	for _, m := range stopAnyURL.FindAllStringSubmatchIndex(text, -1) {
+		if port := text[m[2]:m[3]]; listensOn(c, port) {
+			return firstLine(text[m[0]:m[1]]), port
+		}
+	}
+	return "", ""
+}
+
 // stopsContainer returns the statement of other that stops c, or nil.
 func stopsContainer(other, c container, shared bool) *unproven {
 	if words := commandWords(other.node); len(words) > 0 && path.Base(words[0].Value) == "linkerd-await" && hasWordValue(words, "--shutdown", "-S") && listensOn(c, "4191") {
@@ -398,10 +410,8 @@ func stopsContainer(other, c container, shared bool) *unproven {
 		return nil
 	}
 	text := s.node.Value
-	for _, m := range stopAnyURL.FindAllStringSubmatchIndex(text, -1) {
-		if port := text[m[2]:m[3]]; listensOn(c, port) {
-			return &unproven{firstLine(text[m[0]:m[1]]), s.node.Line, "calls its stop endpoint on port " + port + "; remove the call"}
-		}
+	if call, port := stopEndpointCall(s, c); call != "" {
+		return &unproven{call, s.node.Line, "calls its stop endpoint on port " + port + "; remove the call"}
 	}
 	if s.file == nil {
 		if shared && strings.Contains(text, "kill") {
