@@ -155,6 +155,7 @@ func Rules() []Rule {
 	rules = append(rules, checkRules...)
 	rules = append(rules, hackRules...)
 	rules = append(rules, terminatorRules...)
+	rules = append(rules, switchRules...)
 	rules = append(rules, impactRules...)
 	return append(rules, repositoryRules...)
 }
