@@ -120,6 +120,8 @@ type migration struct {
 	natived []*yaml.Node
 	// controllers are the containers that looked like sidecars but stop others.
 	controllers map[*yaml.Node]bool
+	// quitCallers counts the calls to /quitquitquit in the current pod as it was read.
+	quitCallers int
 }
 
 // off reports whether a rule is disabled in the options or ignored on the current workload.
@@ -355,6 +357,7 @@ func (m *migration) template(t podTemplate) {
 	kubexit := planKubexit(all)
 	stops := planStops(t.spec, containers, all)
 	m.flags, m.stopped, m.terminatorListed = nil, nil, terminatorListed(t)
+	m.quitCallers = quitCallers(t.spec) // before anything is removed (switches.go)
 	if t.runToCompletion {
 		m.flags = planFlagFile(containers, t.spec)
 		m.stopped = stoppedBy(stops)
@@ -461,6 +464,7 @@ func (m *migration) removeHacks(t podTemplate, apps, all, natives []container) {
 	}
 	m.removeStops(t, planStops(t.spec, apps, all), natives)
 	m.reportInjectedStops(t, apps)
+	m.removeQuitSwitch(t, m.quitCallers, natives)
 }
 
 // kubexitKept says why kubexit stays in a pod.

@@ -80,6 +80,7 @@ func Rules() []Rule {
 	rules = append(rules, checkRules...)
 	rules = append(rules, hackRules...)
 	rules = append(rules, terminatorRules...)
+	rules = append(rules, switchRules...)
 	rules = append(rules, impactRules...)
 	rules = append(rules, ignoreRules...)
 	return append(rules, repositoryRules...)
