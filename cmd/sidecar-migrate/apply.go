@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/sidecar-migrate/sidecar-migrate/internal/report"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -93,9 +94,9 @@ func (o *applyOptions) write(paths []string, s streams) (*applied, error) {
 		return nil
 	})
 	// Counted by what is written, not by what would change.
-	sum.changed, sum.stats = 0, migrate.Stats{}
+	sum.Changed, sum.Stats = 0, migrate.Stats{}
 	done := &applied{before: map[string][]byte{}, now: map[string]*kio.Original{}, names: map[string]string{}}
-	if sum.interrupted {
+	if sum.Interrupted {
 		fmt.Fprintln(s.err, "sidecar-migrate: nothing was written")
 		o.printSummary(s, sum)
 		return done, err
@@ -106,7 +107,7 @@ func (o *applyOptions) write(paths []string, s streams) (*applied, error) {
 			refusal = "sidecar-migrate: interrupted: nothing was written\n"
 		}
 		fmt.Fprint(s.err, refusal)
-		sum.failed++
+		sum.Failed++
 		o.printSummary(s, sum)
 		return done, &exitError{code: exitFailed}
 	}
@@ -115,7 +116,7 @@ func (o *applyOptions) write(paths []string, s streams) (*applied, error) {
 		abs, _ := filepath.Abs(r.Path)
 		if o.signals.Load() {
 			fmt.Fprintf(s.err, "sidecar-migrate: interrupted: %d files not written\n", len(changes)-i)
-			sum.interrupted = true
+			sum.Interrupted = true
 			break
 		}
 		var now *kio.Original
@@ -123,13 +124,13 @@ func (o *applyOptions) write(paths []string, s streams) (*applied, error) {
 		o.signals.write(func() { now, werr = kio.WriteFile(r.Path, r.After, r.Original()) })
 		if werr != nil {
 			fmt.Fprintf(s.err, "error: %v\n", werr)
-			sum.failed++
+			sum.Failed++
 			unwritten = append(unwritten, abs)
 			continue
 		}
 		done.before[abs], done.now[abs], done.names[abs] = r.Before, now, r.Path
-		sum.changed++
-		sum.stats.Add(r.Stats)
+		sum.Changed++
+		sum.Stats.Add(r.Stats)
 		if !o.quiet && o.out.plain() {
 			fmt.Fprintf(s.out, "%s: %s\n", r.Path, describe(r))
 		}
@@ -138,13 +139,13 @@ func (o *applyOptions) write(paths []string, s streams) (*applied, error) {
 		}
 	}
 	why := "its kustomization root has a file that could not be written"
-	if sum.interrupted {
+	if sum.Interrupted {
 		why = "the run stopped before every file of its kustomization root was written"
 	}
-	restore := o.repository.Unwritten(unwritten, sum.interrupted, done.before)
-	sum.changed -= o.rollBack(restore, done, why, s)
+	restore := o.repository.Unwritten(unwritten, sum.Interrupted, done.before)
+	sum.Changed -= o.rollBack(restore, done, why, s)
 	o.printSummary(s, sum)
-	if err == nil && (sum.failed > 0 || sum.interrupted) {
+	if err == nil && (sum.Failed > 0 || sum.Interrupted) {
 		err = &exitError{code: exitFailed}
 	}
 	return done, err
@@ -222,9 +223,9 @@ func describe(r kio.FileResult) string {
 		}
 		return fmt.Sprintf("%d patches follow their base", patches)
 	}
-	msg := plural(r.Stats.Sidecars, "sidecar") + " moved"
+	msg := report.Plural(r.Stats.Sidecars, "sidecar") + " moved"
 	if r.Stats.Workarounds > 0 {
-		msg += ", " + plural(r.Stats.Workarounds, "workaround") + " removed"
+		msg += ", " + report.Plural(r.Stats.Workarounds, "workaround") + " removed"
 	}
 	return msg
 }

@@ -68,7 +68,7 @@ func (o *diffOptions) run(paths []string, s streams) error {
 	if err != nil {
 		return err
 	}
-	if o.exitCode && sum.changed > 0 {
+	if o.exitCode && sum.Changed > 0 {
 		return errPending
 	}
 	return nil

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/sidecar-migrate/sidecar-migrate/internal/report"
 	"io"
 	"os"
 
@@ -15,17 +16,7 @@ import (
 const stdinName = "<stdin>"
 
 // summary counts what a run over many files did.
-type summary struct {
-	files, changed, failed, warnings int
-	stats                            migrate.Stats
-	interrupted                      bool
-}
-
-func (s summary) String() string {
-	return fmt.Sprintf("%s scanned, %d changed, %s moved, %s removed, %s, %s",
-		plural(s.files, "file"), s.changed, plural(s.stats.Sidecars, "sidecar"), plural(s.stats.Workarounds, "workaround"),
-		plural(s.warnings, "warning"), plural(s.failed, "error"))
-}
+type summary = report.Summary
 
 // migrateAll migrates the paths, or standard input, and hands each file's result, in input
 // order, to findings (which prints or collects them) and, unless the file failed, to onFile.
@@ -40,24 +31,24 @@ func (g *globalOptions) migrateAll(paths []string, s streams, findings func(kio.
 	handle := func(r kio.FileResult) {
 		plan.Complete(&r)
 		refs.AddFile(r.Path, r)
-		sum.files++
-		sum.stats.Add(r.Stats)
+		sum.Files++
+		sum.Stats.Add(r.Stats)
 		for _, f := range r.Findings {
 			if f.Severity == migrate.Warning {
-				sum.warnings++
+				sum.Warnings++
 			}
 		}
 		findings(r)
 		if r.Err != nil {
-			sum.failed++
+			sum.Failed++
 			return
 		}
 		if r.Changed() {
-			sum.changed++
+			sum.Changed++
 		}
 		if err := onFile(r); err != nil {
 			fmt.Fprintf(s.err, "error: %v\n", err)
-			sum.failed++
+			sum.Failed++
 		}
 	}
 	if readsStdin(paths) {
@@ -70,10 +61,10 @@ func (g *globalOptions) migrateAll(paths []string, s streams, findings func(kio.
 		g.migrateTree(paths, s, &sum, &plan, handle)
 	}
 	refs.Findings(g.migrate, func(path string, f []migrate.Finding) {
-		sum.warnings += len(f)
+		sum.Warnings += len(f)
 		findings(kio.FileResult{Path: path, Findings: f})
 	})
-	if sum.failed > 0 || sum.interrupted {
+	if sum.Failed > 0 || sum.Interrupted {
 		return sum, &exitError{code: exitFailed}
 	}
 	return sum, nil
@@ -92,7 +83,7 @@ func (g *globalOptions) migrateTree(paths []string, s streams, sum *summary, pla
 		var err error
 		if repo, err = kustomize.NewPlan(existing(paths), filter, g.migrate); err != nil {
 			fmt.Fprintf(s.err, "error: %v\n", err)
-			sum.failed++
+			sum.Failed++
 		}
 		g.repository = repo
 	}
@@ -118,11 +109,11 @@ func (g *globalOptions) migrateTree(paths []string, s streams, sum *summary, pla
 	}
 	for _, err := range errs {
 		fmt.Fprintf(s.err, "error: %v\n", err)
-		sum.failed++
+		sum.Failed++
 	}
 	if interrupted.Load() {
 		fmt.Fprintln(s.err, "sidecar-migrate: interrupted: files not reached were left as they were")
-		sum.interrupted = true
+		sum.Interrupted = true
 	}
 }
 

@@ -107,6 +107,6 @@ func (o *outputOptions) finish(s streams, command string, sum summary, quiet boo
 	enc := json.NewEncoder(s.out)
 	enc.SetIndent("", "  ")
 	return enc.Encode(jsonRunSummary{Version: 1, Command: command, Changed: o.files, Findings: o.bySeverity,
-		Summary: jsonCounts{Files: sum.files, Changed: sum.changed, Sidecars: sum.stats.Sidecars,
-			Workarounds: sum.stats.Workarounds, Warnings: sum.warnings, Errors: sum.failed}})
+		Summary: jsonCounts{Files: sum.Files, Changed: sum.Changed, Sidecars: sum.Stats.Sidecars,
+			Workarounds: sum.Stats.Workarounds, Warnings: sum.Warnings, Errors: sum.Failed}})
 }

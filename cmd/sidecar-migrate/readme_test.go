@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"flag"
+	"github.com/sidecar-migrate/sidecar-migrate/internal/report"
 	"os"
 	"strings"
 	"testing"
@@ -23,7 +24,7 @@ func TestReadmeRules(t *testing.T) {
 	require.True(t, i >= 0 && j > i, "the README needs the %s ... %s markers", begin, end)
 	i += strings.Index(text[i:], "\n") + 1
 	var table bytes.Buffer
-	require.NoError(t, printRulesMarkdown(&table))
+	require.NoError(t, report.RulesMarkdown(&table))
 	if *update {
 		require.NoError(t, os.WriteFile(path, []byte(text[:i]+table.String()+text[j:]), 0o644))
 		return

@@ -2,8 +2,10 @@ package main
 
 import (
 	"fmt"
-	"io"
+	"github.com/sidecar-migrate/sidecar-migrate/internal/report"
+	"os"
 	"slices"
+	"strings"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
@@ -46,26 +48,11 @@ SARIF 2.1.0 for code-scanning pages.`,
 	return cmd
 }
 
-// fileFindings are the findings of one file, in the order of the run.
-type fileFindings struct {
-	path     string
-	findings []migrate.Finding
-	err      error
-}
-
 func (o *reportOptions) run(paths []string, s streams) error {
-	var write func(io.Writer, []fileFindings, summary) error
-	switch o.format {
-	case "text":
-		write = writeText
-	case "json":
-		write = writeJSON
-	case "sarif":
-		write = writeSARIF
-	default:
-		return &exitError{code: exitFailed, msg: fmt.Sprintf("--format %q: want text, json or sarif", o.format)}
+	if !slices.Contains(report.Formats, o.format) {
+		return &exitError{code: exitFailed, msg: fmt.Sprintf("--format %q: want %s", o.format, strings.Join(report.Formats, ", "))}
 	}
-	var files []fileFindings
+	var files []report.File
 	seen := map[string]int{} // path -> index in files
 	collect := func(r kio.FileResult) {
 		if o.showIgnored && len(r.Ignored) > 0 {
@@ -78,24 +65,35 @@ func (o *reportOptions) run(paths []string, s streams) error {
 		i, ok := seen[r.Path]
 		if !ok || r.Path == "" {
 			seen[r.Path] = len(files)
-			files = append(files, fileFindings{path: r.Path, findings: r.Findings, err: r.Err})
+			files = append(files, report.File{Path: r.Path, Findings: r.Findings, Err: r.Err})
 			return
 		}
 		// Findings across files (autoscalers) come at the end of the run: they join their
 		// file's group, in line order.
 		f := &files[i]
-		f.findings = append(slices.Clip(f.findings), r.Findings...)
-		slices.SortStableFunc(f.findings, func(a, b migrate.Finding) int { return a.Line - b.Line })
+		f.Findings = append(slices.Clip(f.Findings), r.Findings...)
+		slices.SortStableFunc(f.Findings, func(a, b migrate.Finding) int { return a.Line - b.Line })
 	}
 	sum, err := o.migrateAll(paths, s, collect, func(kio.FileResult) error { return nil })
-	if werr := write(s.out, files, sum); werr != nil {
+	if werr := report.Write(s.out, o.format, files, sum, reportTool()); werr != nil {
 		return werr
 	}
 	if err != nil {
 		return err
 	}
-	if o.exitCode && sum.changed > 0 {
+	if o.exitCode && sum.Changed > 0 {
 		return errPending
 	}
 	return nil
+}
+
+// reportTool describes this program and the place of the run to the report writers.
+func reportTool() report.Tool {
+	root, err := os.Getwd()
+	if err != nil {
+		root = "."
+	} else if r := repoRoot(root); r != "" {
+		root = r
+	}
+	return report.Tool{Version: toolVersion(), Root: root, Stdin: stdinName}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/sidecar-migrate/sidecar-migrate/internal/report"
 	"net/url"
 	"strings"
 	"testing"
@@ -19,7 +20,7 @@ func TestReportSARIFCodeScanning(t *testing.T) {
 	args := []string{"--format", "sarif", "--kube-version", "1.31", "../../testdata/examples", "testdata/report"}
 	out, _ := runReport(t, args...)
 	again, _ := runReport(t, args...)
-	var log, log2 sarifLog
+	var log, log2 report.SARIFLog
 	require.NoError(t, json.Unmarshal([]byte(out), &log))
 	require.NoError(t, json.Unmarshal([]byte(again), &log2))
 
@@ -28,8 +29,8 @@ func TestReportSARIFCodeScanning(t *testing.T) {
 	rules := run.Tool.Driver.Rules
 	require.LessOrEqual(t, len(run.Results), 25000)
 	require.LessOrEqual(t, len(rules), 25000)
-	base, ok := run.OriginalURIBaseIDs[srcRoot]
-	require.True(t, ok, "originalUriBaseIds names %s", srcRoot)
+	base, ok := run.OriginalURIBaseIDs[report.SrcRoot]
+	require.True(t, ok, "originalUriBaseIds names %s", report.SrcRoot)
 	u, err := url.Parse(base.URI)
 	require.NoError(t, err)
 	assert.Equal(t, "file", u.Scheme)
@@ -41,9 +42,9 @@ func TestReportSARIFCodeScanning(t *testing.T) {
 		assert.Equal(t, r.RuleID, rules[r.RuleIndex].ID)
 		require.Len(t, r.Locations, 1)
 		loc := r.Locations[0].PhysicalLocation
-		assert.Equal(t, srcRoot, loc.ArtifactLocation.URIBaseID)
+		assert.Equal(t, report.SrcRoot, loc.ArtifactLocation.URIBaseID)
 		assert.NotContains(t, loc.ArtifactLocation.URI, "..", "no ../ URI")
-		assert.False(t, strings.HasPrefix(loc.ArtifactLocation.URI, "/"), "relative to %s", srcRoot)
+		assert.False(t, strings.HasPrefix(loc.ArtifactLocation.URI, "/"), "relative to %s", report.SrcRoot)
 		require.NotNil(t, loc.Region, "every result has a region: %s", r.Message.Text)
 		assert.GreaterOrEqual(t, loc.Region.StartLine, 1)
 		fp := r.PartialFingerprints["sidecarMigrate/v1"]
@@ -65,12 +66,12 @@ func TestReportSARIFCodeScanning(t *testing.T) {
 		assert.NotContains(t, help, r.Help.Markdown, "%s shares its help", r.ID)
 		help[r.Help.Markdown] = r.ID
 		assert.Contains(t, r.Help.Markdown, r.ID)
-		assert.True(t, strings.HasPrefix(r.HelpURI, projectURL+"#"), r.HelpURI)
+		assert.True(t, strings.HasPrefix(r.HelpURI, report.ProjectURL+"#"), r.HelpURI)
 	}
-	assert.Equal(t, projectURL+"#job-workarounds", rules[indexOf(rules, "hack-shutdown-call")].HelpURI)
+	assert.Equal(t, report.ProjectURL+"#job-workarounds", rules[indexOf(rules, "hack-shutdown-call")].HelpURI)
 }
 
-func indexOf(rules []sarifRule, id string) int {
+func indexOf(rules []report.SARIFRule, id string) int {
 	for i, r := range rules {
 		if r.ID == id {
 			return i

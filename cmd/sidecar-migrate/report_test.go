@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/sidecar-migrate/sidecar-migrate/internal/report"
 	"os"
 	"strings"
 	"testing"
@@ -40,7 +41,7 @@ func TestReportSARIFValid(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, schema.Validate(doc))
 
-	var log sarifLog
+	var log report.SARIFLog
 	require.NoError(t, json.Unmarshal([]byte(out), &log))
 	require.Len(t, log.Runs, 1)
 	rules := log.Runs[0].Tool.Driver.Rules
@@ -88,12 +89,12 @@ func TestReportSARIFValid(t *testing.T) {
 func TestReportJSON(t *testing.T) {
 	out, code := runReport(t, "--format", "json", "../../testdata/examples/report-job.yaml")
 	require.Equal(t, 0, code)
-	var r jsonReport
+	var r report.JSONReport
 	require.NoError(t, json.Unmarshal([]byte(out), &r))
 	assert.Equal(t, 1, r.Version)
-	assert.Equal(t, jsonSummary{Files: 1, Workloads: 1, Sidecars: 1}, r.Summary)
+	assert.Equal(t, report.JSONSummary{Files: 1, Workloads: 1, Sidecars: 1}, r.Summary)
 	require.Len(t, r.Findings, 1)
-	assert.Equal(t, jsonFinding{
+	assert.Equal(t, report.JSONFinding{
 		Rule: "image-cloud-sql-proxy-v2", Severity: "info", File: "../../testdata/examples/report-job.yaml", Line: 21, Column: 9,
 		APIVersion: "batch/v1", Kind: "Job", Namespace: "finance", Name: "revenue-report", Container: "cloud-sql-proxy",
 		Field:   "spec.template.spec.containers[name=cloud-sql-proxy]",
@@ -106,13 +107,13 @@ func TestReportJSON(t *testing.T) {
 func TestReportJSONRunAndAutoscaler(t *testing.T) {
 	out, code := runReport(t, "--format", "json", "--kube-version", "1.29", "testdata/report/api.yaml")
 	require.Equal(t, 0, code)
-	var r jsonReport
+	var r report.JSONReport
 	require.NoError(t, json.Unmarshal([]byte(out), &r))
-	assert.Equal(t, jsonSummary{Files: 1, Workloads: 1, Sidecars: 1, Warnings: 3}, r.Summary)
+	assert.Equal(t, report.JSONSummary{Files: 1, Workloads: 1, Sidecars: 1, Warnings: 3}, r.Summary)
 	require.Len(t, r.Findings, 5)
-	assert.Equal(t, jsonFinding{Rule: "kube-version-beta", Severity: "info",
+	assert.Equal(t, report.JSONFinding{Rule: "kube-version-beta", Severity: "info",
 		Message: "native sidecars are beta in Kubernetes 1.29 (on by default since 1.29, GA in 1.33)"}, r.Findings[0])
-	assert.Equal(t, jsonFinding{Rule: "autoscaler-container", Severity: "warning", File: "testdata/report/api.yaml", Line: 26, Column: 22,
+	assert.Equal(t, report.JSONFinding{Rule: "autoscaler-container", Severity: "warning", File: "testdata/report/api.yaml", Line: 26, Column: 22,
 		APIVersion: "autoscaling.k8s.io/v1", Kind: "VerticalPodAutoscaler", Namespace: "shop", Name: "api", Container: "otel-agent",
 		Field:   "spec.resourcePolicy.containerPolicies[containerName=otel-agent]",
 		Message: "its containerPolicies entry names otel-agent, which moved to initContainers in Deployment/shop/api: the VPA skips init containers unless its NativeSidecar feature gate is on, so the sidecar gets no recommendation and the policy no longer applies",

@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"errors"
@@ -10,22 +10,22 @@ import (
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 )
 
-// writeText writes the findings grouped by file, in columns aligned across the whole report
+// Text writes the findings grouped by file, in columns aligned across the whole report
 // (position, severity, rule, resource, container, message), then a summary line.
-func writeText(w io.Writer, files []fileFindings, sum summary) error {
+func Text(w io.Writer, files []File, sum Summary) error {
 	groups := make([][][6]string, len(files))
 	var width [5]int
 	for i, f := range files {
-		for _, x := range f.findings {
+		for _, x := range f.Findings {
 			groups[i] = append(groups[i], [6]string{position(x.Line, x.Column), x.Severity.String(), x.Rule, orDash(x.Resource.String(), x.Resource.Kind), orDash(x.Container, x.Container), ignoredText(x)})
 		}
-		if f.err != nil {
-			line, msg := 0, f.err.Error()
+		if f.Err != nil {
+			line, msg := 0, f.Err.Error()
 			var e *kio.Error
-			if errors.As(f.err, &e) {
+			if errors.As(f.Err, &e) {
 				line, msg = e.Line, e.Msg
 			}
-			groups[i] = append(groups[i], [6]string{position(line, 0), "error", inputErrorRule.ID, "-", "-", msg})
+			groups[i] = append(groups[i], [6]string{position(line, 0), "error", InputError.ID, "-", "-", msg})
 		}
 		for _, row := range groups[i] {
 			for k := range width {
@@ -35,7 +35,7 @@ func writeText(w io.Writer, files []fileFindings, sum summary) error {
 	}
 	var b strings.Builder
 	for i, f := range files {
-		name := f.path
+		name := f.Path
 		if name == "" {
 			name = "(all files)"
 		}
@@ -52,8 +52,8 @@ func writeText(w io.Writer, files []fileFindings, sum summary) error {
 		b.WriteString("\n")
 	}
 	fmt.Fprintf(&b, "%s scanned (%d to change), %s: %s to migrate, %s to remove, %s, %s\n",
-		plural(sum.files, "file"), sum.changed, plural(sum.stats.Workloads, "workload"), plural(sum.stats.Sidecars, "sidecar"),
-		plural(sum.stats.Workarounds, "workaround"), plural(sum.warnings, "warning"), plural(sum.failed, "error"))
+		Plural(sum.Files, "file"), sum.Changed, Plural(sum.Stats.Workloads, "workload"), Plural(sum.Stats.Sidecars, "sidecar"),
+		Plural(sum.Stats.Workarounds, "workaround"), Plural(sum.Warnings, "warning"), Plural(sum.Failed, "error"))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -75,14 +75,6 @@ func orDash(s, what string) string {
 		return "-"
 	}
 	return s
-}
-
-// plural formats a count with its noun, adding "s" unless the count is 1.
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // ignoredText is a finding's message, preceded by the reason of the ignore that silenced it.

@@ -1,18 +1,19 @@
-package main
+package report
 
 import (
 	"encoding/json"
 	"io"
 )
 
-// jsonReport is the JSON output of report. Its schema is stable: fields are only added.
-type jsonReport struct {
+// JSONReport is the JSON output of report. Its schema is stable: fields are only added.
+type JSONReport struct {
 	Version  int           `json:"version"` // 1
-	Summary  jsonSummary   `json:"summary"`
-	Findings []jsonFinding `json:"findings"`
+	Summary  JSONSummary   `json:"summary"`
+	Findings []JSONFinding `json:"findings"`
 }
 
-type jsonSummary struct {
+// JSONSummary counts what the run did.
+type JSONSummary struct {
 	Files       int `json:"files"`
 	Workloads   int `json:"workloads"`
 	Sidecars    int `json:"sidecars"`
@@ -21,7 +22,8 @@ type jsonSummary struct {
 	Errors      int `json:"errors"`
 }
 
-type jsonFinding struct {
+// JSONFinding is one finding, or a file's input error (rule input-error).
+type JSONFinding struct {
 	Rule       string `json:"rule"`
 	Severity   string `json:"severity"`
 	File       string `json:"file"`
@@ -38,19 +40,20 @@ type jsonFinding struct {
 	Ignored    string `json:"ignored,omitempty"` // with --show-ignored: the reason of the ignore that silenced it
 }
 
-func writeJSON(w io.Writer, files []fileFindings, sum summary) error {
-	r := jsonReport{Version: 1, Findings: []jsonFinding{}, Summary: jsonSummary{
-		Files: sum.files, Workloads: sum.stats.Workloads, Sidecars: sum.stats.Sidecars,
-		Workarounds: sum.stats.Workarounds, Warnings: sum.warnings, Errors: sum.failed}}
+// JSON writes the findings as one JSON object (JSONReport), its schema stable: fields are only added.
+func JSON(w io.Writer, files []File, sum Summary) error {
+	r := JSONReport{Version: 1, Findings: []JSONFinding{}, Summary: JSONSummary{
+		Files: sum.Files, Workloads: sum.Stats.Workloads, Sidecars: sum.Stats.Sidecars,
+		Workarounds: sum.Stats.Workarounds, Warnings: sum.Warnings, Errors: sum.Failed}}
 	for _, f := range files {
-		for _, x := range f.findings {
-			r.Findings = append(r.Findings, jsonFinding{
-				Rule: x.Rule, Severity: x.Severity.String(), File: f.path, Line: x.Line, Column: x.Column,
+		for _, x := range f.Findings {
+			r.Findings = append(r.Findings, JSONFinding{
+				Rule: x.Rule, Severity: x.Severity.String(), File: f.Path, Line: x.Line, Column: x.Column,
 				APIVersion: x.Resource.APIVersion, Kind: x.Resource.Kind, Namespace: x.Resource.Namespace, Name: x.Resource.Name,
 				Container: x.Container, Field: x.Field, Message: x.Message, Fix: x.Fixed, Ignored: x.Ignored})
 		}
-		if f.err != nil {
-			r.Findings = append(r.Findings, jsonFinding{Rule: "input-error", Severity: "error", File: f.path, Message: f.err.Error()})
+		if f.Err != nil {
+			r.Findings = append(r.Findings, JSONFinding{Rule: "input-error", Severity: "error", File: f.Path, Message: f.Err.Error()})
 		}
 	}
 	enc := json.NewEncoder(w)

@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"crypto/sha256"
@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -19,7 +18,9 @@ import (
 // The subset of SARIF 2.1.0 that report writes: one run, the catalogue as rules, and
 // results with physical locations. Checked against the official SARIF 2.1.0 JSON schema in
 // the tests.
-type sarifLog struct {
+
+// SARIFLog is the document SARIF writes.
+type SARIFLog struct {
 	Schema  string     `json:"$schema"`
 	Version string     `json:"version"`
 	Runs    []sarifRun `json:"runs"`
@@ -59,7 +60,7 @@ type sarifDriver struct {
 	Name           string      `json:"name"`
 	Version        string      `json:"version"`
 	InformationURI string      `json:"informationUri"`
-	Rules          []sarifRule `json:"rules"`
+	Rules          []SARIFRule `json:"rules"`
 }
 
 type sarifText struct {
@@ -72,7 +73,8 @@ type sarifMessage struct {
 	Markdown string `json:"markdown,omitempty"`
 }
 
-type sarifRule struct {
+// SARIFRule is a reportingDescriptor: one rule of the catalogue.
+type SARIFRule struct {
 	ID                   string       `json:"id"`
 	Name                 string       `json:"name"`
 	ShortDescription     sarifText    `json:"shortDescription"`
@@ -130,66 +132,63 @@ type sarifRegion struct {
 
 var sarifLevels = map[migrate.Severity]string{migrate.Info: "note", migrate.Warning: "warning", migrate.Error: "error"}
 
-func writeSARIF(w io.Writer, files []fileFindings, sum summary) error {
+// SARIF writes the findings as a SARIF 2.1.0 log with one run: the catalogue as its rules,
+// each finding a result at its file and line, the findings about the whole run as
+// notifications, and ignored findings as suppressed results.
+func SARIF(w io.Writer, files []File, sum Summary, tool Tool) error {
 	index := map[string]int{}
-	driver := sarifDriver{Name: "sidecar-migrate", Version: toolVersion(), InformationURI: projectURL, Rules: []sarifRule{}}
-	for _, r := range append(migrate.Rules(), inputErrorRule) {
+	driver := sarifDriver{Name: "sidecar-migrate", Version: tool.Version, InformationURI: ProjectURL, Rules: []SARIFRule{}}
+	for _, r := range append(migrate.Rules(), InputError) {
 		index[r.ID] = len(driver.Rules)
 		level := "note"
 		if !r.Evidence {
 			level = "warning"
 		}
-		driver.Rules = append(driver.Rules, sarifRule{
+		driver.Rules = append(driver.Rules, SARIFRule{
 			ID: r.ID, Name: ruleName(r.ID),
 			ShortDescription:     sarifText{r.Summary},
 			FullDescription:      sarifText{r.Summary + " Matches: " + r.Matches + "."},
 			Help:                 ruleHelp(r),
-			HelpURI:              projectURL + "#" + ruleSection(r.ID),
+			HelpURI:              ProjectURL + "#" + Section(r.ID),
 			DefaultConfiguration: sarifConfig{level},
 		})
 	}
-	inv := sarifInvocation{ExecutionSuccessful: sum.failed == 0 && !sum.interrupted}
-	base := sarifBase()
+	inv := sarifInvocation{ExecutionSuccessful: sum.Failed == 0 && !sum.Interrupted}
+	base := tool.Root
 	run := sarifRun{Tool: sarifTool{driver}, Results: []sarifResult{},
-		OriginalURIBaseIDs: map[string]sarifArtifactURI{srcRoot: {URI: (&url.URL{Scheme: "file", Path: filepath.ToSlash(base) + "/"}).String()}}}
+		OriginalURIBaseIDs: map[string]sarifArtifactURI{SrcRoot: {URI: (&url.URL{Scheme: "file", Path: filepath.ToSlash(base) + "/"}).String()}}}
 	prints := fingerprints{}
 	for _, f := range files {
-		for _, x := range f.findings {
-			if f.path == "" { // about the whole run
+		for _, x := range f.Findings {
+			if f.Path == "" { // about the whole run
 				inv.ToolConfigurationNotifications = append(inv.ToolConfigurationNotifications, sarifNotification{
 					AssociatedRule: sarifRuleRef{x.Rule, index[x.Rule]}, Level: sarifLevels[x.Severity], Message: sarifText{x.Message}})
 				continue
 			}
 			res := sarifResult{RuleID: x.Rule, RuleIndex: index[x.Rule], Level: sarifLevels[x.Severity],
-				Message: sarifText{findingText(x)}, Locations: location(base, f.path, x.Line, x.Column),
-				PartialFingerprints: prints.of(x.Rule, f.path, x.Resource.String(), x.Container, x.Field)}
+				Message: sarifText{findingText(x)}, Locations: location(base, tool.Stdin, f.Path, x.Line, x.Column),
+				PartialFingerprints: prints.of(x.Rule, f.Path, x.Resource.String(), x.Container, x.Field)}
 			if x.Ignored != "" {
 				res.Suppressions = []sarifSuppression{{Kind: "inSource", Justification: x.Ignored}}
 			}
 			run.Results = append(run.Results, res)
 		}
-		if f.err != nil {
-			line, msg := 1, f.err.Error() // a file-level error points at the file's first line
+		if f.Err != nil {
+			line, msg := 1, f.Err.Error() // a file-level error points at the file's first line
 			var e *kio.Error
-			if errors.As(f.err, &e) && e.Line > 0 {
+			if errors.As(f.Err, &e) && e.Line > 0 {
 				line = e.Line
 			}
-			run.Results = append(run.Results, sarifResult{RuleID: inputErrorRule.ID, RuleIndex: index[inputErrorRule.ID], Level: "error",
-				Message: sarifText{msg}, Locations: location(base, f.path, line, 0),
-				PartialFingerprints: prints.of(inputErrorRule.ID, f.path)})
+			run.Results = append(run.Results, sarifResult{RuleID: InputError.ID, RuleIndex: index[InputError.ID], Level: "error",
+				Message: sarifText{msg}, Locations: location(base, tool.Stdin, f.Path, line, 0),
+				PartialFingerprints: prints.of(InputError.ID, f.Path)})
 		}
 	}
 	run.Invocations = []sarifInvocation{inv}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}})
+	return enc.Encode(SARIFLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}})
 }
-
-// projectURL is the project's home, where the README's rule table is.
-const projectURL = "https://github.com/sidecar-migrate/sidecar-migrate"
-
-// inputErrorRule is the rule of a file that could not be processed.
-var inputErrorRule = migrate.Rule{ID: "input-error", Matches: "a file that cannot be read or parsed", Summary: "The file could not be processed and was left as it was."}
 
 func findingText(x migrate.Finding) string {
 	s := x.Resource.String()
@@ -202,8 +201,8 @@ func findingText(x migrate.Finding) string {
 // location is where a result points: its file relative to %SRCROOT% (the repository root,
 // or the current folder outside a repository) and its line. A file outside that root gets an
 // absolute file: URI, never a "../" one.
-func location(base, path string, line, col int) []sarifLocation {
-	if path == "" || path == stdinName {
+func location(base, stdin, path string, line, col int) []sarifLocation {
+	if path == "" || path == stdin {
 		return nil
 	}
 	art := sarifArtifact{}
@@ -215,7 +214,7 @@ func location(base, path string, line, col int) []sarifLocation {
 	case rerr != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)):
 		art.URI = (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
 	default:
-		art.URI, art.URIBaseID = (&url.URL{Path: filepath.ToSlash(rel)}).String(), srcRoot
+		art.URI, art.URIBaseID = (&url.URL{Path: filepath.ToSlash(rel)}).String(), SrcRoot
 	}
 	loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: art}}
 	if line > 0 {
@@ -240,21 +239,8 @@ func ruleName(id string) string {
 	return string(out)
 }
 
-// srcRoot is the uriBaseId of the files' URIs: code scanning resolves it to the checkout.
-const srcRoot = "%SRCROOT%"
-
-// sarifBase is the folder %SRCROOT% stands for: the root of the git repository that holds the
-// current folder, else the current folder.
-func sarifBase() string {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "."
-	}
-	if root := repoRoot(dir); root != "" {
-		return root
-	}
-	return dir
-}
+// SrcRoot is the uriBaseId of the files' URIs: code scanning resolves it to the checkout.
+const SrcRoot = "%SRCROOT%"
 
 // fingerprints makes the partialFingerprints of results from what identifies them apart from
 // their line: the rule, the file, the object, the container and the field; the second result
@@ -279,21 +265,6 @@ func ruleHelp(r migrate.Rule) sarifMessage {
 	}
 	silence := "To silence it on one workload, annotate it `ignore.sidecar-migrate.io/" + r.ID + ": \"reason\"`; to pin a container, list it in `sidecar-migrate.io/keep`."
 	text := r.Summary + " Matches: " + r.Matches + ". " + todo + " " + silence
-	md := "**" + r.ID + "** (" + confidence(r) + ")\n\n" + r.Summary + "\n\nMatches: " + r.Matches + ".\n\n" + todo + "\n\n" + silence
+	md := "**" + r.ID + "** (" + Confidence(r) + ")\n\n" + r.Summary + "\n\nMatches: " + r.Matches + ".\n\n" + todo + "\n\n" + silence
 	return sarifMessage{Text: strings.ReplaceAll(text, "`", ""), Markdown: md}
-}
-
-// ruleSection is the README section that explains a rule.
-func ruleSection(id string) string {
-	switch {
-	case strings.HasPrefix(id, "hack-"), id == "share-process-namespace":
-		return "job-workarounds"
-	case strings.HasPrefix(id, "kustomize-"):
-		return "migrating-a-repository"
-	case strings.HasPrefix(id, "annotation-"), strings.HasPrefix(id, "ignore-"):
-		return "annotations"
-	case id == inputErrorRule.ID:
-		return "findings"
-	}
-	return "rules"
 }
