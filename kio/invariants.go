@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 	"slices"
 	"strings"
 
@@ -24,6 +25,11 @@ func CheckInvariants(path string, data []byte, opts migrate.Options) (FileResult
 	r := MigrateBytes(path, data, opts)
 	if !bytes.Equal(in, data) {
 		return r, errors.New("input bytes were modified")
+	}
+	for _, f := range append(slices.Clip(r.Findings), r.Ignored...) {
+		if err := rule.CheckID(f.Rule); err != nil {
+			return r, fmt.Errorf("line %d: a finding of a rule the registry does not know: %w", f.Line, err)
+		}
 	}
 	if r.Err != nil || !r.Changed() {
 		if !bytes.Equal(r.After, data) {

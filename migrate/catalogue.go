@@ -1,6 +1,7 @@
 package migrate
 
 import (
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 	"path"
 	"strings"
 )
@@ -37,9 +38,24 @@ type nameRule struct {
 // The rules created from the options: registered like the built-in ones, so that `rules`
 // and SARIF's rule list name them.
 var (
-	ruleConfigImage = Rule{ID: "config-image", Confidence: High, Matches: "an image listed in the configuration's sidecars.images", Summary: "An image listed in the configuration.", Evidence: true}
-	ruleConfigName  = Rule{ID: "config-name", Confidence: High, Matches: "a name listed in the configuration's sidecars.names", Summary: "A name listed in the configuration.", Evidence: true}
+	ruleConfigImage = Rule{ID: "config-image", Confidence: High, Matches: "an image listed in the configuration's sidecars.images", Summary: "An image listed in the configuration."}
+	ruleConfigName  = Rule{ID: "config-name", Confidence: High, Matches: "a name listed in the configuration's sidecars.names", Summary: "A name listed in the configuration."}
 )
+
+// The catalogue's evidence, registered in the order that `rules` lists it: annotations and
+// behaviour, images, names, then the configuration's and the pod context's.
+var _ = rule.Register(rule.Evidence, catalogueEvidence()...)
+
+func catalogueEvidence() []Rule {
+	rules := []Rule{ruleAnnotationSidecars, ruleRestartPolicy, ruleTailFollow}
+	for _, r := range builtinImages {
+		rules = append(rules, r.Rule)
+	}
+	for _, r := range builtinNames {
+		rules = append(rules, r.Rule)
+	}
+	return append(rules, ruleConfigImage, ruleConfigName, ruleContextProxy)
+}
 
 func newCatalogue(opts Options) catalogue {
 	// A copy: trimming below must not write to the shared built-in catalogue, which every
@@ -74,7 +90,7 @@ func trimAll(list []string) []string {
 
 // sw builds a catalogue entry for a piece of software, documented at source.
 func sw(id string, c Confidence, summary, source string, repos ...string) imageRule {
-	return imageRule{Rule: Rule{ID: id, Confidence: c, Matches: "image " + strings.Join(repos, ", "), Summary: summary, Source: source, Evidence: true}, repos: repos}
+	return imageRule{Rule: Rule{ID: id, Confidence: c, Matches: "image " + strings.Join(repos, ", "), Summary: summary, Source: source}, repos: repos}
 }
 
 // withArgs makes an entry match only when every word of args is on the command line.
@@ -92,7 +108,7 @@ func (r imageRule) besideApp() imageRule {
 }
 
 func names(id string, c Confidence, summary, source string, patterns ...string) nameRule {
-	return nameRule{Rule: Rule{ID: id, Confidence: c, Matches: "name " + strings.Join(patterns, ", "), Summary: summary, Source: source, Evidence: true}, patterns: patterns}
+	return nameRule{Rule: Rule{ID: id, Confidence: c, Matches: "name " + strings.Join(patterns, ", "), Summary: summary, Source: source}, patterns: patterns}
 }
 
 // matchRepo reports whether repo ends with the whole path segments of want, the last of

@@ -13,7 +13,7 @@ import (
 // the sidecar runs its process in the background, watches for the file and kills the process.
 var (
 	ruleFlagFile    = Rule{ID: "hack-exit-flag", Matches: "an exit-flag file on a shared emptyDir: the app writes it, the sidecar watches it", Summary: "The sidecar stopped itself when the app finished; a native sidecar is stopped by the kubelet."}
-	ruleFlagWatcher = Rule{ID: "behaviour-flag-watcher", Confidence: High, Evidence: true, Matches: "a container that watches another container's exit-flag file, in a run-to-completion pod", Summary: "It waits for the app to finish and then stops: it is a sidecar."}
+	ruleFlagWatcher = Rule{ID: "behaviour-flag-watcher", Confidence: High, Matches: "a container that watches another container's exit-flag file, in a run-to-completion pod", Summary: "It waits for the app to finish and then stops: it is a sidecar."}
 )
 
 // flagPlan is the removal of an exit-flag workaround from one pod, decided before anything

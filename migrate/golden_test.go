@@ -3,6 +3,7 @@ package migrate_test
 import (
 	"bytes"
 	"flag"
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,6 +69,9 @@ func runGolden(t *testing.T, file string) {
 	moved.Add(r.Moved...)
 	findings := append(migrate.RunFindings(opts), r.Findings...)
 	findings = append(findings, moved.AutoscalerFindings(r.ContainerRefs, opts)...)
+	for _, f := range findings {
+		require.NoError(t, rule.CheckID(f.Rule), "every finding names a registered rule")
+	}
 	got := map[string]string{
 		"findings": findingsText(findings),
 		"diff":     string(kio.UnifiedDiff(inputName, r.Before, r.After)),

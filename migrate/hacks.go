@@ -2,6 +2,7 @@ package migrate
 
 import (
 	"fmt"
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 	"path"
 	"strings"
 
@@ -16,9 +17,10 @@ var (
 	ruleKubexit      = Rule{ID: "hack-kubexit", Matches: "the kubexit wrapper, KUBEXIT_* env, its graveyard volume and its copying init container", Summary: "kubexit tied container lifetimes together; native sidecars do that."}
 	ruleKubexitBirth = Rule{ID: "kubexit-birth-deps", Matches: "KUBEXIT_BIRTH_DEPS", Summary: "kubexit waited for the dependency to be ready; a native sidecar is waited for only until started, unless it has a startupProbe."}
 	ruleHackKept     = Rule{ID: "hack-not-removed", Matches: "a workaround that could not be removed safely", Summary: "Reported with the reason; the pod keeps its legacy layout where moving would change behaviour."}
-	ruleKubexitDeath = Rule{ID: "behaviour-kubexit", Confidence: High, Evidence: true, Matches: "KUBEXIT_DEATH_DEPS in a run-to-completion pod", Summary: "kubexit stops this container when the app dies: it is a sidecar."}
+	ruleKubexitDeath = Rule{ID: "behaviour-kubexit", Confidence: High, Matches: "KUBEXIT_DEATH_DEPS in a run-to-completion pod", Summary: "kubexit stops this container when the app dies: it is a sidecar."}
 	ruleExitStatus   = Rule{ID: "hack-exit-status", Matches: "a removed workaround that was the last statement of the app's script", Summary: "The script's exit status now comes from the statement before it: a failure that the workaround hid now fails the container, and the Job."}
-	hackRules        = []Rule{ruleShutdownCall, ruleKillSidecar, ruleAwaitShutdown, ruleWaitLoop, ruleProcessNamespace, ruleKubexit, ruleKubexitBirth, ruleHackKept, ruleExitStatus, ruleKubexitDeath, ruleFlagFile, ruleFlagWatcher, ruleStoppedByApp, ruleSelfTerminating, ruleController, ruleFinalCheck}
+	_                = rule.Register(rule.Workaround, ruleShutdownCall, ruleKillSidecar, ruleAwaitShutdown, ruleWaitLoop, ruleProcessNamespace, ruleKubexit, ruleKubexitBirth, ruleHackKept, ruleExitStatus, ruleFlagFile, ruleSelfTerminating, ruleController, ruleFinalCheck)
+	_                = rule.Register(rule.Evidence, ruleKubexitDeath, ruleFlagWatcher, ruleStoppedByApp)
 )
 
 func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }

@@ -20,7 +20,7 @@ var (
 	ruleAwaitShutdown    = Rule{ID: "hack-linkerd-await-shutdown", Matches: "linkerd-await --shutdown -- CMD", Summary: "linkerd-await shut the Linkerd proxy down after the command; a native proxy is stopped by the kubelet, and one with a startupProbe or a postStart await is ready before the app starts."}
 	ruleWaitLoop         = Rule{ID: "hack-wait-for-sidecar", Matches: "a loop that polls a sidecar on localhost until it answers (until curl .../healthz/ready, until nc -z localhost PORT)", Summary: "A native sidecar with a startupProbe is ready before the app starts; the loop is removed only then."}
 	ruleProcessNamespace = Rule{ID: "share-process-namespace", Matches: "shareProcessNamespace: true in a pod whose app killed its sidecar", Summary: "Removed, with the SYS_PTRACE capability, only when every container's command is in the manifest and none needs it."}
-	ruleStoppedByApp     = Rule{ID: "behaviour-stopped-by-app", Confidence: High, Evidence: true, Matches: "a container the app shuts down or kills when its work is done, in a run-to-completion pod", Summary: "The app stops it once the work is done: it is a sidecar."}
+	ruleStoppedByApp     = Rule{ID: "behaviour-stopped-by-app", Confidence: High, Matches: "a container the app shuts down or kills when its work is done, in a run-to-completion pod", Summary: "The app stops it once the work is done: it is a sidecar."}
 )
 
 var (

@@ -2,6 +2,7 @@ package migrate
 
 import (
 	"fmt"
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 	"reflect"
 	"sort"
 	"strings"
@@ -19,84 +20,16 @@ const noReason = "no reason given"
 var ruleIgnoreUnknown = Rule{ID: "ignore-unknown-rule", Matches: "an ignore annotation naming a rule that does not exist",
 	Summary: "A misspelt ignore silences nothing: the workload is left alone until it names a real rule."}
 
-// ignoreRules are the checks of the ignore annotations.
-var ignoreRules = []Rule{ruleIgnoreUnknown}
-
-// configRuleIDs are the rules made from the configuration's extra images and names.
-var configRuleIDs = []string{"config-image", "config-name"}
-
-// RuleIDs returns the id of every rule, those made from the configuration included.
-func RuleIDs() []string {
-	seen := map[string]bool{}
-	var ids []string
-	for _, r := range Rules() {
-		if !seen[r.ID] {
-			seen[r.ID] = true
-			ids = append(ids, r.ID)
-		}
-	}
-	for _, id := range configRuleIDs {
-		if !seen[id] {
-			ids = append(ids, id)
-		}
-	}
-	return ids
-}
-
-// CheckRuleID returns an error naming the nearest rule when id is not a rule.
-func CheckRuleID(id string) error {
-	ids := RuleIDs()
-	for _, known := range ids {
-		if id == known {
-			return nil
-		}
-	}
-	if near := Nearest(id, ids); near != "" {
-		return fmt.Errorf("unknown rule %q (did you mean %q?)", id, near)
-	}
-	return fmt.Errorf("unknown rule %q (sidecar-migrate rules lists them)", id)
-}
+var _ = rule.Register(rule.Check, ruleIgnoreUnknown)
 
 // checkDisableRules checks the ids of DisableRules.
 func (o Options) checkDisableRules() error {
 	for _, id := range o.DisableRules {
-		if err := CheckRuleID(id); err != nil {
+		if err := rule.CheckID(id); err != nil {
 			return fmt.Errorf("disableRules: %w", err)
 		}
 	}
 	return nil
-}
-
-// Nearest returns the candidate closest to name in edit distance, or "" when none is close
-// enough to be a likely typo (at most a third of the name's length, and at least 2, apart).
-func Nearest(name string, candidates []string) string {
-	best, bestDist := "", max(2, len(name)/3)+1
-	for _, c := range candidates {
-		if d := editDistance(name, c); d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance of a and b, in bytes.
-func editDistance(a, b string) int {
-	prev, cur := make([]int, len(b)+1), make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // ignores returns the rules ignored on the pod template with the reason of each, from
@@ -122,7 +55,7 @@ func (t podTemplate) ignores() (reasons map[string]string, unknown []string) {
 		}
 	}
 	for id := range reasons {
-		if err := CheckRuleID(id); err != nil {
+		if err := rule.CheckID(id); err != nil {
 			unknown = append(unknown, err.Error())
 		}
 	}
@@ -148,7 +81,7 @@ func unknownFieldError(names []string) error {
 	fields := optionFieldNames(reflect.TypeFor[Options]())
 	var parts []string
 	for _, n := range names {
-		if near := Nearest(n, fields); near != "" {
+		if near := rule.Nearest(n, fields); near != "" {
 			parts = append(parts, fmt.Sprintf("%s (did you mean %s?)", n, near))
 		} else {
 			parts = append(parts, n)

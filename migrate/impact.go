@@ -3,6 +3,7 @@ package migrate
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 	"strconv"
 	"strings"
 
@@ -21,7 +22,7 @@ var (
 	ruleMeshNative   = Rule{ID: "mesh-native-annotation", Matches: "a pod template opting into Istio or Linkerd injection", Summary: "The proxy is injected at admission; the mesh's own annotation makes it native."}
 	ruleAutoscaler   = Rule{ID: "autoscaler-container", Matches: "an HPA ContainerResource metric or a VPA containerPolicies entry naming a moved container", Summary: "HPAs count native sidecars from Kubernetes 1.29; VPAs skip init containers unless their NativeSidecar gate is on."}
 	ruleKubeVersion  = Rule{ID: "kube-version-beta", Matches: "--kube-version 1.28 (with --allow-feature-gate) to 1.32", Summary: "Native sidecars are beta (on by default) before Kubernetes 1.33, and alpha behind a feature gate in 1.28."}
-	impactRules      = []Rule{ruleStartupProbe, rulePreStop, ruleDefaultCont, ruleIstioStatus, ruleIstioProbe, ruleInitPeak, ruleMeshNative, ruleAutoscaler, ruleKubeVersion}
+	_                = rule.Register(rule.Check, ruleStartupProbe, rulePreStop, ruleDefaultCont, ruleIstioStatus, ruleIstioProbe, ruleInitPeak, ruleMeshNative, ruleAutoscaler, ruleKubeVersion)
 	istioInjectKey   = "sidecar.istio.io/inject"
 	linkerdInjectKey = "linkerd.io/inject"
 	istioNativeKey   = "sidecar.istio.io/nativeSidecar"

@@ -14,7 +14,7 @@ import (
 // and forwarding to it or configured from a ConfigMap, it is the app's sidecar.
 
 var (
-	ruleContextProxy     = Rule{ID: "context-proxy-beside-app", Confidence: Medium, Matches: "a proxy image (envoy, nginx, haproxy, *-proxy) beside a plain app container, forwarding to the app's port or configured from a ConfigMap", Summary: "The pod plainly has its app, and the proxy's own traits say it serves that app.", Evidence: true}
+	ruleContextProxy     = Rule{ID: "context-proxy-beside-app", Confidence: Medium, Matches: "a proxy image (envoy, nginx, haproxy, *-proxy) beside a plain app container, forwarding to the app's port or configured from a ConfigMap", Summary: "The pod plainly has its app, and the proxy's own traits say it serves that app."}
 	ruleLooksLikeSidecar = Rule{ID: "sidecar-like-not-moved", Matches: "a container whose image or name looks like a sidecar's, that no rule moves", Summary: "Said so that a sidecar the catalogue misses is not missed silently."}
 )
 

@@ -1,6 +1,7 @@
 package migrate
 
 import (
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -12,7 +13,7 @@ import (
 // switch goes too.
 var (
 	ruleQuitSwitch = Rule{ID: "hack-quitquitquit-switch", Matches: "Cloud SQL Auth Proxy v2's --quitquitquit or CSQL_PROXY_QUITQUITQUIT on a native sidecar in a run-to-completion pod", Summary: "Removed when this run removed every call to /quitquitquit and nothing else (a preStop, another container, a probe) uses it; kept with an info finding when no caller is seen, since one may be hidden."}
-	switchRules    = []Rule{ruleQuitSwitch}
+	_              = rule.Register(rule.Workaround, ruleQuitSwitch)
 )
 
 const quitEnv = "CSQL_PROXY_QUITQUITQUIT"

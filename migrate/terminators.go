@@ -1,6 +1,7 @@
 package migrate
 
 import (
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -11,11 +12,12 @@ import (
 // lists them (k8s-controller-sidecars and its kin). Both say plainly that a container is a
 // sidecar; once it is native, the kubelet stops it and the marks go.
 var (
-	ruleKruise               = Rule{ID: "behaviour-kruise-terminator", Confidence: High, Evidence: true, Matches: "env KRUISE_TERMINATE_SIDECAR_WHEN_JOB_EXIT or ..._WITH_IMAGE", Summary: "OpenKruise stops this container when the Job's app exits: it is a sidecar."}
+	ruleKruise               = Rule{ID: "behaviour-kruise-terminator", Confidence: High, Matches: "env KRUISE_TERMINATE_SIDECAR_WHEN_JOB_EXIT or ..._WITH_IMAGE", Summary: "OpenKruise stops this container when the Job's app exits: it is a sidecar."}
 	ruleKruiseEnv            = Rule{ID: "hack-kruise-terminator", Matches: "OpenKruise's KRUISE_TERMINATE_SIDECAR_WHEN_JOB_EXIT* env vars on a moved sidecar", Summary: "Native sidecars are stopped by the kubelet; the terminator's switch goes."}
-	ruleTerminatorAnnotation = Rule{ID: "annotation-sidecar-terminator", Confidence: High, Evidence: true, Matches: "annotation " + strings.Join(terminatorAnnotations, " or "), Summary: "A sidecar terminator stops the listed containers when the others have exited: they are sidecars."}
+	ruleTerminatorAnnotation = Rule{ID: "annotation-sidecar-terminator", Confidence: High, Matches: "annotation " + strings.Join(terminatorAnnotations, " or "), Summary: "A sidecar terminator stops the listed containers when the others have exited: they are sidecars."}
 	ruleTerminatorListed     = Rule{ID: "hack-terminator-annotation", Matches: "native sidecars listed in a sidecar terminator's annotation", Summary: "Native sidecars are stopped by the kubelet; they leave the terminator's list, and the annotation goes when it lists no other."}
-	terminatorRules          = []Rule{ruleKruise, ruleKruiseEnv, ruleTerminatorAnnotation, ruleTerminatorListed}
+	_                        = rule.Register(rule.Workaround, ruleKruiseEnv, ruleTerminatorListed)
+	_                        = rule.Register(rule.Evidence, ruleKruise, ruleTerminatorAnnotation)
 )
 
 // terminatorAnnotations are the pod annotations of sidecar terminators: comma-separated

@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/json"
+	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 	"io"
 )
 
@@ -53,7 +54,7 @@ func JSON(w io.Writer, files []File, sum Summary) error {
 				Container: x.Container, Field: x.Field, Message: x.Message, Fix: x.Fixed, Ignored: x.Ignored})
 		}
 		if f.Err != nil {
-			r.Findings = append(r.Findings, JSONFinding{Rule: "input-error", Severity: "error", File: f.Path, Message: f.Err.Error()})
+			r.Findings = append(r.Findings, JSONFinding{Rule: migrate.RuleInputError, Severity: "error", File: f.Path, Message: f.Err.Error()})
 		}
 	}
 	enc := json.NewEncoder(w)

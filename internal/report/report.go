@@ -46,26 +46,8 @@ func Write(w io.Writer, format string, files []File, sum Summary, tool Tool) err
 	return fmt.Errorf("--format %q: want %s", format, strings.Join(Formats, ", "))
 }
 
-// InputError is the rule of a file that could not be processed.
-var InputError = migrate.Rule{ID: "input-error", Matches: "a file that cannot be read or parsed", Summary: "The file could not be processed and was left as it was."}
-
 // ProjectURL is the project's home, where the README's rule table is.
 const ProjectURL = "https://github.com/sidecar-migrate/sidecar-migrate"
-
-// Section is the README section that explains the rule with id.
-func Section(id string) string {
-	switch {
-	case strings.HasPrefix(id, "hack-"), id == "share-process-namespace":
-		return "job-workarounds"
-	case strings.HasPrefix(id, "kustomize-"):
-		return "migrating-a-repository"
-	case strings.HasPrefix(id, "annotation-"), strings.HasPrefix(id, "ignore-"):
-		return "annotations"
-	case id == InputError.ID:
-		return "findings"
-	}
-	return "rules"
-}
 
 // Plural formats a count with its noun, adding "s" unless the count is 1.
 func Plural(n int, noun string) string {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -55,7 +56,7 @@ func TestJSON(t *testing.T) {
 	assert.Equal(t, JSONFinding{Rule: "image-cloud-sql-proxy-v2", Severity: "info", File: "deploy/job.yaml", Line: 12, Column: 7,
 		APIVersion: "batch/v1", Kind: "Job", Name: "export", Container: "cloud-sql-proxy", Message: "moved", Fix: true}, r.Findings[1])
 	assert.Equal(t, "reviewed", r.Findings[2].Ignored)
-	assert.Equal(t, JSONFinding{Rule: InputError.ID, Severity: "error", File: "deploy/broken.yaml", Message: "line 4: mapping values are not allowed here"}, r.Findings[3])
+	assert.Equal(t, JSONFinding{Rule: migrate.RuleInputError, Severity: "error", File: "deploy/broken.yaml", Message: "line 4: mapping values are not allowed here"}, r.Findings[3])
 }
 
 func TestSARIF(t *testing.T) {
@@ -92,20 +93,10 @@ func TestWriteUnknownFormat(t *testing.T) {
 	assert.EqualError(t, Write(&bytes.Buffer{}, "xml", nil, Summary{}, Tool{}), `--format "xml": want text, json, sarif`)
 }
 
-func TestSection(t *testing.T) {
-	for id, want := range map[string]string{
-		"hack-shutdown-call": "job-workarounds", "share-process-namespace": "job-workarounds",
-		"kustomize-patch-index": "migrating-a-repository", "annotation-skip": "annotations",
-		"ignore-unused": "annotations", "input-error": "findings", "image-istio-proxy": "rules",
-	} {
-		assert.Equal(t, want, Section(id), id)
-	}
-}
-
 func TestRulesMarkdownListsEveryRule(t *testing.T) {
 	var b bytes.Buffer
 	require.NoError(t, RulesMarkdown(&b))
-	for _, r := range migrate.Rules() {
-		assert.Contains(t, b.String(), "| `"+r.ID+"` | "+Confidence(r)+" |")
+	for _, r := range rule.All() {
+		assert.Contains(t, b.String(), "| `"+r.ID+"` | "+r.ConfidenceText()+" |")
 	}
 }

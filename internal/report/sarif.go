@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 	"io"
 	"net/url"
 	"path/filepath"
@@ -138,10 +139,10 @@ var sarifLevels = map[migrate.Severity]string{migrate.Info: "note", migrate.Warn
 func SARIF(w io.Writer, files []File, sum Summary, tool Tool) error {
 	index := map[string]int{}
 	driver := sarifDriver{Name: "sidecar-migrate", Version: tool.Version, InformationURI: ProjectURL, Rules: []SARIFRule{}}
-	for _, r := range append(migrate.Rules(), InputError) {
+	for _, r := range rule.All() {
 		index[r.ID] = len(driver.Rules)
 		level := "note"
-		if !r.Evidence {
+		if r.Kind != rule.Evidence {
 			level = "warning"
 		}
 		driver.Rules = append(driver.Rules, SARIFRule{
@@ -149,7 +150,7 @@ func SARIF(w io.Writer, files []File, sum Summary, tool Tool) error {
 			ShortDescription:     sarifText{r.Summary},
 			FullDescription:      sarifText{r.Summary + " Matches: " + r.Matches + "."},
 			Help:                 ruleHelp(r),
-			HelpURI:              ProjectURL + "#" + Section(r.ID),
+			HelpURI:              ProjectURL + "#" + r.Anchor(),
 			DefaultConfiguration: sarifConfig{level},
 		})
 	}
@@ -179,9 +180,9 @@ func SARIF(w io.Writer, files []File, sum Summary, tool Tool) error {
 			if errors.As(f.Err, &e) && e.Line > 0 {
 				line = e.Line
 			}
-			run.Results = append(run.Results, sarifResult{RuleID: InputError.ID, RuleIndex: index[InputError.ID], Level: "error",
+			run.Results = append(run.Results, sarifResult{RuleID: migrate.RuleInputError, RuleIndex: index[migrate.RuleInputError], Level: "error",
 				Message: sarifText{msg}, Locations: location(base, tool.Stdin, f.Path, line, 0),
-				PartialFingerprints: prints.of(InputError.ID, f.Path)})
+				PartialFingerprints: prints.of(migrate.RuleInputError, f.Path)})
 		}
 	}
 	run.Invocations = []sarifInvocation{inv}
@@ -258,13 +259,10 @@ func (f fingerprints) of(parts ...string) map[string]string {
 }
 
 // ruleHelp is a rule's help: what it matches, what it means, and what to do.
-func ruleHelp(r migrate.Rule) sarifMessage {
-	todo := "Review the diff (`sidecar-migrate diff`) and apply it (`sidecar-migrate apply`)."
-	if !r.Evidence {
-		todo = "Check what the message says on the workload; the rule's section of the README explains the decision."
-	}
+func ruleHelp(r rule.Rule) sarifMessage {
+	todo := r.HelpText()
 	silence := "To silence it on one workload, annotate it `ignore.sidecar-migrate.io/" + r.ID + ": \"reason\"`; to pin a container, list it in `sidecar-migrate.io/keep`."
 	text := r.Summary + " Matches: " + r.Matches + ". " + todo + " " + silence
-	md := "**" + r.ID + "** (" + Confidence(r) + ")\n\n" + r.Summary + "\n\nMatches: " + r.Matches + ".\n\n" + todo + "\n\n" + silence
+	md := "**" + r.ID + "** (" + r.ConfidenceText() + ")\n\n" + r.Summary + "\n\nMatches: " + r.Matches + ".\n\n" + todo + "\n\n" + silence
 	return sarifMessage{Text: strings.ReplaceAll(text, "`", ""), Markdown: md}
 }

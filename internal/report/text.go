@@ -25,7 +25,7 @@ func Text(w io.Writer, files []File, sum Summary) error {
 			if errors.As(f.Err, &e) {
 				line, msg = e.Line, e.Msg
 			}
-			groups[i] = append(groups[i], [6]string{position(line, 0), "error", InputError.ID, "-", "-", msg})
+			groups[i] = append(groups[i], [6]string{position(line, 0), "error", migrate.RuleInputError, "-", "-", msg})
 		}
 		for _, row := range groups[i] {
 			for k := range width {
