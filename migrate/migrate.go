@@ -423,6 +423,7 @@ func (m *migration) template(t podTemplate) {
 		m.checkRegular(t, containers, nil)
 		staying := m.deleteControllers(t, containers, nativeAfter(inits, nil))
 		m.removeHacks(t, staying, all, nativeAfter(inits, nil))
+		m.runFamilies(&pod{t: t, natives: nativeAfter(inits, nil), all: all, apps: staying})
 		return
 	}
 	for i, c := range moving {
@@ -450,10 +451,7 @@ func (m *migration) template(t podTemplate) {
 	}
 	staying = m.deleteControllers(t, staying, nativeAfter(inits, moving))
 	m.removeHacks(t, staying, all, nativeAfter(inits, moving))
-	if !m.opts.KeepHacks {
-		m.removeKruiseEnv(t, moving)
-	}
-	m.removeTerminatorAnnotations(t, nativeAfter(inits, moving))
+	m.runFamilies(&pod{t: t, moving: moving, natives: nativeAfter(inits, moving), all: all, apps: staying})
 }
 
 // removeHacks removes the app-side workarounds of the apps whose sidecars are native after
