@@ -421,9 +421,7 @@ func (m *migration) template(t podTemplate) {
 	}
 	if len(moving) == 0 {
 		m.checkRegular(t, containers, nil)
-		staying := m.deleteControllers(t, containers, nativeAfter(inits, nil))
-		m.removeHacks(t, staying, all, nativeAfter(inits, nil))
-		m.runFamilies(&pod{t: t, natives: nativeAfter(inits, nil), all: all, apps: staying})
+		m.runFamilies(&pod{t: t, natives: nativeAfter(inits, nil), all: all, apps: containers})
 		return
 	}
 	for i, c := range moving {
@@ -449,20 +447,7 @@ func (m *migration) template(t podTemplate) {
 			staying = append(staying, c)
 		}
 	}
-	staying = m.deleteControllers(t, staying, nativeAfter(inits, moving))
-	m.removeHacks(t, staying, all, nativeAfter(inits, moving))
 	m.runFamilies(&pod{t: t, moving: moving, natives: nativeAfter(inits, moving), all: all, apps: staying})
-}
-
-// removeHacks removes the app-side workarounds of the apps whose sidecars are native after
-// the move. It reads the scripts again: kubexit or exit-flag removal may have edited them.
-func (m *migration) removeHacks(t podTemplate, apps, all, natives []container) {
-	if m.opts.KeepHacks {
-		return
-	}
-	m.removeStops(t, planStops(t.spec, apps, all), natives)
-	m.reportInjectedStops(t, apps)
-	m.removeQuitSwitch(t, m.quitCallers, natives)
 }
 
 // kubexitKept says why kubexit stays in a pod.

@@ -3,7 +3,6 @@ package migrate
 import (
 	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/sidecar-migrate/sidecar-migrate/internal/textedit"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -30,7 +29,7 @@ type family func(m *migration, p *pod) []Proposal
 
 // families are the workaround families run after the containers that move are chosen, in
 // order: each sees the tree as the accepted proposals of the ones before it left it.
-var families = []family{kruiseEnv, terminatorMarks}
+var families = []family{controllers, stops, processNamespace, injectedStops, quitSwitch, kruiseEnv, terminatorMarks}
 
 // pod is what a family reads: one pod template (a copy while the gate decides) and what the
 // migration chose for it.
@@ -94,7 +93,7 @@ type Op int
 const (
 	// OpText replaces byte ranges of a scalar's value (Text, offsets in the value).
 	OpText Op = iota
-	// OpSet sets a scalar's value, and its style and tag when Tag is not "".
+	// OpSet sets a scalar's value, and with Restyle its style and tag.
 	OpSet
 	// OpDelete removes a list item or a mapping's key with its value; with Prune, a list
 	// or mapping that this empties goes too, up to the root of the path.
@@ -113,110 +112,12 @@ type Edit struct {
 	Style yaml.Style
 	Tag   string
 	Prune bool
-}
-
-// Path addresses a node of a pod template in any copy of it: from the pod spec, or from
-// the mapping that holds the template's Holder-th metadata when Holder > 0 (1-based, so the
-// zero Path starts at the spec).
-type Path struct {
-	Holder int
-	Steps  []Step
-}
-
-// Step is one step of a Path: a mapping key, a list item by its name, a container by name
-// (in containers or initContainers: a move does not change the path), or a list index.
-type Step struct {
-	Key       string
-	Name      string
-	Container string
-	Index     int // used when the others are ""
-}
-
-// inContainer returns the path of a field of a container.
-func inContainer(name string, steps ...Step) Path {
-	return Path{Steps: append([]Step{{Container: name}}, steps...)}
-}
-
-func key(k string) Step     { return Step{Key: k} }
-func named(n string) Step   { return Step{Name: n} }
-func index(i int) Step      { return Step{Index: i} }
-func inSpec(s ...Step) Path { return Path{Steps: s} }
-
-func (p Path) String() string {
-	s := "spec"
-	if p.Holder > 0 {
-		s = "metadata holder " + strconv.Itoa(p.Holder)
-	}
-	for _, st := range p.Steps {
-		switch {
-		case st.Container != "":
-			s += ".container[" + st.Container + "]"
-		case st.Key != "":
-			s += "." + st.Key
-		case st.Name != "":
-			s += "[name=" + st.Name + "]"
-		default:
-			s += "[" + strconv.Itoa(st.Index) + "]"
-		}
-	}
-	return s
+	// Restyle makes OpSet set Style and Tag too.
+	Restyle bool
 }
 
 // errConflict is why a proposal is dropped: its edits overlap an accepted one's.
 var errConflict = errors.New("it conflicts with another change")
-
-// resolved is an Edit's node in one tree, with the chain of collections above it.
-type resolved struct {
-	edit  Edit
-	node  *yaml.Node
-	above []*yaml.Node // the root first, the node's parent last
-}
-
-// resolve finds the node of a path in template t.
-func resolve(t podTemplate, p Path) (resolved, error) {
-	at := t.spec
-	if p.Holder > 0 {
-		if p.Holder > len(t.holders) {
-			return resolved{}, fmt.Errorf("no metadata holder %d", p.Holder)
-		}
-		at = t.holders[p.Holder-1]
-	}
-	var above []*yaml.Node
-	for _, st := range p.Steps {
-		above = append(above, at)
-		var next *yaml.Node
-		switch {
-		case st.Container != "":
-			for _, list := range []string{"containers", "initContainers"} {
-				for _, c := range seqItems(lookup(at, list)) {
-					if scalar(c, "name") == st.Container {
-						next = c
-						above = append(above, lookup(at, list))
-					}
-				}
-			}
-		case st.Key != "":
-			if at.Kind == yaml.MappingNode {
-				next = lookup(at, st.Key)
-			}
-		case st.Name != "":
-			for _, item := range seqItems(at) {
-				if scalar(item, "name") == st.Name {
-					next = item
-				}
-			}
-		default:
-			if items := seqItems(at); st.Index >= 0 && st.Index < len(items) {
-				next = items[st.Index]
-			}
-		}
-		if next == nil {
-			return resolved{}, fmt.Errorf("%s: no such node", p)
-		}
-		at = next
-	}
-	return resolved{node: at, above: above}, nil
-}
 
 // accept applies the proposals that may apply to template t and records their findings; it
 // returns the ones applied. They are all read on the tree as it is, then made at once. A
@@ -381,7 +282,7 @@ func applyResolved(rs []resolved) error {
 		switch e.Op {
 		case OpSet:
 			n.Value = e.Value
-			if e.Tag != "" {
+			if e.Restyle {
 				n.Style, n.Tag = e.Style, e.Tag
 			}
 		case OpInsertAfter:
@@ -430,18 +331,4 @@ func removeChild(parent, n *yaml.Node) {
 		return
 	}
 	parent.Content = removeNode(parent.Content, n)
-}
-
-// textChange returns the one text edit that turns old into new: the bytes between their
-// common prefix and suffix.
-func textChange(old, new string) textedit.Edit {
-	p := 0
-	for p < len(old) && p < len(new) && old[p] == new[p] {
-		p++
-	}
-	s := 0
-	for s < len(old)-p && s < len(new)-p && old[len(old)-1-s] == new[len(new)-1-s] {
-		s++
-	}
-	return textedit.Edit{From: p, To: len(old) - s, Text: new[p : len(new)-s]}
 }

@@ -98,7 +98,7 @@ func TestAccept(t *testing.T) {
 			proposals: []Proposal{propose(Proposal{Edits: []Edit{
 				{Path: inContainer("app", key("command"), index(0)), Op: OpInsertAfter, Value: "one", Tag: "!!str"},
 				{Path: inContainer("app", key("command"), index(0)), Op: OpInsertAfter, Value: "two", Tag: "!!str"},
-				{Path: inContainer("app", key("command"), index(1)), Op: OpSet, Value: "-ec", Tag: "!!str"},
+				{Path: inContainer("app", key("command"), index(1)), Op: OpSet, Value: "-ec", Tag: "!!str", Restyle: true},
 			}})},
 			want: []string{"command: [sh, one, two, -ec, "}},
 		{name: "a path to nothing", applied: 0, warning: "no such node",
