@@ -108,6 +108,7 @@ type migration struct {
 	// (kubexit death dependencies) counts only there.
 	runToCompletion bool
 	flags           *flagPlan             // the exit-flag workaround of the current pod, if any
+	kubexit         kubexitPlan           // the removal of kubexit from the current pod
 	stopped         map[*yaml.Node]string // containers the app stops, in a run-to-completion pod
 	// terminatorListed maps the containers a sidecar-terminator annotation lists to it.
 	terminatorListed map[string]string
@@ -354,7 +355,8 @@ func (m *migration) template(t podTemplate) {
 	}
 	istioOptOut, _ := t.annotation("sidecar.istio.io/nativeSidecar")
 	all := append(append([]container{}, containers...), inits...)
-	kubexit := planKubexit(all)
+	m.kubexit = planKubexit(all)
+	kubexit := &m.kubexit
 	stops := planStops(t.spec, containers, all)
 	m.flags, m.stopped, m.terminatorListed = nil, nil, terminatorListed(t)
 	m.quitCallers = quitCallers(t.spec) // before anything is removed (switches.go)
@@ -362,7 +364,7 @@ func (m *migration) template(t podTemplate) {
 		m.flags = planFlagFile(containers, t.spec)
 		m.stopped = stoppedBy(stops)
 	}
-	m.holdBack(t, &kubexit)
+	m.holdBack(t, kubexit)
 	keepsFlag := m.opts.KeepHacks || m.off(ruleFlagFile.ID) || (m.flags != nil && m.flags.problem != "")
 	keepsKubexit := m.opts.KeepHacks || kubexit.problem != "" || m.off(ruleKubexit.ID)
 	var moving []container
@@ -391,7 +393,7 @@ func (m *migration) template(t podTemplate) {
 		case keepsFlag && m.flags != nil && m.flags.watchers[c.node]:
 			m.report(ruleHackKept, Warning, t, c.node, c.name, "not moved: it stops itself when %s appears, and a native sidecar that exits is restarted; the workaround stays (%s)", m.flags.flag, flagKept(m.opts, m.flags))
 		case keepsKubexit && kubexit.used && c.env["KUBEXIT_DEATH_DEPS"] != "":
-			m.report(ruleHackKept, Warning, t, c.node, c.name, "not moved: kubexit makes it exit when the app does, a native sidecar that exits is restarted, and kubexit stays (%s)", kubexitKept(m.opts, kubexit))
+			m.report(ruleHackKept, Warning, t, c.node, c.name, "not moved: kubexit makes it exit when the app does, a native sidecar that exits is restarted, and kubexit stays (%s)", kubexitKept(m.opts, *kubexit))
 		case t.runToCompletion && markWhat != "":
 			m.report(ruleHackKept, Warning, t, c.node, c.name, "not moved: a native sidecar that exits is restarted, and %s tells a terminator to stop it, which stays: %s", markWhat, markWhy)
 		case t.runToCompletion && stopWhat != "":
@@ -415,13 +417,10 @@ func (m *migration) template(t podTemplate) {
 		m.report(ruleNoApp, Warning, t, containersNode, "", "nothing moved: every container looks like a sidecar and one must stay as the app; name the sidecars in %s", AnnotationSidecars)
 		moving = nil
 	}
-	if !m.opts.KeepHacks {
-		m.applyKubexit(t, kubexit, all)
-		m.applyFlagFile(t, m.flags, all)
-	}
+	m.runFamilies(&pod{t: t, moving: moving, all: all, apps: containers}, earlyFamilies)
 	if len(moving) == 0 {
 		m.checkRegular(t, containers, nil)
-		m.runFamilies(&pod{t: t, natives: nativeAfter(inits, nil), all: all, apps: containers})
+		m.runFamilies(&pod{t: t, natives: nativeAfter(inits, nil), all: all, apps: containers}, families)
 		return
 	}
 	for i, c := range moving {
@@ -447,7 +446,7 @@ func (m *migration) template(t podTemplate) {
 			staying = append(staying, c)
 		}
 	}
-	m.runFamilies(&pod{t: t, moving: moving, natives: nativeAfter(inits, moving), all: all, apps: staying})
+	m.runFamilies(&pod{t: t, moving: moving, natives: nativeAfter(inits, moving), all: all, apps: staying}, families)
 }
 
 // kubexitKept says why kubexit stays in a pod.
