@@ -84,14 +84,25 @@ func templateAt(templates []podTemplate, path string) (podTemplate, bool) {
 
 // cloneNode copies a YAML tree deeply; aliases point to the copies of their anchors.
 func cloneNode(n *yaml.Node) *yaml.Node {
+	c, _ := cloneMapped(n)
+	return c
+}
+
+// cloneMapped copies a YAML tree deeply, and returns with the copy the node each node of
+// the copy was copied from; aliases point to the copies of their anchors.
+func cloneMapped(n *yaml.Node) (*yaml.Node, map[*yaml.Node]*yaml.Node) {
 	copies := map[*yaml.Node]*yaml.Node{}
+	origin := map[*yaml.Node]*yaml.Node{}
 	var walk func(*yaml.Node) *yaml.Node
 	walk = func(n *yaml.Node) *yaml.Node {
 		if n == nil {
 			return nil
 		}
+		if c := copies[n]; c != nil {
+			return c // a node in two places stays one node
+		}
 		c := *n
-		copies[n] = &c
+		copies[n], origin[&c] = &c, n
 		c.Content = make([]*yaml.Node, len(n.Content))
 		for i, x := range n.Content {
 			c.Content[i] = walk(x)
@@ -106,7 +117,7 @@ func cloneNode(n *yaml.Node) *yaml.Node {
 			}
 		}
 	}
-	return out
+	return out, origin
 }
 
 // holdBack reports the containers the gate did not prove and drops the workaround removals

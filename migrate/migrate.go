@@ -3,7 +3,6 @@ package migrate
 import (
 	"fmt"
 	"path"
-	"sort"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -58,42 +57,11 @@ func (r Result) Failed() bool {
 // Migrate moves the legacy sidecars of every pod template in doc (one Kubernetes object, or
 // a List of them) into initContainers with restartPolicy: Always, editing doc in place. Nodes
 // that do not change keep their identity, so a caller can tell what moved. Migrate never
-// edits a document that has an error finding.
+// edits a document that has an error finding. It is Decide, then Apply.
 func Migrate(doc *yaml.RNode, opts Options) Result {
-	var r Result
-	root := doc.YNode()
-	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
-		root = root.Content[0]
-	}
-	m := migration{opts: opts, catalogue: newCatalogue(opts)}
-	templates, shared := findPodTemplates(root, "", opts), findShared(root)
-	var before *yaml.Node
-	if len(templates) > 0 {
-		before = cloneNode(root)
-	}
-	var dry []podTemplate // the same templates in a copy, to try a migration on
-	if shared != nil {
-		dry = findPodTemplates(yaml.CopyYNode(root), "", opts)
-	}
-	for i, t := range templates {
-		r.Stats.Workloads++
-		if shared != nil && m.sharedLeftAlone(t, dry[i], shared) {
-			continue
-		}
-		m.held = m.decide(root, t)
-		m.template(t)
-	}
-	if before != nil {
-		m.finalCheck(before, root)
-	}
-	r.Findings = m.findings
-	r.Ignored = m.silenced
-	r.Moved = m.movedList
-	r.Moves = m.moves
-	r.Stats.Sidecars = len(m.movedList)
-	r.Stats.Workarounds = m.workarounds
-	sort.SliceStable(r.Findings, func(i, j int) bool { return r.Findings[i].Line < r.Findings[j].Line })
-	return r
+	d := Decide(doc, opts)
+	d.Apply(doc)
+	return d.Result
 }
 
 // migration carries the state of one Migrate call.
