@@ -26,11 +26,11 @@ func Decide(doc *yaml.RNode, opts Options) Decision {
 	d := Decision{doc: n}
 	root := documentRoot(n)
 	if len(findPodTemplates(root, "", opts)) == 0 {
-		d.Result = migrateTree(root, nil, opts) // nothing to edit: no copy needed
+		d.Result = migrateTree(root, nil, opts, nil) // nothing to edit: no copy needed
 		return d
 	}
 	d.edited, d.origin = cloneMapped(n)
-	d.Result = migrateTree(documentRoot(d.edited), root, opts)
+	d.Result = migrateTree(documentRoot(d.edited), root, opts, d.origin)
 	return d
 }
 
@@ -79,10 +79,11 @@ func documentRoot(n *yaml.Node) *yaml.Node {
 }
 
 // migrateTree migrates root in place; before is the same tree unedited, for the final
-// check (nil when root holds no pod template).
-func migrateTree(root, before *yaml.Node, opts Options) Result {
+// check (nil when root holds no pod template), and origin maps the nodes of root to those
+// of before, to be kept up to date when a node is replaced by a copy.
+func migrateTree(root, before *yaml.Node, opts Options, origin map[*yaml.Node]*yaml.Node) Result {
 	var r Result
-	m := migration{opts: opts, catalogue: newCatalogue(opts)}
+	m := migration{opts: opts, catalogue: newCatalogue(opts), origin: origin}
 	templates, shared := findPodTemplates(root, "", opts), findShared(root)
 	var dry []podTemplate // the same templates in a copy, to try a migration on
 	if shared != nil {
@@ -93,8 +94,7 @@ func migrateTree(root, before *yaml.Node, opts Options) Result {
 		if shared != nil && m.sharedLeftAlone(t, dry[i], shared) {
 			continue
 		}
-		m.held = m.decide(root, t)
-		m.template(t)
+		m.settle(root, t)
 	}
 	if before != nil {
 		m.finalCheck(before, root)

@@ -87,6 +87,8 @@ type migration struct {
 	// name; natived the containers this migration made native, in order.
 	held    map[string]*unproven
 	natived []*yaml.Node
+	// origin maps the nodes being edited to the document's own (decision.go).
+	origin map[*yaml.Node]*yaml.Node
 	// controllers are the containers that looked like sidecars but stop others.
 	controllers map[*yaml.Node]bool
 	// quitCallers counts the calls to /quitquitquit in the current pod as it was read.
