@@ -203,15 +203,16 @@ func servesAny(port string, targets []stopTarget) bool {
 	return false
 }
 
-// deleteControllers deletes the workaround containers of a run-to-completion pod that
-// deletable allows, and reports the others, whose statements stay; it returns the containers
-// whose app-side workarounds may go.
-func (m *migration) deleteControllers(t podTemplate, containers, natives []container) []container {
+// controllers proposes to delete the workaround containers of a run-to-completion pod that
+// deletable allows, and reports the others, whose statements stay; it narrows p.apps to the
+// containers whose app-side workarounds may go.
+func controllers(m *migration, p *pod) []Proposal {
 	if m.opts.KeepHacks {
-		return containers
+		return nil
 	}
+	t := p.t
 	native := func(name string) bool {
-		for _, c := range natives {
+		for _, c := range p.natives {
 			if c.name == name {
 				return true
 			}
@@ -219,30 +220,34 @@ func (m *migration) deleteControllers(t podTemplate, containers, natives []conta
 		return false
 	}
 	var kept []container
-	deleted := false
-	for _, c := range containers {
+	var out []Proposal
+	for _, c := range p.apps {
 		why := deletable(t, c, native)
 		switch {
 		case why == "-":
 		case why != "" && !m.controllers[c.node]:
-			// an app that stops its sidecar: removeHacks deals with its statements
+			// an app that stops its sidecar: the stops family deals with its statements
 		case why != "":
 			targets := controlled(t.spec, c)
 			m.report(ruleController, Warning, t, c.node, c.name, "left as it is: its script stops %s (%s), so it is a workaround, not a sidecar, and it is not deleted: %s", targets[0].target.name, targets[0].stmt, why)
 			continue // its statements stay too, and the gate keeps what it stops in containers
-		case m.fix(ruleController, t, c.node, c.name, "deleted: it only waited for the app and stopped %s, which the kubelet now stops once the app has exited", targetNames(controlled(t.spec, c))):
-			list := lookup(t.spec, "containers")
-			list.Content = removeNode(list.Content, c.node)
-			m.workarounds++
-			deleted = true
+		default:
+			targets := controlled(t.spec, c)
+			var names []string
+			for _, s := range targets {
+				names = append(names, s.target.name)
+			}
+			out = append(out, Proposal{Rule: ruleController, Container: c.name, Line: c.node.Line, Column: c.node.Column,
+				Message:     "deleted: it only waited for the app and stopped " + targetNames(targets) + ", which the kubelet now stops once the app has exited",
+				Edits:       []Edit{{Path: inContainer(c.name), Op: OpDelete}},
+				Releases:    Releases{Containers: names, ProcessNamespace: scalar(t.spec, "shareProcessNamespace") == "true"},
+				Workarounds: 1})
 			continue
 		}
 		kept = append(kept, c)
 	}
-	if deleted && scalar(t.spec, "shareProcessNamespace") == "true" {
-		m.processNamespace(t, nil)
-	}
-	return kept
+	p.apps = kept
+	return out
 }
 
 func targetNames(targets []stopTarget) string {

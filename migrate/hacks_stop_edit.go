@@ -2,6 +2,8 @@ package migrate
 
 import (
 	"fmt"
+
+	"github.com/sidecar-migrate/sidecar-migrate/internal/textedit"
 	"path"
 	"strings"
 
@@ -49,26 +51,29 @@ func (m *migration) keptStop(stops []*appStop, c container) (what, why string) {
 	return "", ""
 }
 
-// removeStops removes the app-side workarounds whose sidecars are native after the move.
-func (m *migration) removeStops(t podTemplate, stops []*appStop, natives []container) {
+// stops proposes to remove the app-side workarounds whose sidecars are native after the
+// move, and reports those that stay.
+func stops(m *migration, p *pod) []Proposal {
+	if m.opts.KeepHacks {
+		return nil
+	}
+	t, natives := p.t, p.natives
 	var apps []container
 	byApp := map[*yaml.Node][]*appStop{}
-	for _, st := range stops {
+	for _, st := range planStops(t.spec, p.apps, p.all) {
 		if byApp[st.app.node] == nil {
 			apps = append(apps, st.app)
 		}
 		byApp[st.app.node] = append(byApp[st.app.node], st)
 	}
-	killed := false
+	var out []Proposal
 	for _, app := range apps {
 		var chosen []*appStop
 		for _, st := range byApp[app.node] {
 			if !t.runToCompletion && stopsOnly(st) {
 				// A long-running pod restarts whatever exits, and the same call (a
 				// reloader's signal) may be legitimate there: nothing is removed.
-				if !m.opts.KeepHacks {
-					m.report(ruleHackKept, Info, t, stopNode(st), app.name, "%q is left as it is: outside a run-to-completion pod an exit is never final, so stopping a sidecar is not a workaround the tool removes", st.what)
-				}
+				m.report(ruleHackKept, Info, t, stopNode(st), app.name, "%q is left as it is: outside a run-to-completion pod an exit is never final, so stopping a sidecar is not a workaround the tool removes", st.what)
 				continue
 			}
 			if why := m.stopStays(t, st, natives); why != "" {
@@ -82,22 +87,35 @@ func (m *migration) removeStops(t podTemplate, stops []*appStop, natives []conta
 		if len(chosen) == 0 {
 			continue
 		}
-		var removed map[stopKind]int
+		var prop Proposal
 		var err error
 		if chosen[0].script == nil {
-			removed, err = m.editExecAwait(t, chosen[0], natives)
+			prop, err = execAwaitProposal(t, chosen[0], natives)
 		} else {
-			removed, err = m.editScript(t, chosen[0].script, chosen, natives)
+			prop, err = scriptProposal(t, chosen[0].script, chosen, natives)
 		}
 		if err != nil {
 			m.report(ruleHackKept, Warning, t, stopNode(chosen[0]), app.name, "the workaround is left as it is: %v", err)
 			continue
 		}
-		killed = killed || removed[stopKill] > 0
+		out = append(out, prop)
 	}
-	if killed {
-		m.processNamespace(t, apps)
+	for i := range out {
+		if out[i].Releases.ProcessNamespace {
+			for _, a := range apps {
+				out[i].Releases.Ptrace = append(out[i].Releases.Ptrace, a.name)
+			}
+		}
 	}
+	return out
+}
+
+// injectedStops reports the app's stops of injected proxies, which stay.
+func injectedStops(m *migration, p *pod) []Proposal {
+	if !m.opts.KeepHacks {
+		m.reportInjectedStops(p.t, p.apps)
+	}
+	return nil
 }
 
 // stopsOnly reports whether every hit of a statement stops a sidecar (not a wait for it).
@@ -174,9 +192,9 @@ func (m *migration) meshMadeNative(t podTemplate, port string) bool {
 	return false
 }
 
-// editScript removes the chosen workarounds from a script, with the exit status
-// bookkeeping that only served them, and records the findings.
-func (m *migration) editScript(t podTemplate, s *shellScript, chosen []*appStop, natives []container) (map[stopKind]int, error) {
+// scriptProposal proposes to remove the chosen workarounds from a script, with the exit
+// status bookkeeping that only served them.
+func scriptProposal(t podTemplate, s *shellScript, chosen []*appStop, natives []container) (Proposal, error) {
 	text := s.node.Value
 	var cuts []cut
 	replaced := map[*syntax.Stmt]string{}
@@ -186,7 +204,7 @@ func (m *migration) editScript(t podTemplate, s *shellScript, chosen []*appStop,
 		case awaitCall(st.stmt) != nil:
 			c, printed, err := awaitCut(st, natives)
 			if err != nil {
-				return nil, err
+				return Proposal{}, err
 			}
 			cuts = append(cuts, c)
 			replaced[st.stmt] = printed
@@ -201,21 +219,44 @@ func (m *migration) editScript(t podTemplate, s *shellScript, chosen []*appStop,
 	cuts = append(cuts, bookkeeping(text, s.file, cuts)...)
 	out, err := applyCuts(text, s.file, cuts, replaced)
 	if err != nil {
-		return nil, err
+		return Proposal{}, err
 	}
+	app := chosen[0].app.name
+	prop := Proposal{Container: app, Line: s.node.Line, Column: s.node.Column,
+		Edits: []Edit{edit(t, s.node, Edit{Op: OpText, Text: []textedit.Edit{textChange(text, out)}})}}
 	for _, k := range []stopKind{stopShutdown, stopKill, stopAwait, stopWait} {
-		if removed[k] > 0 && !m.fix(k.rule(), t, s.node, chosen[0].app.name, "%s", stopMessage(k, removed[k], chosen)) {
-			return nil, fmt.Errorf("the rule %s is off", k.rule().ID)
+		if removed[k] == 0 {
+			continue
 		}
+		if prop.Message == "" {
+			prop.Rule, prop.Message = k.rule(), stopMessage(k, removed[k], chosen)
+		} else {
+			prop.Also = append(prop.Also, Note{Rule: k.rule(), Severity: Info, Fixed: true, Container: app, Line: s.node.Line, Column: s.node.Column, Message: stopMessage(k, removed[k], chosen)})
+		}
+		prop.Workarounds += removed[k]
 	}
 	if change := statusChange(s, cuts); change != "" && t.runToCompletion {
-		m.report(ruleExitStatus, Warning, t, s.node, chosen[0].app.name, "%s", change)
+		prop.Also = append(prop.Also, Note{Rule: ruleExitStatus, Severity: Warning, Container: app, Line: s.node.Line, Column: s.node.Column, Message: change})
 	}
-	s.node.Value = out
-	for _, n := range removed {
-		m.workarounds += n
+	prop.Releases = Releases{Containers: releasedBy(chosen), ProcessNamespace: removed[stopKill] > 0}
+	return prop, nil
+}
+
+// releasedBy returns the names of the containers the chosen statements stop or wait for.
+func releasedBy(chosen []*appStop) []string {
+	var names []string
+	seen := map[string]bool{}
+	for _, st := range chosen {
+		for _, targets := range st.targets {
+			for _, c := range targets {
+				if !seen[c.name] {
+					seen[c.name] = true
+					names = append(names, c.name)
+				}
+			}
+		}
 	}
-	return removed, nil
+	return names
 }
 
 func stopMessage(k stopKind, n int, chosen []*appStop) string {
@@ -330,9 +371,9 @@ func awaitCut(st *appStop, natives []container) (cut, string, error) {
 	return c, printed, nil
 }
 
-// editExecAwait removes linkerd-await --shutdown from an exec-form command: the items up to
-// "--", or only --shutdown when the wait is still needed.
-func (m *migration) editExecAwait(t podTemplate, st *appStop, natives []container) (map[stopKind]int, error) {
+// execAwaitProposal proposes to remove linkerd-await --shutdown from an exec-form command:
+// the items up to "--", or only --shutdown when the wait is still needed.
+func execAwaitProposal(t podTemplate, st *appStop, natives []container) (Proposal, error) {
 	cmd, args := lookup(st.app.node, "command"), lookup(st.app.node, "args")
 	words := commandWords(st.app.node)
 	drop := map[*yaml.Node]bool{}
@@ -349,92 +390,98 @@ func (m *migration) editExecAwait(t podTemplate, st *appStop, natives []containe
 		}
 	}
 	st.waitStays = !whole
-	var newCmd, newArgs []*yaml.Node
+	var keptCmd, keptArgs int
 	for _, w := range seqItems(cmd) {
 		if !drop[w] {
-			newCmd = append(newCmd, w)
+			keptCmd++
 		}
 	}
+	var firstArg *yaml.Node
 	for _, w := range seqItems(args) {
 		if !drop[w] {
-			newArgs = append(newArgs, w)
+			keptArgs++
+			if firstArg == nil {
+				firstArg = w
+			}
 		}
 	}
-	if len(newCmd) == 0 {
+	var edits []Edit
+	if keptCmd == 0 {
 		// The command was all wrapper: its first item takes the program from args.
-		if len(newArgs) == 0 {
-			return nil, fmt.Errorf("linkerd-await has no command after --")
+		if firstArg == nil {
+			return Proposal{}, fmt.Errorf("linkerd-await has no command after --")
 		}
 		first := cmd.Content[0]
-		first.Value, first.Style, first.Tag = newArgs[0].Value, newArgs[0].Style, newArgs[0].Tag
-		newCmd, newArgs = []*yaml.Node{first}, newArgs[1:]
+		delete(drop, first)
+		drop[firstArg] = true
+		edits = append(edits, edit(t, first, Edit{Op: OpSet, Value: firstArg.Value, Style: firstArg.Style, Tag: firstArg.Tag, Restyle: true}))
 	}
-	if !m.fix(ruleAwaitShutdown, t, cmd, st.app.name, "%s", stopMessage(stopAwait, 1, []*appStop{st})) {
-		return nil, fmt.Errorf("the rule %s is off", ruleAwaitShutdown.ID)
-	}
-	cmd.Content = newCmd
-	if args != nil {
-		args.Content = newArgs
-		if len(newArgs) == 0 {
-			deleteKey(st.app.node, "args")
+	for _, w := range words {
+		if drop[w] {
+			edits = append(edits, edit(t, w, Edit{Op: OpDelete, Prune: true}))
 		}
 	}
-	m.workarounds++
-	return map[stopKind]int{stopAwait: 1}, nil
+	return Proposal{Rule: ruleAwaitShutdown, Container: st.app.name, Line: cmd.Line, Column: cmd.Column,
+		Message: stopMessage(stopAwait, 1, []*appStop{st}), Edits: edits,
+		Releases: Releases{Containers: releasedBy([]*appStop{st})}, Workarounds: 1}, nil
 }
 
 // processTools are the commands that reach other containers' processes.
 var processTools = []string{"kill", "pkill", "pgrep", "pidof", "killall", "ps", "top", "nsenter", "strace", "gdb"}
 
-// processNamespace removes shareProcessNamespace once the kills of sidecars are gone, with
-// the SYS_PTRACE capability of the apps that killed, when the manifest shows every
-// container's command and none of them uses other containers' processes; otherwise it says
-// why it stays.
-func (m *migration) processNamespace(t podTemplate, killers []container) {
+// processNamespace proposes to remove shareProcessNamespace once an accepted proposal
+// released it (the kills of sidecars, a workaround container), with the SYS_PTRACE
+// capability of the containers that used it, when the manifest shows every container's
+// command and none of them uses other containers' processes; otherwise it says why it stays.
+func processNamespace(m *migration, p *pod) []Proposal {
+	released := false
+	var ptrace []string
+	for _, a := range p.accepted {
+		released = released || a.Releases.ProcessNamespace
+		ptrace = append(ptrace, a.Releases.Ptrace...)
+	}
+	t := p.t
 	at := lookup(t.spec, "shareProcessNamespace")
+	if !released || at == nil {
+		return nil
+	}
 	why := ""
-	for _, list := range []string{"initContainers", "containers"} {
-		for _, c := range seqItems(lookup(t.spec, list)) {
-			name := scalar(c, "name")
-			if lookup(c, "command") == nil {
-				why = "container " + name + " runs its image's entrypoint, which this manifest does not show"
-				continue
-			}
-			words := readContainer(c).words
-			for _, w := range words {
-				for _, tool := range processTools {
-					if path.Base(strings.TrimLeft(w, "$(`\"'")) == tool || strings.Contains(w, "/proc/") {
-						why = "container " + name + " still uses " + w
-					}
+	for _, c := range containerNodes(t.spec) {
+		name := scalar(c, "name")
+		if lookup(c, "command") == nil {
+			why = "container " + name + " runs its image's entrypoint, which this manifest does not show"
+			continue
+		}
+		for _, w := range readContainer(c).words {
+			for _, tool := range processTools {
+				if path.Base(strings.TrimLeft(w, "$(`\"'")) == tool || strings.Contains(w, "/proc/") {
+					why = "container " + name + " still uses " + w
 				}
 			}
 		}
 	}
 	if why != "" {
 		m.report(ruleProcessNamespace, Info, t, at, "", "shareProcessNamespace: true stays: %s; remove it (and SYS_PTRACE) if nothing needs the shared process namespace", why)
-		return
+		return nil
 	}
-	if !m.fix(ruleProcessNamespace, t, at, "", "shareProcessNamespace removed, with SYS_PTRACE: it served only to kill the sidecar") {
-		return
-	}
-	deleteKey(t.spec, "shareProcessNamespace")
-	for _, c := range killers {
-		add := lookupPath(c.node, "securityContext", "capabilities", "add")
-		for _, item := range seqItems(add) {
-			if strings.TrimPrefix(item.Value, "CAP_") == "SYS_PTRACE" {
-				add.Content = removeNode(add.Content, item)
-			}
+	edits := []Edit{{Path: inSpec(key("shareProcessNamespace")), Op: OpDelete}}
+	done := map[string]bool{}
+	for _, name := range ptrace {
+		if done[name] {
+			continue
 		}
-		if add != nil && len(add.Content) == 0 {
-			caps := lookupPath(c.node, "securityContext", "capabilities")
-			deleteKey(caps, "add")
-			if len(caps.Content) == 0 {
-				sc := lookup(c.node, "securityContext")
-				deleteKey(sc, "capabilities")
-				if len(sc.Content) == 0 {
-					deleteKey(c.node, "securityContext")
+		done[name] = true
+		for _, c := range containerNodes(t.spec) {
+			if scalar(c, "name") != name {
+				continue
+			}
+			for _, item := range seqItems(lookupPath(c, "securityContext", "capabilities", "add")) {
+				if strings.TrimPrefix(item.Value, "CAP_") == "SYS_PTRACE" {
+					edits = append(edits, edit(t, item, Edit{Op: OpDelete, Prune: true}))
 				}
 			}
 		}
 	}
+	return []Proposal{{Rule: ruleProcessNamespace, Line: at.Line, Column: at.Column,
+		Message: "shareProcessNamespace removed, with SYS_PTRACE: it served only to kill the sidecar", Edits: edits}}
 }

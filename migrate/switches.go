@@ -47,15 +47,17 @@ func walkScalars(n *yaml.Node, f func(*yaml.Node)) {
 	}
 }
 
-// removeQuitSwitch removes the quitquitquit switch of the native Cloud SQL proxies of a
-// run-to-completion pod when this run removed its last caller (before counts the callers
-// before the run's removals), and says why it stays when no caller was ever seen.
-func (m *migration) removeQuitSwitch(t podTemplate, before int, natives []container) {
-	if !t.runToCompletion {
-		return
+// quitSwitch proposes to remove the quitquitquit switch of the native Cloud SQL proxies of
+// a run-to-completion pod when this run removed its last caller (m.quitCallers counts the
+// callers before the run's removals), and says why it stays when no caller was ever seen.
+func quitSwitch(m *migration, p *pod) []Proposal {
+	t := p.t
+	if m.opts.KeepHacks || !t.runToCompletion {
+		return nil
 	}
-	after := quitCallers(t.spec)
-	for _, c := range natives {
+	before, after := m.quitCallers, quitCallers(t.spec)
+	var out []Proposal
+	for _, c := range p.natives {
 		if !isCloudSQLProxy(c) || !hasQuitSwitch(c.node) {
 			continue
 		}
@@ -69,12 +71,12 @@ func (m *migration) removeQuitSwitch(t podTemplate, before int, natives []contai
 		case !quitSwitchExact(c.node):
 			m.report(ruleQuitSwitch, Info, t, c.node, c.name, "--quitquitquit stays: it is not set as a command item of its own or as %s: \"true\"", quitEnv)
 		default:
-			if m.fix(ruleQuitSwitch, t, c.node, c.name, "--quitquitquit removed: this run removed every call to /quitquitquit, and a native sidecar is stopped by the kubelet") {
-				removeQuitSwitch(c.node)
-				m.workarounds++
-			}
+			out = append(out, Proposal{Rule: ruleQuitSwitch, Container: c.name, Line: c.node.Line, Column: c.node.Column,
+				Message: "--quitquitquit removed: this run removed every call to /quitquitquit, and a native sidecar is stopped by the kubelet",
+				Edits:   quitSwitchEdits(c), Workarounds: 1})
 		}
 	}
+	return out
 }
 
 func hasQuitSwitch(c *yaml.Node) bool {
@@ -111,17 +113,17 @@ func quitSwitchExact(c *yaml.Node) bool {
 	return exact > 0 && all == exact
 }
 
-func removeQuitSwitch(c *yaml.Node) {
-	for _, key := range []string{"command", "args"} {
-		list := lookup(c, key)
-		for _, w := range seqItems(list) {
-			if isQuitSwitch(w.Value) && (key == "args" || indexOfNode(list.Content, w) > 0) {
-				list.Content = removeNode(list.Content, w)
+// quitSwitchEdits deletes the switch from a container's command (not its program) and args,
+// and its env var.
+func quitSwitchEdits(c container) []Edit {
+	var edits []Edit
+	for _, k := range []string{"command", "args"} {
+		list := lookup(c.node, k)
+		for i, w := range seqItems(list) {
+			if isQuitSwitch(w.Value) && (k == "args" || i > 0) {
+				edits = append(edits, Edit{Path: inContainer(c.name, key(k), index(i)), Op: OpDelete, Prune: true})
 			}
 		}
-		if list != nil && len(list.Content) == 0 {
-			deleteKey(c, key)
-		}
 	}
-	removeEnv(c, func(name string) bool { return name == quitEnv })
+	return append(edits, envEdits(c, func(name string) bool { return name == quitEnv })...)
 }

@@ -1,6 +1,7 @@
 package migrate
 
 import (
+	"fmt"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 	"strings"
 
@@ -37,15 +38,22 @@ func hasKruiseEnv(c container) bool {
 	return false
 }
 
-// removeKruiseEnv drops the terminator's env vars from the moved sidecars.
-func (m *migration) removeKruiseEnv(t podTemplate, moving []container) {
-	for _, c := range moving {
-		if !hasKruiseEnv(c) || !m.fix(ruleKruiseEnv, t, c.node, c.name, "OpenKruise's sidecar terminator env removed: the kubelet stops native sidecars after the app") {
+// kruiseEnv proposes to drop the terminator's env vars from the moved sidecars.
+func kruiseEnv(m *migration, p *pod) []Proposal {
+	if m.opts.KeepHacks {
+		return nil
+	}
+	var out []Proposal
+	for _, c := range p.moving {
+		if !hasKruiseEnv(c) {
 			continue
 		}
-		removeEnv(c.node, isKruiseEnv)
-		m.workarounds++
+		edits := envEdits(c, isKruiseEnv)
+		out = append(out, Proposal{Rule: ruleKruiseEnv, Container: c.name, Line: c.node.Line, Column: c.node.Column,
+			Message: "OpenKruise's sidecar terminator env removed: the kubelet stops native sidecars after the app", Edits: edits,
+			Releases: Releases{Containers: []string{c.name}}, Workarounds: 1})
 	}
+	return out
 }
 
 // terminatorListed maps the containers that a sidecar-terminator annotation lists to the
@@ -85,21 +93,22 @@ func (m *migration) terminatorKept(t podTemplate, c container) (mark, why string
 	return "", ""
 }
 
-// removeTerminatorAnnotations takes the native sidecars out of terminator annotations, and
-// removes an annotation (an emptied annotations or metadata mapping with it) that lists no
-// other container.
-func (m *migration) removeTerminatorAnnotations(t podTemplate, natives []container) {
-	if m.opts.KeepHacks {
-		return
+// terminatorAnnotations proposes to take the native sidecars out of terminator
+// annotations, and to remove an annotation (an emptied annotations or metadata mapping with
+// it) that lists no other container. Nothing is proposed when nothing moves.
+func terminatorMarks(m *migration, p *pod) []Proposal {
+	if m.opts.KeepHacks || len(p.moving) == 0 {
+		return nil
 	}
 	native := map[string]bool{}
-	for _, c := range natives {
+	for _, c := range p.natives {
 		native[c.name] = true
 	}
-	for i, md := range t.metadata {
+	var out []Proposal
+	for i, md := range p.t.metadata {
 		annotations := lookup(md, "annotations")
-		for _, key := range terminatorAnnotations {
-			v := lookup(annotations, key)
+		for _, k := range terminatorAnnotations {
+			v := lookup(annotations, k)
 			if v == nil || v.Kind != yaml.ScalarNode {
 				continue
 			}
@@ -111,21 +120,18 @@ func (m *migration) removeTerminatorAnnotations(t podTemplate, natives []contain
 					rest = append(rest, n)
 				}
 			}
-			if len(gone) == 0 || !m.fix(ruleTerminatorListed, t, v, "", "%s no longer lists %s: the kubelet stops native sidecars once the app has exited", key, strings.Join(gone, ", ")) {
+			if len(gone) == 0 {
 				continue
 			}
-			m.workarounds++
+			at := Path{Holder: i + 1, Steps: []Step{key("metadata"), key("annotations"), key(k)}}
+			e := Edit{Path: at, Op: OpDelete, Prune: true}
 			if len(rest) > 0 {
-				v.Value = strings.Join(rest, ",")
-				continue
+				e = Edit{Path: at, Op: OpSet, Value: strings.Join(rest, ",")}
 			}
-			deleteKey(annotations, key)
-			if len(annotations.Content) == 0 {
-				deleteKey(md, "annotations")
-			}
-			if len(md.Content) == 0 {
-				deleteKey(t.holders[i], "metadata")
-			}
+			out = append(out, Proposal{Rule: ruleTerminatorListed, Line: v.Line, Column: v.Column,
+				Message: fmt.Sprintf("%s no longer lists %s: the kubelet stops native sidecars once the app has exited", k, strings.Join(gone, ", ")),
+				Edits:   []Edit{e}, Releases: Releases{Containers: gone}, Workarounds: 1})
 		}
 	}
+	return out
 }
