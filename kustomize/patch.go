@@ -22,9 +22,9 @@ type Patch struct {
 	Target *selector
 	JSON   bool // a JSON 6902 patch
 
-	inline bool   // the patch is written in the kustomization file
+	inline     bool   // the patch is written in the kustomization file
 	inlineText string // an inline patch's text
-	late   bool   // applied after names and namespaces change (patchesJson6902)
+	late       bool   // applied after names and namespaces change (patchesJson6902)
 	// heads name the object each document of a strategic-merge patch applies to; ndocs
 	// counts the documents. The parsed documents are not kept: patches.docs parses them
 	// again when a replay or an edit needs them.

@@ -29,8 +29,8 @@ type Plan struct {
 	edits          map[string]*kio.FileResult // patch files and kustomization files that change
 	patchFiles     map[string]bool            // patch and data files: kustomize never builds them as objects
 	cache          fileCache                  // the last resource file read
-	pending        map[*Workload]string // refusals found during a round of decide
-	consumed       map[string]bool      // files whose findings and edits were handed out
+	pending        map[*Workload]string       // refusals found during a round of decide
+	consumed       map[string]bool            // files whose findings and edits were handed out
 }
 
 // Root is a kustomization that can be built on its own (not a component).
