@@ -58,32 +58,40 @@ func (p *Plan) blame(chains map[*Workload][]chain) {
 func (p *Plan) blameStep(w *Workload, s step) (string, int, string) {
 	pt := s.patch
 	file := pt.Path
-	if pt.inline != nil {
+	if pt.inline {
 		file = pt.Owner.File
 	}
+	docs, err := p.repo.patches.docs(pt)
+	if err != nil {
+		return "", 0, ""
+	}
 	if pt.JSON {
-		for _, n := range pt.ops() {
+		for _, n := range ops(docs) {
 			op := readOp(n)
 			if indexPath.MatchString(op.Path) || indexPath.MatchString(op.From) {
 				line := pt.Line
-				if pt.inline == nil {
-					line = pt.docs[0].LineOf(n)
+				if !pt.inline {
+					line = docs[0].LineOf(n)
 				}
 				return file, line, fmt.Sprintf("this %s addresses a container by index (%s)", op.Op, op.Path)
 			}
 		}
 		return "", 0, ""
 	}
-	d := pt.docs[s.doc]
-	specs := migrate.PodSpecs(w.node, p.opts)
+	d := docs[s.doc]
+	base, err := p.node(w)
+	if err != nil {
+		return "", 0, ""
+	}
+	specs := migrate.PodSpecs(base, p.opts)
 	for _, ps := range specs {
 		path := strings.Split(ps.Field, ".")
 		for _, list := range []string{"containers", "initContainers"} {
 			for _, e := range items(get(getPath(d.Node, path...), list)) {
 				name := str(e, "name")
-				if get(e, "image") != nil && !hasContainer(get(getPath(w.node, path...), "containers"), name) && !hasContainer(get(getPath(w.node, path...), "initContainers"), name) {
+				if get(e, "image") != nil && !hasContainer(get(getPath(base, path...), "containers"), name) && !hasContainer(get(getPath(base, path...), "initContainers"), name) {
 					line := pt.Line
-					if pt.inline == nil {
+					if !pt.inline {
 						line = d.LineOf(e)
 					}
 					return file, line, fmt.Sprintf("this patch adds the container %s", name)

@@ -42,7 +42,7 @@ func (e patchEdit) identity() bool { return len(e.Moves) == 0 && len(e.Ops) == 0
 func (e patchEdit) key() string { return fmt.Sprint(e) }
 
 // describe says in a few words what the edit does, for findings.
-func (e patchEdit) describe(p *Patch) string {
+func (e patchEdit) describe(ops []*yaml.Node) string {
 	var parts []string
 	for _, m := range e.Moves {
 		s := m.Name + " moved to initContainers"
@@ -51,7 +51,6 @@ func (e patchEdit) describe(p *Patch) string {
 		}
 		parts = append(parts, s)
 	}
-	ops := p.ops()
 	for _, o := range e.Ops {
 		op := readOp(ops[o.Index])
 		if o.Path != "" {

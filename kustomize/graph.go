@@ -1,6 +1,7 @@
 package kustomize
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -20,7 +21,8 @@ type Workload struct {
 	Item     int    // index in a List's items, or -1
 	Line     int
 	Resource migrate.Resource
-	node     *yaml.Node // as in the file; never edited
+	// The object itself is not kept: the plan reads its file again when it replays the
+	// patches that reach it (Plan.node).
 }
 
 // instance is a workload as one kustomization sees it: its names so far and the steps
@@ -63,6 +65,8 @@ type repo struct {
 	remotes   map[string]bool               // entries already reported, by file:line
 	absent    map[*Kustomization][]entryRef // entries that do not exist
 	walked    map[string]string             // absolute path -> path as the walk names it
+	opts      migrate.Options
+	patches   patches
 }
 
 // name returns the path of a file for messages: as the walk names it, or relative to the
@@ -74,8 +78,8 @@ func (r *repo) name(abs string) string {
 	return display(abs)
 }
 
-func newRepo() *repo {
-	return &repo{kusts: map[string]*Kustomization{}, workloads: map[string][]*Workload{}, findings: map[string][]migrate.Finding{}, remotes: map[string]bool{}, absent: map[*Kustomization][]entryRef{}}
+func newRepo(opts migrate.Options) *repo {
+	return &repo{opts: opts, kusts: map[string]*Kustomization{}, workloads: map[string][]*Workload{}, findings: map[string][]migrate.Finding{}, remotes: map[string]bool{}, absent: map[*Kustomization][]entryRef{}}
 }
 
 // load reads the kustomization of a folder, once; it returns nil when there is none or it
@@ -113,7 +117,7 @@ func (r *repo) load(dir string) *Kustomization {
 	return k
 }
 
-// objects returns the objects of a resource file, read once.
+// objects returns the workloads (objects with a pod spec) of a resource file, read once.
 func (r *repo) objects(file string) []*Workload {
 	if ws, ok := r.workloads[file]; ok {
 		return ws
@@ -124,6 +128,9 @@ func (r *repo) objects(file string) []*Workload {
 		r.errs = append(r.errs, err)
 		return nil
 	}
+	if !bytes.Contains(data, []byte("containers")) {
+		return nil // no pod spec, as the migration itself tells before parsing
+	}
 	docs, err := kio.ParseDocuments(file, data)
 	if err != nil {
 		r.errs = append(r.errs, err)
@@ -132,11 +139,11 @@ func (r *repo) objects(file string) []*Workload {
 	var ws []*Workload
 	for i, d := range docs {
 		add := func(n *yaml.Node, item int) {
-			if n.Kind != yaml.MappingNode || str(n, "kind") == "" {
+			if n.Kind != yaml.MappingNode || str(n, "kind") == "" || len(migrate.PodSpecs(n, r.opts)) == 0 {
 				return
 			}
 			md := get(n, "metadata")
-			ws = append(ws, &Workload{File: file, Doc: i, Item: item, Line: d.LineOf(n), node: n,
+			ws = append(ws, &Workload{File: file, Doc: i, Item: item, Line: d.LineOf(n),
 				Resource: migrate.Resource{APIVersion: str(n, "apiVersion"), Kind: str(n, "kind"), Name: str(md, "name"), Namespace: str(md, "namespace")}})
 		}
 		if k := str(d.Node, "kind"); len(k) > 4 && k[len(k)-4:] == "List" && str(d.Node, "apiVersion") == "v1" {

@@ -185,7 +185,7 @@ func parseKustomization(file string, data []byte) (*Kustomization, error) {
 		}
 		p := &Patch{Owner: k, Field: "patchesStrategicMerge", Entry: i, Line: e.Line}
 		if strings.Contains(e.Value, "\n") {
-			p.inline = e
+			p.inline, p.inlineText = true, e.Value
 		} else {
 			p.Path = filepath.Join(k.Dir, e.Value)
 		}
@@ -199,7 +199,7 @@ func parseKustomization(file string, data []byte) (*Kustomization, error) {
 		}
 		p := &Patch{Owner: k, Field: "patches", Entry: i, Line: e.Line, Target: readSelector(get(e, "target"))}
 		if v := get(e, "patch"); v != nil && v.Kind == yaml.ScalarNode {
-			p.inline = v
+			p.inline, p.inlineText = true, v.Value
 		} else if path := str(e, "path"); path != "" {
 			p.Path = filepath.Join(k.Dir, path)
 		} else {
@@ -210,7 +210,7 @@ func parseKustomization(file string, data []byte) (*Kustomization, error) {
 	for i, e := range items(get(root, "patchesJson6902")) {
 		p := &Patch{Owner: k, Field: "patchesJson6902", Entry: i, Line: e.Line, Target: readSelector(get(e, "target")), JSON: true, late: true}
 		if v := get(e, "patch"); v != nil && v.Kind == yaml.ScalarNode {
-			p.inline = v
+			p.inline, p.inlineText = true, v.Value
 		} else if path := str(e, "path"); path != "" {
 			p.Path = filepath.Join(k.Dir, path)
 		} else {

@@ -22,10 +22,21 @@ type Patch struct {
 	Target *selector
 	JSON   bool // a JSON 6902 patch
 
-	inline *yaml.Node // the scalar holding an inline patch, in the kustomization's tree
-	late   bool       // applied after names and namespaces change (patchesJson6902)
-	docs   []kio.Document
-	err    error // why the patch could not be read
+	inline     bool   // the patch is written in the kustomization file
+	inlineText string // an inline patch's text
+	late       bool   // applied after names and namespaces change (patchesJson6902)
+	// heads name the object each document of a strategic-merge patch applies to; ndocs
+	// counts the documents. The parsed documents are not kept: patches.docs parses them
+	// again when a replay or an edit needs them.
+	heads   []head
+	ndocs   int
+	touches bool  // sets or addresses containers or initContainers
+	err     error // why the patch could not be read
+}
+
+// head is the kind, group and name of a strategic-merge patch document.
+type head struct {
+	Kind, Group, Name, Namespace string
 }
 
 // String names the patch for messages: the kustomization file and the entry, and the
@@ -40,39 +51,84 @@ func (p *Patch) String() string {
 
 // text returns the patch's text and the name EditBytes gets for it.
 func (p *Patch) text() ([]byte, string, error) {
-	if p.inline != nil {
-		return []byte(p.inline.Value), p.Owner.File, nil
+	if p.inline {
+		return []byte(p.inlineText), p.Owner.File, nil
 	}
 	data, err := os.ReadFile(p.Path)
 	return data, p.Path, err
 }
 
-// load reads and parses the patch and decides whether it is a JSON 6902 patch, as
-// kustomize does: a list of operations, or text starting with "[".
-func (p *Patch) load() {
+// parse reads and parses the patch.
+func (p *Patch) parse() ([]kio.Document, error) {
 	data, name, err := p.text()
 	if err != nil {
-		p.err = err
-		return
+		return nil, err
 	}
-	if p.inline != nil {
+	if p.inline {
 		name = "inline.yaml"
 	}
-	p.docs, p.err = kio.ParseDocuments(name, data)
-	if p.err == nil && len(p.docs) > 0 && p.docs[0].Node.Kind == yaml.SequenceNode {
+	return kio.ParseDocuments(name, data)
+}
+
+// load reads and parses the patch, decides whether it is a JSON 6902 patch, as kustomize
+// does (a list of operations, or text starting with "["), and keeps what the plan matches
+// workloads with.
+func (p *Patch) load() {
+	docs, err := p.parse()
+	if p.err = err; err != nil {
+		return
+	}
+	p.ndocs = len(docs)
+	if len(docs) > 0 && docs[0].Node.Kind == yaml.SequenceNode {
 		p.JSON = true
 	}
-	if p.JSON && len(p.docs) != 1 {
+	if p.JSON && len(docs) != 1 {
 		p.err = fmt.Errorf("a JSON 6902 patch must be one list of operations")
+		return
+	}
+	p.touches = touchesContainerLists(p, docs)
+	if p.JSON {
+		return
+	}
+	for _, d := range docs {
+		md := get(d.Node, "metadata")
+		p.heads = append(p.heads, head{Kind: str(d.Node, "kind"), Group: group(str(d.Node, "apiVersion")), Name: str(md, "name"), Namespace: str(md, "namespace")})
 	}
 }
 
-// ops returns the operations of a JSON 6902 patch.
-func (p *Patch) ops() []*yaml.Node {
-	if !p.JSON || len(p.docs) == 0 {
+// ops returns the operations of a JSON 6902 patch, given its documents.
+func ops(docs []kio.Document) []*yaml.Node {
+	if len(docs) == 0 {
 		return nil
 	}
-	return p.docs[0].Node.Content
+	return docs[0].Node.Content
+}
+
+// patches parses patches again when they are needed, keeping the last few parsed: a patch
+// of a component may reach many workloads.
+type patches struct {
+	parsed map[*Patch][]kio.Document
+}
+
+const patchCacheSize = 64
+
+// docs returns the parsed documents of a patch.
+func (c *patches) docs(p *Patch) ([]kio.Document, error) {
+	if d, ok := c.parsed[p]; ok {
+		return d, nil
+	}
+	d, err := p.parse()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", p, err)
+	}
+	if len(d) != p.ndocs {
+		return nil, fmt.Errorf("%s changed while it was read", p)
+	}
+	if c.parsed == nil || len(c.parsed) >= patchCacheSize {
+		c.parsed = map[*Patch][]kio.Document{}
+	}
+	c.parsed[p] = d
+	return d, nil
 }
 
 // reaches returns the documents of the patch that apply to the instance: every document
@@ -92,29 +148,27 @@ func (p *Patch) reaches(in *instance) []int {
 		return nil
 	}
 	var docs []int
-	for i, d := range p.docs {
-		if namesObject(d.Node, in) {
+	for i, h := range p.heads {
+		if h.names(in) {
 			docs = append(docs, i)
 		}
 	}
 	return docs
 }
 
-// namesObject reports whether a strategic-merge patch document names the instance: its kind,
+// names reports whether a strategic-merge patch document names the instance: its kind,
 // and its name as the object had it at any stage (kustomize matches any of its names).
-func namesObject(doc *yaml.Node, in *instance) bool {
-	if str(doc, "kind") != in.w.Resource.Kind {
+func (h head) names(in *instance) bool {
+	if h.Kind != in.w.Resource.Kind {
 		return false
 	}
-	if g := group(str(doc, "apiVersion")); g != "" && g != group(in.w.Resource.APIVersion) {
+	if h.Group != "" && h.Group != group(in.w.Resource.APIVersion) {
 		return false
 	}
-	md := get(doc, "metadata")
-	if !contains(in.names, str(md, "name")) {
+	if !contains(in.names, h.Name) {
 		return false
 	}
-	ns := str(md, "namespace")
-	return ns == "" || contains(in.namespaces, ns) || (ns == "default" && contains(in.namespaces, ""))
+	return h.Namespace == "" || contains(in.namespaces, h.Namespace) || (h.Namespace == "default" && contains(in.namespaces, ""))
 }
 
 // matches reports whether the selector selects the instance by kind, group, version, name

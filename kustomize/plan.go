@@ -2,7 +2,6 @@ package kustomize
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -29,10 +28,9 @@ type Plan struct {
 	findings       map[string][]migrate.Finding
 	edits          map[string]*kio.FileResult // patch files and kustomization files that change
 	patchFiles     map[string]bool            // patch and data files: kustomize never builds them as objects
-	migrated       map[string][]kio.Document  // resource files as the migration writes them
-	migrateErr     map[string]error
-	pending        map[*Workload]string // refusals found during a round of decide
-	consumed       map[string]bool      // files whose findings and edits were handed out
+	cache          fileCache                  // the last resource file read
+	pending        map[*Workload]string       // refusals found during a round of decide
+	consumed       map[string]bool            // files whose findings and edits were handed out
 }
 
 // Root is a kustomization that can be built on its own (not a component).
@@ -62,9 +60,9 @@ func NewPlan(paths []string, filter kio.Filter, opts migrate.Options) (*Plan, er
 	if len(found) == 0 {
 		return nil, err
 	}
-	p := &Plan{opts: opts, repo: newRepo(), scope: map[string]string{}, kustomizations: map[string]bool{}, refused: map[*Workload]string{},
+	p := &Plan{opts: opts, repo: newRepo(opts), scope: map[string]string{}, kustomizations: map[string]bool{}, refused: map[*Workload]string{},
 		skip: map[string][]migrate.Resource{}, findings: map[string][]migrate.Finding{}, edits: map[string]*kio.FileResult{},
-		patchFiles: map[string]bool{}, migrated: map[string][]kio.Document{}, migrateErr: map[string]error{}, consumed: map[string]bool{}}
+		patchFiles: map[string]bool{}, consumed: map[string]bool{}}
 	templates := map[string]bool{}
 	kio.Walk(paths, filter, func(in kio.Input) {
 		abs, err := filepath.Abs(in.Path)
@@ -164,7 +162,7 @@ func (p *Plan) refuse(w *Workload, why string) bool {
 		return false
 	}
 	p.refused[w] = why
-	delete(p.migrated, w.File)
+	p.forget(w.File)
 	return true
 }
 
@@ -172,41 +170,6 @@ func (p *Plan) refuse(w *Workload, why string) bool {
 func (p *Plan) inScope(w *Workload) bool {
 	_, ok := p.scope[w.File]
 	return ok && !p.patchFiles[w.File]
-}
-
-// afterNode returns the workload as the migration of its file (with the file's refused
-// workloads skipped) writes it, or the error that keeps the file from being migrated.
-func (p *Plan) afterNode(w *Workload) (*yaml.Node, error) {
-	if err := p.migrateErr[w.File]; err != nil {
-		return nil, err
-	}
-	docs, ok := p.migrated[w.File]
-	if !ok {
-		data, err := os.ReadFile(w.File)
-		if err != nil {
-			return nil, err
-		}
-		opts := p.opts
-		opts.Skip = p.skipList(w.File)
-		r := kio.MigrateBytes(w.File, data, opts)
-		if r.Err != nil {
-			p.migrateErr[w.File] = r.Err
-			return nil, r.Err
-		}
-		if docs, err = kio.ParseDocuments(w.File, r.After); err != nil {
-			p.migrateErr[w.File] = err
-			return nil, err
-		}
-		p.migrated[w.File] = docs
-	}
-	if w.Doc >= len(docs) {
-		return nil, fmt.Errorf("the migrated file has fewer documents")
-	}
-	n := docs[w.Doc].Node
-	if w.Item >= 0 {
-		n = items(get(n, "items"))[w.Item]
-	}
-	return n, nil
 }
 
 func (p *Plan) skipList(file string) []migrate.Resource {
@@ -241,15 +204,13 @@ func (p *Plan) decide() {
 	var order []*Workload
 	for _, root := range p.roots {
 		for _, in := range root.instances {
-			if len(migrate.PodSpecs(in.w.node, p.opts)) == 0 {
-				continue
-			}
 			if _, seen := chains[in.w]; !seen {
 				order = append(order, in.w)
 			}
 			chains[in.w] = append(chains[in.w], chain{root: root, in: in})
 		}
 	}
+	byFile(order)
 	for {
 		uses := map[docKey][]use{}
 		changed := false
@@ -277,8 +238,16 @@ func (p *Plan) decide() {
 // marked for refusal.
 func (p *Plan) analyse(w *Workload, chains []chain) map[docKey]use {
 	edits := map[docKey]use{}
+	if p.unchanged(chains) {
+		return edits
+	}
+	node, err := p.node(w)
+	if err != nil {
+		p.markRefused(w, fmt.Sprintf("its file cannot be read again: %v", err))
+		return edits
+	}
 	migrated := p.inScope(w) && p.refused[w] == ""
-	after := w.node
+	after := node
 	if migrated {
 		n, err := p.afterNode(w)
 		if err != nil {
@@ -288,9 +257,9 @@ func (p *Plan) analyse(w *Workload, chains []chain) map[docKey]use {
 			after = n
 		}
 	}
-	specs := migrate.PodSpecs(w.node, p.opts)
+	specs := migrate.PodSpecs(node, p.opts)
 	for _, c := range chains {
-		why := p.replay(w, c, specs, migrated, after, edits)
+		why := p.replay(node, c, specs, migrated, after, edits)
 		if why != "" && migrated {
 			p.markRefused(w, why)
 		}
@@ -299,20 +268,23 @@ func (p *Plan) analyse(w *Workload, chains []chain) map[docKey]use {
 }
 
 // replay follows one chain. It returns why the workload cannot be migrated in it, or "".
-func (p *Plan) replay(w *Workload, c chain, specs []migrate.PodSpec, migrated bool, after *yaml.Node, edits map[docKey]use) string {
+func (p *Plan) replay(base *yaml.Node, c chain, specs []migrate.PodSpec, migrated bool, after *yaml.Node, edits map[docKey]use) string {
 	where := c.root.Kustomization.Name
 	// The build before: every step as written.
-	sb := yaml.CopyYNode(w.node)
+	sb := yaml.CopyYNode(base)
 	for _, s := range c.in.steps {
 		if skip, why := skipStep(s, sb); why != "" || skip {
-			if why != "" && !equal(after, w.node) {
+			if why != "" && !equal(after, base) {
 				return why
 			}
 			continue
 		}
-		var err error
-		if sb, err = applyStep(sb, s, patchEdit{}, specs); err != nil {
-			if equal(after, w.node) {
+		doc, err := p.patchDoc(s)
+		if err != nil {
+			return err.Error()
+		}
+		if sb, err = applyStep(sb, s, doc, patchEdit{}, specs); err != nil {
+			if equal(after, base) {
 				return "" // nothing to migrate, and the build fails before as after
 			}
 			return fmt.Sprintf("%s: %v", s.patch, err)
@@ -323,7 +295,7 @@ func (p *Plan) replay(w *Workload, c chain, specs []migrate.PodSpec, migrated bo
 	if migrated {
 		res := migrate.Migrate(yaml.NewRNode(expected), p.builtOptions(c, expected))
 		if res.Failed() {
-			if equal(after, w.node) {
+			if equal(after, base) {
 				return ""
 			}
 			return fmt.Sprintf("what %s builds from it cannot be migrated", where)
@@ -339,7 +311,7 @@ func (p *Plan) replay(w *Workload, c chain, specs []migrate.PodSpec, migrated bo
 		// this build does with them: patches that name them must follow.
 		for _, ps := range specs {
 			path := strings.Split(ps.Field, ".")
-			for _, c := range items(get(getPath(w.node, path...), "containers")) {
+			for _, c := range items(get(getPath(base, path...), "containers")) {
 				name := str(c, "name")
 				if hasContainer(get(getPath(after, path...), "initContainers"), name) {
 					if t.moved[ps.Field] == nil {
@@ -350,7 +322,7 @@ func (p *Plan) replay(w *Workload, c chain, specs []migrate.PodSpec, migrated bo
 			}
 		}
 	}
-	matters := migrated && (!equal(expected, sb) || !equal(after, w.node))
+	matters := migrated && (!equal(expected, sb) || !equal(after, base))
 	if !matters {
 		migrated = false // nothing moves in this build: every patch stays as it is
 	}
@@ -365,17 +337,19 @@ func (p *Plan) replay(w *Workload, c chain, specs []migrate.PodSpec, migrated bo
 		}
 	}
 	// The build after: the migrated workload with every patch edited to follow it.
-	sb, sa := yaml.CopyYNode(w.node), yaml.CopyYNode(after)
+	sb, sa := yaml.CopyYNode(base), yaml.CopyYNode(after)
 	for _, s := range c.in.steps {
 		if skip, why := skipStep(s, sb); why != "" {
 			return why
 		} else if skip {
 			continue
 		}
+		doc, err := p.patchDoc(s)
+		if err != nil {
+			return err.Error()
+		}
 		var e patchEdit
 		if s.patch != nil && migrated {
-			var err error
-			doc := s.patch.docs[s.doc].Node
 			if s.patch.JSON {
 				e, err = jsonEdit(yaml.CopyYNode(doc).Content, yaml.CopyYNode(sb), yaml.CopyYNode(sa), t)
 			} else {
@@ -395,11 +369,10 @@ func (p *Plan) replay(w *Workload, c chain, specs []migrate.PodSpec, migrated bo
 			}
 			edits[key] = use{patch: s.patch, doc: s.doc, edit: e}
 		}
-		var err error
-		if sb, err = applyStep(sb, s, patchEdit{}, specs); err != nil {
+		if sb, err = applyStep(sb, s, doc, patchEdit{}, specs); err != nil {
 			return fmt.Sprintf("%s: %v", s.patch, err)
 		}
-		if sa, err = applyStep(sa, s, e, specs); err != nil {
+		if sa, err = applyStep(sa, s, doc, e, specs); err != nil {
 			return fmt.Sprintf("%s does not apply to the migrated workload: %v", s.patch, err)
 		}
 	}
@@ -439,8 +412,20 @@ func touchesContainers(r replacement) bool {
 	return false
 }
 
-// applyStep applies one step, with its patch edited by e, to a copy of obj.
-func applyStep(obj *yaml.Node, s step, e patchEdit, specs []migrate.PodSpec) (*yaml.Node, error) {
+// patchDoc returns the document of a patch step, or nil for a step that is not a patch.
+func (p *Plan) patchDoc(s step) (*yaml.Node, error) {
+	if s.patch == nil {
+		return nil, nil
+	}
+	docs, err := p.repo.patches.docs(s.patch)
+	if err != nil {
+		return nil, err
+	}
+	return docs[s.doc].Node, nil
+}
+
+// applyStep applies one step, with its patch document (doc) edited by e, to a copy of obj.
+func applyStep(obj *yaml.Node, s step, doc *yaml.Node, e patchEdit, specs []migrate.PodSpec) (*yaml.Node, error) {
 	if s.labels != nil || s.annotations != nil {
 		out := yaml.CopyYNode(obj)
 		for key, m := range map[string]map[string]string{"labels": s.labels, "annotations": s.annotations} {
@@ -467,7 +452,7 @@ func applyStep(obj *yaml.Node, s step, e patchEdit, specs []migrate.PodSpec) (*y
 		applyImages(out, nodes, s.images)
 		return out, nil
 	}
-	doc := yaml.CopyYNode(s.patch.docs[s.doc].Node)
+	doc = yaml.CopyYNode(doc)
 	e.apply(doc)
 	if !s.patch.JSON {
 		return applyStrategicMerge(obj, doc)
@@ -534,7 +519,7 @@ func uniq(list []string) []string {
 
 // editable reports whether the migration may write the patch.
 func (p *Plan) editable(pt *Patch) bool {
-	if pt.inline != nil {
+	if pt.inline {
 		return p.kustomizations[pt.Owner.File]
 	}
 	_, ok := p.scope[pt.Path]

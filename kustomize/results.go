@@ -41,7 +41,7 @@ func (p *Plan) finish(uses map[docKey][]use) bool {
 	inline := map[string][]*edited{}
 	for _, src := range sources {
 		e := bySource[src]
-		if e.patch.inline != nil {
+		if e.patch.inline {
 			inline[e.patch.Owner.File] = append(inline[e.patch.Owner.File], e)
 			continue
 		}
@@ -60,10 +60,13 @@ func (p *Plan) finish(uses map[docKey][]use) bool {
 		if err != nil {
 			return p.failEdit(uses, src, err)
 		}
+		docs, err := p.repo.patches.docs(e.patch)
+		if err != nil {
+			return p.failEdit(uses, src, err)
+		}
 		r := p.result(e.patch.Path, data, out, fallbacks)
-		docs := e.patch.docs
 		for i, pe := range e.docs {
-			r.Findings = append(r.Findings, editFinding(e.patch, pe, docs[i].LineOf(docs[i].Node), e.by))
+			r.Findings = append(r.Findings, editFinding(pe, ops(docs), docs[i].LineOf(docs[i].Node), e.by))
 		}
 	}
 	for file, list := range inline {
@@ -98,8 +101,12 @@ func (p *Plan) finish(uses map[docKey][]use) bool {
 		}
 		r := p.result(file, data, out, fallbacks)
 		for _, e := range list {
+			docs, err := p.repo.patches.docs(e.patch)
+			if err != nil {
+				return p.failEdit(uses, e.patch.source(), err)
+			}
 			for _, pe := range e.docs {
-				r.Findings = append(r.Findings, editFinding(e.patch, pe, e.patch.Line, e.by))
+				r.Findings = append(r.Findings, editFinding(pe, ops(docs), e.patch.Line, e.by))
 			}
 		}
 	}
@@ -149,9 +156,10 @@ func (p *Plan) pathOf(abs string) string {
 	return p.repo.name(abs)
 }
 
-func editFinding(pt *Patch, e patchEdit, line int, by []migrate.Resource) migrate.Finding {
+// editFinding says how a patch follows its base; ops are its operations, for a JSON 6902 patch.
+func editFinding(e patchEdit, ops []*yaml.Node, line int, by []migrate.Resource) migrate.Finding {
 	return migrate.Finding{Rule: migrate.RuleKustomizePatch, Severity: migrate.Info, Line: line, Column: 1, Resource: by[0], Fixed: true,
-		Message: fmt.Sprintf("the patch follows the migration of its base: %s", e.describe(pt))}
+		Message: fmt.Sprintf("the patch follows the migration of its base: %s", e.describe(ops))}
 }
 
 func root(n *yaml.Node) *yaml.Node {

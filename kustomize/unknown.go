@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sidecar-migrate/sidecar-migrate/kio"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -30,11 +31,11 @@ func (p *Plan) refuseUnknownContext() {
 	sort.Slice(all, func(i, j int) bool { return all[i].File+fmt.Sprint(all[i].Doc) < all[j].File+fmt.Sprint(all[j].Doc) })
 	for _, k := range incomplete {
 		for _, pt := range k.Patches {
-			if pt.err != nil || !touchesContainerLists(pt) {
+			if pt.err != nil || !pt.touches {
 				continue
 			}
 			for _, w := range all {
-				if len(migrate.PodSpecs(w.node, p.opts)) > 0 && pt.couldReach(w) {
+				if pt.couldReach(w) {
 					p.refuse(w, fmt.Sprintf("%s addresses its containers and %s cannot be resolved (%s), so what it builds is unknown", pt, k.Name, p.repo.absent[k][0].Value+" not found"))
 				}
 			}
@@ -49,19 +50,19 @@ func (pt *Patch) couldReach(w *Workload) bool {
 	if pt.Target != nil {
 		return pt.Target.matches(in) || (pt.Target.byLabel() && anchored(pt.Target.Kind, w.Resource.Kind))
 	}
-	for _, d := range pt.docs {
-		if str(d.Node, "kind") == w.Resource.Kind && str(get(d.Node, "metadata"), "name") == w.Resource.Name {
+	for _, h := range pt.heads {
+		if h.Kind == w.Resource.Kind && h.Name == w.Resource.Name {
 			return true
 		}
 	}
 	return false
 }
 
-// touchesContainerLists reports whether a patch sets, or addresses by path, containers or
-// initContainers.
-func touchesContainerLists(pt *Patch) bool {
+// touchesContainerLists reports whether a patch, given its documents, sets, or addresses by
+// path, containers or initContainers.
+func touchesContainerLists(pt *Patch, docs []kio.Document) bool {
 	if pt.JSON {
-		for _, n := range pt.ops() {
+		for _, n := range ops(docs) {
 			op := readOp(n)
 			if strings.Contains(op.Path+" "+op.From, "ontainers") || (op.Value != nil && hasContainerKey(op.Value)) {
 				return true
@@ -69,7 +70,7 @@ func touchesContainerLists(pt *Patch) bool {
 		}
 		return false
 	}
-	for _, d := range pt.docs {
+	for _, d := range docs {
 		if hasContainerKey(d.Node) {
 			return true
 		}
@@ -97,11 +98,7 @@ func hasContainerKey(n *yaml.Node) bool {
 // through a kustomization that cannot be resolved has an unknown lifecycle, since what it
 // builds may patch the restartPolicy or the kind's template.
 func (p *Plan) builtOptions(c chain, built *yaml.Node) migrate.Options {
-	incomplete := len(p.repo.absent[c.root.Kustomization]) > 0
-	for _, s := range c.in.steps {
-		incomplete = incomplete || (s.patch != nil && len(p.repo.absent[s.patch.Owner]) > 0)
-	}
-	if !incomplete {
+	if !p.incomplete(c) {
 		return p.opts
 	}
 	md := get(built, "metadata")
@@ -112,4 +109,34 @@ func (p *Plan) builtOptions(c chain, built *yaml.Node) migrate.Options {
 		opts.Lifecycles[r] = l
 	}
 	return opts
+}
+
+// incomplete reports whether a chain goes through a kustomization that cannot be resolved.
+func (p *Plan) incomplete(c chain) bool {
+	if len(p.repo.absent[c.root.Kustomization]) > 0 {
+		return true
+	}
+	for _, s := range c.in.steps {
+		if s.patch != nil && len(p.repo.absent[s.patch.Owner]) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// unchanged reports whether every chain builds the workload as it is in its file, under its
+// name: no patch, image, label, replacement or transformer reaches it, and every
+// kustomization on the way is resolved. Each document of a file is migrated on its own, so
+// building it after the migration gives the migration of what it built before: there is
+// nothing to replay.
+func (p *Plan) unchanged(chains []chain) bool {
+	if len(p.opts.Lifecycles) > 0 {
+		return false // the migration could depend on the name a build gives it
+	}
+	for _, c := range chains {
+		if len(c.in.steps) > 0 || len(c.in.reps) > 0 || len(c.in.opaque) > 0 || p.incomplete(c) {
+			return false
+		}
+	}
+	return true
 }
