@@ -97,7 +97,8 @@ var unknownAnchor = regexp.MustCompile(`unknown anchor '([^']*)' referenced`)
 // parseDocument parses the content of one document into a node tree, or returns nil for a
 // document with no content (only comments or blank lines). Errors carry the file line.
 func parseDocument(content []byte, firstLine int) (*yaml.Node, *Error) {
-	dec := yaml.NewDecoder(bytes.NewReader(content))
+	readable, fixes := readableJSON(content)
+	dec := yaml.NewDecoder(bytes.NewReader(readable))
 	var n yaml.Node
 	if err := dec.Decode(&n); err != nil {
 		if errors.Is(err, io.EOF) {
@@ -115,6 +116,9 @@ func parseDocument(content []byte, firstLine int) (*yaml.Node, *Error) {
 	var extra yaml.Node
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
 		return nil, &Error{Line: firstLine + extra.Line - 1, Msg: "unexpected second document inside one document"}
+	}
+	if fixes != nil && !fixes.restore(&n) {
+		return nil, &Error{Line: firstLine, Msg: "a JSON string the YAML parser cannot read was not found in the parsed document"}
 	}
 	return &n, nil
 }
