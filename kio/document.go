@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"regexp"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -92,8 +91,6 @@ func isSeparator(l []byte) (marker, content bool) {
 	return true, len(rest) > 0 && rest[0] != '#' && l[0] == '-'
 }
 
-var unknownAnchor = regexp.MustCompile(`unknown anchor '([^']*)' referenced`)
-
 // parseDocument parses the content of one document into a node tree, or returns nil for a
 // document with no content (only comments or blank lines). Errors carry the file line.
 func parseDocument(content []byte, firstLine int) (*yaml.Node, *Error) {
@@ -104,14 +101,7 @@ func parseDocument(content []byte, firstLine int) (*yaml.Node, *Error) {
 		if errors.Is(err, io.EOF) {
 			return nil, nil
 		}
-		e := parseError(err, firstLine)
-		// The parser names an undefined alias without its line: find its first use.
-		if m := unknownAnchor.FindStringSubmatch(e.Msg); m != nil {
-			if at := bytes.Index(content, []byte("*"+m[1])); at >= 0 {
-				e.Line = firstLine + bytes.Count(content[:at], []byte("\n"))
-			}
-		}
-		return nil, e
+		return nil, parseError(err, content, firstLine)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {

@@ -169,13 +169,13 @@ func writeSARIF(w io.Writer, files []fileFindings, sum summary) error {
 			run.Results = append(run.Results, res)
 		}
 		if f.err != nil {
-			line, msg := 1, f.err.Error() // a file-level error points at the file's first line
+			line, col, msg := 1, 0, f.err.Error() // a file-level error points at the file's first line
 			var e *kio.Error
 			if errors.As(f.err, &e) && e.Line > 0 {
-				line = e.Line
+				line, col = e.Line, e.Column
 			}
 			run.Results = append(run.Results, sarifResult{RuleID: inputErrorRule.ID, RuleIndex: index[inputErrorRule.ID], Level: "error",
-				Message: sarifText{msg}, Locations: location(base, f.path, line, 0),
+				Message: sarifText{msg}, Locations: location(base, f.path, line, col),
 				PartialFingerprints: prints.of(inputErrorRule.ID, f.path)})
 		}
 	}

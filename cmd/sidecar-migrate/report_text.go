@@ -20,12 +20,12 @@ func writeText(w io.Writer, files []fileFindings, sum summary) error {
 			groups[i] = append(groups[i], [6]string{position(x.Line, x.Column), x.Severity.String(), x.Rule, orDash(x.Resource.String(), x.Resource.Kind), orDash(x.Container, x.Container), ignoredText(x)})
 		}
 		if f.err != nil {
-			line, msg := 0, f.err.Error()
+			line, col, msg := 0, 0, f.err.Error()
 			var e *kio.Error
 			if errors.As(f.err, &e) {
-				line, msg = e.Line, e.Msg
+				line, col, msg = e.Line, e.Column, e.Msg
 			}
-			groups[i] = append(groups[i], [6]string{position(line, 0), "error", inputErrorRule.ID, "-", "-", msg})
+			groups[i] = append(groups[i], [6]string{position(line, col), "error", inputErrorRule.ID, "-", "-", msg})
 		}
 		for _, row := range groups[i] {
 			for k := range width {
