@@ -123,3 +123,22 @@ func jobList(n int) []byte {
 	}
 	return []byte(b.String())
 }
+
+// TestEarlyLayout: a document large enough to have its layout taken before the migration
+// comes out exactly as it does from the second parse that smaller documents take.
+func TestEarlyLayout(t *testing.T) {
+	doc := jobList(700)
+	if len(doc) < earlyLayoutMin {
+		t.Fatalf("the case (%d bytes) must be over %d", len(doc), earlyLayoutMin)
+	}
+	early := MigrateBytes("jobs.yaml", doc, migrate.Options{})
+	defer func(n int) { earlyLayoutMin = n }(earlyLayoutMin)
+	earlyLayoutMin = len(doc) + 1
+	late := MigrateBytes("jobs.yaml", doc, migrate.Options{})
+	if early.Err != nil || late.Err != nil || early.Stats.Sidecars != 700 {
+		t.Fatalf("errors %v, %v; %d sidecars", early.Err, late.Err, early.Stats.Sidecars)
+	}
+	if string(early.After) != string(late.After) || len(early.Findings) != len(late.Findings) {
+		t.Errorf("the early layout gives another output or other findings")
+	}
+}
