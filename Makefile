@@ -109,10 +109,12 @@ docs:
 	$(GO) test ./cmd/sidecar-migrate -run '^TestManPages$$' -count=1 -args -update-docs
 
 # bench: Go benchmarks, then sidecar-migrate against yq and kustomize on generated trees of
-# N and 10×N files (N=10000 by default: make bench N=2000 for a quick run).
+# N and 10×N files (N=10000 by default: make bench N=2000 for a quick run), then time and peak
+# memory on the inputs that stress one file (SKIP_HUGE=1 leaves out the two of a minute each).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	TOOLS_DIR=$(TOOLS_DIR) scripts/bench.sh $(or $(N),10000)
+	scripts/bench-memory.sh $(or $(N),10000)
 
 # fidelity: lines changed beyond the migration over a folder of manifests (default: the corpus).
 fidelity:

@@ -31,16 +31,17 @@ func checkDocument(content []byte, line int, doc *yaml.Node, perr *Error) *Error
 	c.walk(doc)
 	switch {
 	case c.badKey != nil:
-		at := line + c.badKey.Line - 1
 		if bytes.Contains(lineNumbered(content, c.badKey.Line), []byte("{{")) {
-			return templateError(at)
+			return templateError(line + c.badKey.Line - 1)
 		}
-		return &Error{Line: at, Msg: fmt.Sprintf("a mapping key that is a %s: not a Kubernetes object", kindName(c.badKey.Kind))}
+		e := &Error{Msg: fmt.Sprintf("a mapping key that is a %s: not a Kubernetes object", kindName(c.badKey.Kind))}
+		return e.at(content, line, c.badKey.Line, c.badKey.Column)
 	case c.dupKey != nil:
-		return &Error{Line: line + c.dupKey.Line - 1, Msg: fmt.Sprintf(
-			"the key %q is already set at line %d of this mapping: kubectl refuses it, and YAML tools differ on which value counts", c.dupKey.Value, line+c.dupFirst.Line-1)}
+		e := &Error{Msg: fmt.Sprintf("the key %q is already set at line %d of this mapping: kubectl refuses it, and YAML tools differ on which value counts",
+			c.dupKey.Value, line+c.dupFirst.Line-1)}
+		return e.at(content, line, c.dupKey.Line, c.dupKey.Column)
 	case c.aliased > maxAliasNodes:
-		return aliasBombError(line + c.bigAlias.Line - 1)
+		return aliasBombError(line+c.bigAlias.Line-1).at(content, line, c.bigAlias.Line, c.bigAlias.Column)
 	}
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"regexp"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -92,29 +91,24 @@ func isSeparator(l []byte) (marker, content bool) {
 	return true, len(rest) > 0 && rest[0] != '#' && l[0] == '-'
 }
 
-var unknownAnchor = regexp.MustCompile(`unknown anchor '([^']*)' referenced`)
-
 // parseDocument parses the content of one document into a node tree, or returns nil for a
 // document with no content (only comments or blank lines). Errors carry the file line.
 func parseDocument(content []byte, firstLine int) (*yaml.Node, *Error) {
-	dec := yaml.NewDecoder(bytes.NewReader(content))
+	readable, fixes := readableJSON(content)
+	dec := yaml.NewDecoder(bytes.NewReader(readable))
 	var n yaml.Node
 	if err := dec.Decode(&n); err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, nil
 		}
-		e := parseError(err, firstLine)
-		// The parser names an undefined alias without its line: find its first use.
-		if m := unknownAnchor.FindStringSubmatch(e.Msg); m != nil {
-			if at := bytes.Index(content, []byte("*"+m[1])); at >= 0 {
-				e.Line = firstLine + bytes.Count(content[:at], []byte("\n"))
-			}
-		}
-		return nil, e
+		return nil, parseError(err, content, firstLine)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
 		return nil, &Error{Line: firstLine + extra.Line - 1, Msg: "unexpected second document inside one document"}
+	}
+	if fixes != nil && !fixes.restore(&n) {
+		return nil, &Error{Line: firstLine, Msg: "a JSON string the YAML parser cannot read was not found in the parsed document"}
 	}
 	return &n, nil
 }

@@ -4,6 +4,7 @@ import (
 	"github.com/sidecar-migrate/sidecar-migrate/internal/textedit"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -341,10 +342,26 @@ func unescape(s string) (string, int, bool) {
 		return "", 0, false
 	}
 	v, err := strconv.ParseUint(s[2:2+width], 16, 32)
+	if err == nil && s[1] == 'u' && utf16.IsSurrogate(rune(v)) {
+		return jsonSurrogate(s, rune(v)) // only in JSON, which readableJSON lets through
+	}
 	if err != nil || !utf8.ValidRune(rune(v)) {
 		return "", 0, false
 	}
 	return string(rune(v)), 2 + width, true
+}
+
+// jsonSurrogate decodes the UTF-16 surrogate escape r at the start of s as encoding/json
+// does: with the low surrogate escape after it into one character, alone into U+FFFD.
+func jsonSurrogate(s string, r rune) (string, int, bool) {
+	if len(s) >= 12 && s[6] == '\\' && s[7] == 'u' {
+		if low, err := strconv.ParseUint(s[8:12], 16, 32); err == nil {
+			if c := utf16.DecodeRune(r, rune(low)); c != utf8.RuneError {
+				return string(c), 12, true
+			}
+		}
+	}
+	return string(utf8.RuneError), 6, true
 }
 
 // decodePlain decodes a plain scalar in block context, which may go on over the next lines.

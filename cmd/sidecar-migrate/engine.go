@@ -141,14 +141,19 @@ func (g *globalOptions) printFileFindings(w io.Writer, r kio.FileResult) {
 	}
 }
 
-// errorLine formats a file error as "FILE:LINE: error: message", like a finding.
+// errorLine formats a file error as "FILE:LINE:COLUMN: error: message", like a finding, with
+// the line it is about quoted under it.
 func errorLine(err error) string {
 	var e *kio.Error
 	if errors.As(err, &e) {
+		where := e.Path
 		if e.Line > 0 {
-			return fmt.Sprintf("%s:%d: error: %s", e.Path, e.Line, e.Msg)
+			where += ":" + report.Position(e.Line, e.Column)
 		}
-		return fmt.Sprintf("%s: error: %s", e.Path, e.Msg)
+		if q := e.Quote(); q != "" {
+			return fmt.Sprintf("%s: error: %s\n%s", where, e.Msg, q)
+		}
+		return fmt.Sprintf("%s: error: %s", where, e.Msg)
 	}
 	return "error: " + err.Error()
 }

@@ -56,7 +56,8 @@ func TestReportSARIFCodeScanning(t *testing.T) {
 	last := run.Results[len(run.Results)-1]
 	assert.Equal(t, "input-error", last.RuleID)
 	assert.Equal(t, "cmd/sidecar-migrate/testdata/report/broken.yaml", last.Locations[0].PhysicalLocation.ArtifactLocation.URI)
-	assert.Equal(t, 4, last.Locations[0].PhysicalLocation.Region.StartLine, "the line of the YAML error")
+	assert.Equal(t, 5, last.Locations[0].PhysicalLocation.Region.StartLine, "the line of the YAML error: the end, where the list never closed")
+	assert.Equal(t, 1, last.Locations[0].PhysicalLocation.Region.StartColumn, "and its column")
 
 	// Each rule explains itself: its own description and help, a link to its README section.
 	full, help := map[string]string{}, map[string]string{}

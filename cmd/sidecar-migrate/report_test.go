@@ -143,7 +143,7 @@ testdata/report/api.yaml
   10:9   warning  sidecar-startup-probe  Deployment/shop/api             otel-agent  it has a readinessProbe but no startupProbe: the app now starts once the sidecar has started, not once it is ready; a startupProbe restores that (--startup-probe from-readiness adds one)
   26:22  warning  autoscaler-container   VerticalPodAutoscaler/shop/api  otel-agent  its containerPolicies entry names otel-agent, which moved to initContainers in Deployment/shop/api: the VPA skips init containers unless its NativeSidecar feature gate is on, so the sidecar gets no recommendation and the policy no longer applies
 testdata/report/broken.yaml
-  4      error    input-error            -                               -           invalid YAML: did not find expected node content
+  5:1    error    input-error            -                               -           invalid YAML: did not find expected node content
 
 2 files scanned (1 to change), 1 workload: 1 sidecar to migrate, 0 workarounds to remove, 3 warnings, 1 error
 `, out)

@@ -175,13 +175,13 @@ func SARIF(w io.Writer, files []File, sum Summary, tool Tool) error {
 			run.Results = append(run.Results, res)
 		}
 		if f.Err != nil {
-			line, msg := 1, f.Err.Error() // a file-level error points at the file's first line
+			line, col, msg := 1, 0, f.Err.Error() // a file-level error points at the file's first line
 			var e *kio.Error
 			if errors.As(f.Err, &e) && e.Line > 0 {
-				line = e.Line
+				line, col = e.Line, e.Column
 			}
 			run.Results = append(run.Results, sarifResult{RuleID: migrate.RuleInputError, RuleIndex: index[migrate.RuleInputError], Level: "error",
-				Message: sarifText{msg}, Locations: location(base, tool.Stdin, f.Path, line, 0),
+				Message: sarifText{msg}, Locations: location(base, tool.Stdin, f.Path, line, col),
 				PartialFingerprints: prints.of(migrate.RuleInputError, f.Path)})
 		}
 	}

@@ -17,15 +17,15 @@ func Text(w io.Writer, files []File, sum Summary) error {
 	var width [5]int
 	for i, f := range files {
 		for _, x := range f.Findings {
-			groups[i] = append(groups[i], [6]string{position(x.Line, x.Column), x.Severity.String(), x.Rule, orDash(x.Resource.String(), x.Resource.Kind), orDash(x.Container, x.Container), ignoredText(x)})
+			groups[i] = append(groups[i], [6]string{Position(x.Line, x.Column), x.Severity.String(), x.Rule, orDash(x.Resource.String(), x.Resource.Kind), orDash(x.Container, x.Container), ignoredText(x)})
 		}
 		if f.Err != nil {
-			line, msg := 0, f.Err.Error()
+			line, col, msg := 0, 0, f.Err.Error()
 			var e *kio.Error
 			if errors.As(f.Err, &e) {
-				line, msg = e.Line, e.Msg
+				line, col, msg = e.Line, e.Column, e.Msg
 			}
-			groups[i] = append(groups[i], [6]string{position(line, 0), "error", migrate.RuleInputError, "-", "-", msg})
+			groups[i] = append(groups[i], [6]string{Position(line, col), "error", migrate.RuleInputError, "-", "-", msg})
 		}
 		for _, row := range groups[i] {
 			for k := range width {
@@ -58,8 +58,8 @@ func Text(w io.Writer, files []File, sum Summary) error {
 	return err
 }
 
-// position formats LINE:COLUMN, LINE, or "-" for a finding about the whole run or file.
-func position(line, col int) string {
+// Position formats LINE:COLUMN, LINE, or "-" for a finding about the whole run or file.
+func Position(line, col int) string {
 	switch {
 	case line == 0:
 		return "-"
