@@ -519,7 +519,8 @@ func (m *migration) applyFlagFile(t podTemplate, p *flagPlan, containers []conta
 	}
 	for _, c := range containers {
 		if p.hiddenWriter || mentions(c.node, p.dir) {
-			return // the folder is still used: keep the volume
+			m.dropWatcherMounts(t, p, containers) // the folder is still used: keep the volume
+			return
 		}
 	}
 	removeVolume(t.spec, p.volume)

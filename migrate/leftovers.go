@@ -87,3 +87,50 @@ func splitWords(s string) []string {
 		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_')
 	})
 }
+
+// dropWatcherMounts removes, once the exit-flag workaround is gone and its volume stays for
+// other uses, the watchers' mounts of that volume that only served the flag: the watcher's
+// command, args and env no longer name the mount path, and it mounts nothing else and reads
+// no envFrom, so no config file of its own can point into the volume. Another watcher's
+// mount stays, with an info finding that says why.
+func (m *migration) dropWatcherMounts(t podTemplate, p *flagPlan, containers []container) {
+	for _, c := range containers {
+		if !p.watchers[c.node] || p.hiddenWriter {
+			continue
+		}
+		mounts := lookup(c.node, "volumeMounts")
+		for _, vm := range seqItems(mounts) {
+			mp := strings.TrimSuffix(scalar(vm, "mountPath"), "/")
+			if scalar(vm, "name") != p.volume || mp == "" || mentions(c.node, mp) {
+				continue
+			}
+			why := ""
+			switch {
+			case len(seqItems(mounts)) > 1:
+				why = "it mounts other volumes"
+			case lookup(c.node, "envFrom") != nil:
+				why = "it reads envFrom"
+			case readsConfig(readContainer(c.node)):
+				why = "it reads a config file"
+			}
+			if why != "" {
+				m.report(ruleFlagFile, Info, t, vm, c.name, "its mount of %s at %s stays: its process no longer names it, but %s, which may point into it; remove the mount if nothing reads it", p.volume, mp, why)
+				continue
+			}
+			if m.fix(ruleFlagFile, t, vm, c.name, "its mount of %s at %s removed: it served only the exit flag, and its process does not name it", p.volume, mp) {
+				deleteKey(c.node, "volumeMounts")
+			}
+		}
+	}
+}
+
+// readsConfig reports whether a command passes a config file (-c, --config...), which may
+// name paths the manifest does not show.
+func readsConfig(c container) bool {
+	for _, w := range c.words[1:] {
+		if f := strings.TrimLeft(w, "-"); w == "-c" || strings.HasPrefix(w, "-") && strings.HasPrefix(f, "config") {
+			return true
+		}
+	}
+	return false
+}
