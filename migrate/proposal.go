@@ -29,7 +29,7 @@ type family func(m *migration, p *pod) []Proposal
 
 // families are the workaround families run after the containers that move are chosen, in
 // order: each sees the tree as the accepted proposals of the ones before it left it.
-var families = []family{controllers, stops, processNamespace, injectedStops, quitSwitch, kruiseEnv, terminatorMarks}
+var families = []family{controllers, stops, processNamespace, injectedStops, quitSwitch, kruiseEnv, terminatorMarks, terminatorContainers}
 
 // pod is what a family reads: one pod template (a copy while the gate decides) and what the
 // migration chose for it.
