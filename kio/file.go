@@ -102,7 +102,8 @@ func (r *FileResult) migrateDocument(content []byte, line int, isJSON bool, opts
 		return nil, &Error{Line: line + root.Line - 1, Msg: fmt.Sprintf("the document is a %s, not a Kubernetes object", kindName(root.Kind))}
 	}
 	r.addRefs(doc, line) // an autoscaler whose comments or fields mention containers
-	res := migrate.Migrate(yaml.NewRNode(doc), opts)
+	decision := migrate.Decide(yaml.NewRNode(doc), opts)
+	res := decision.Result
 	for i := range res.Findings {
 		res.Findings[i].Line += line - 1
 	}
@@ -126,15 +127,10 @@ func (r *FileResult) migrateDocument(content []byte, line int, isJSON bool, opts
 		return nil, nil
 	}
 	// Rendering needs the layout of the tree before the edit. Taking it costs as much as
-	// parsing, and most documents need no change: so it is taken only now, on a fresh parse
-	// that the migration (a pure function of the tree) then edits the same way again.
-	doc, err = parseDocument(content, line)
-	if err != nil || doc == nil {
-		return nil, err
-	}
-	root = doc.Content[0]
+	// parsing, and most documents need no change: so it is taken only now, on the tree the
+	// decision read, which the decision then edits.
 	l := spliceLayout(content, doc)
-	migrate.Migrate(yaml.NewRNode(doc), opts)
+	decision.Apply(yaml.NewRNode(doc))
 	text, fell, werr := writeEdited(l, doc, content, isJSON)
 	if fell {
 		r.fallback(res, root, line, "the edit could not be spliced into the original lines")

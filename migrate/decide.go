@@ -7,22 +7,26 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// Deciding a pod template: the recognisers' proposals are applied to a copy of the document,
-// every container they would make native goes through the lifetime gate on that copy, and
-// the ones that fail are held back (with the proposals that served only them) until nothing
-// changes. Only then is the real document edited, once.
+// Deciding a pod template: the families' proposals are applied to a copy of the object
+// that holds it, every container that would become native goes through the lifetime gate on
+// that copy, and the ones that fail are held back (with the proposals that served only
+// them, which accept drops) until nothing changes. The copy of the round that changed
+// nothing is the outcome: it takes the object's place in the tree being decided, so the
+// template is migrated once more only when its object holds other templates too.
 
 // strict reports whether an unproven container must stay: in a run-to-completion pod an
 // exit is final (a moved watcher would be restarted for ever), and where the lifecycle is
 // unknown it may be.
 func (t podTemplate) strict() bool { return t.runToCompletion || t.lifecycleUnknown }
 
-// decide returns the containers of template t of root that must not become native: those
-// whose final command, once the proposals are applied, the gate cannot prove long-lived.
-func (m *migration) decide(root *yaml.Node, t podTemplate) map[string]*unproven {
+// settle migrates template t of root: at once where nothing needs proving, else in rounds
+// on copies until the gate holds back no more containers.
+func (m *migration) settle(root *yaml.Node, t podTemplate) {
 	held := map[string]*unproven{}
+	m.held = held
 	if !t.strict() || m.opts.skipped(t.resource) {
-		return held
+		m.template(t)
+		return
 	}
 	limit := len(seqItems(lookup(t.spec, "containers"))) + len(seqItems(lookup(t.spec, "initContainers"))) + 1
 	obj, prefix := objectOf(root, t.path)
@@ -30,9 +34,11 @@ func (m *migration) decide(root *yaml.Node, t podTemplate) map[string]*unproven 
 		// Only the object that holds the template is copied: copying a whole List for each
 		// of its items would make a List of n Jobs cost n² node copies.
 		trial := migration{opts: m.opts, catalogue: m.catalogue, held: held}
-		ct, ok := templateAt(findPodTemplates(cloneNode(obj), prefix, m.opts), t.path)
+		copied, from := cloneMapped(obj)
+		in := findPodTemplates(copied, prefix, m.opts)
+		ct, ok := templateAt(in, t.path)
 		if !ok {
-			return held
+			break
 		}
 		trial.template(ct)
 		grew := false
@@ -46,11 +52,34 @@ func (m *migration) decide(root *yaml.Node, t podTemplate) map[string]*unproven 
 				grew = true
 			}
 		}
+		if !grew && len(in) == 1 {
+			m.adopt(obj, copied, from, &trial)
+			return
+		}
 		if !grew {
 			break
 		}
 	}
-	return held
+	m.template(t)
+}
+
+// adopt makes the trial's copy of obj the outcome: it takes obj's place, its nodes trace
+// back to the nodes the decision copied, and the trial's findings and moves are the
+// migration's.
+func (m *migration) adopt(obj, copied *yaml.Node, from map[*yaml.Node]*yaml.Node, trial *migration) {
+	*obj = *copied
+	if m.origin != nil {
+		for c, was := range from {
+			if o := m.origin[was]; o != nil {
+				m.origin[c] = o
+			}
+		}
+	}
+	m.findings = append(m.findings, trial.findings...)
+	m.silenced = append(m.silenced, trial.silenced...)
+	m.movedList = append(m.movedList, trial.movedList...)
+	m.moves = append(m.moves, trial.moves...)
+	m.workarounds += trial.workarounds
 }
 
 // objectOf returns the object of root that holds the pod template at path (an item of a
@@ -84,14 +113,25 @@ func templateAt(templates []podTemplate, path string) (podTemplate, bool) {
 
 // cloneNode copies a YAML tree deeply; aliases point to the copies of their anchors.
 func cloneNode(n *yaml.Node) *yaml.Node {
+	c, _ := cloneMapped(n)
+	return c
+}
+
+// cloneMapped copies a YAML tree deeply, and returns with the copy the node each node of
+// the copy was copied from; aliases point to the copies of their anchors.
+func cloneMapped(n *yaml.Node) (*yaml.Node, map[*yaml.Node]*yaml.Node) {
 	copies := map[*yaml.Node]*yaml.Node{}
+	origin := map[*yaml.Node]*yaml.Node{}
 	var walk func(*yaml.Node) *yaml.Node
 	walk = func(n *yaml.Node) *yaml.Node {
 		if n == nil {
 			return nil
 		}
+		if c := copies[n]; c != nil {
+			return c // a node in two places stays one node
+		}
 		c := *n
-		copies[n] = &c
+		copies[n], origin[&c] = &c, n
 		c.Content = make([]*yaml.Node, len(n.Content))
 		for i, x := range n.Content {
 			c.Content[i] = walk(x)
@@ -106,7 +146,7 @@ func cloneNode(n *yaml.Node) *yaml.Node {
 			}
 		}
 	}
-	return out
+	return out, origin
 }
 
 // holdBack reports the containers the gate did not prove and drops the workaround removals

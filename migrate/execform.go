@@ -39,10 +39,10 @@ func execWords(script string) []string {
 	return words
 }
 
-// toExecForm replaces the shell words of a container (from the shell to the script) with the
-// words of the program it execs, in the style of the shell word: reused items first, then
-// new ones after the script's item.
-func toExecForm(s *shellScript, words []string) {
+// execFormEdits replaces the shell words of a container (from the shell to the script)
+// with the words of the program it execs, in the style of the shell word: reused items
+// first, then new ones after the script's item.
+func execFormEdits(t podTemplate, s *shellScript, words []string) []Edit {
 	// Each list keeps the quoting of its first item (a block scalar's list: plain words).
 	style := func(seq *yaml.Node) yaml.Style {
 		if st := seq.Content[0].Style; st&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
@@ -50,26 +50,20 @@ func toExecForm(s *shellScript, words []string) {
 		}
 		return 0
 	}
+	var edits []Edit
 	used := min(len(words), len(s.words))
 	for i, n := range s.words {
 		if i < used {
-			n.Value, n.Style, n.Tag = words[i], style(s.seqs[n]), "!!str"
+			edits = append(edits, edit(t, n, Edit{Op: OpSet, Value: words[i], Style: style(s.seqs[n]), Tag: "!!str", Restyle: true}))
 			continue
 		}
-		seq := s.seqs[n]
-		seq.Content = removeNode(seq.Content, n)
+		edits = append(edits, edit(t, n, Edit{Op: OpDelete, Prune: true}))
 	}
 	last := s.words[used-1]
-	seq := s.seqs[last]
-	at := indexOfNode(seq.Content, last) + 1
-	var extra []*yaml.Node
 	for _, w := range words[used:] {
-		extra = append(extra, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: w, Style: style(seq)})
+		edits = append(edits, edit(t, last, Edit{Op: OpInsertAfter, Value: w, Tag: "!!str", Style: style(s.seqs[last])}))
 	}
-	seq.Content = append(seq.Content[:at], append(extra, seq.Content[at:]...)...)
-	if args := s.seqs[s.node]; len(args.Content) == 0 && args != s.seqs[s.words[0]] {
-		deleteKey(s.container, "args")
-	}
+	return edits
 }
 
 func indexOfNode(list []*yaml.Node, n *yaml.Node) int {

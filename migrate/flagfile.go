@@ -1,9 +1,13 @@
 package migrate
 
 import (
+	"fmt"
 	"path"
 	"regexp"
+	"sort"
 	"strings"
+
+	"github.com/sidecar-migrate/sidecar-migrate/internal/textedit"
 
 	"mvdan.cc/sh/v3/syntax"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -485,45 +489,64 @@ func (p *flagPlan) flagFuncs(text string, f *syntax.File, funcs map[string]*synt
 	return gone, ""
 }
 
-// applyFlagFile removes the workaround as planned, with the flag's volume when nothing else
-// uses it.
-func (m *migration) applyFlagFile(t podTemplate, p *flagPlan, containers []container) {
-	if p == nil {
-		return
+// flagFile proposes to remove the workaround as planned (m.flags); its volume is released,
+// for freedVolumes, unless no container here writes the flag.
+func flagFile(m *migration, p *pod) []Proposal {
+	fp, t := m.flags, p.t
+	if m.opts.KeepHacks || fp == nil {
+		return nil
 	}
-	if p.problem != "" {
-		m.report(ruleHackKept, Warning, t, t.spec, "", "the exit-flag workaround on %s is left in place: %s", p.flag, p.problem)
-		return
+	if fp.problem != "" {
+		m.report(ruleHackKept, Warning, t, t.spec, "", "the exit-flag workaround on %s is left in place: %s", fp.flag, fp.problem)
+		return nil
 	}
 	direct := ""
-	if len(p.exec) > 0 {
+	if len(fp.exec) > 0 {
 		direct = "; the watcher runs its process without the shell wrapper"
 	}
-	if p.hiddenWriter {
+	if fp.hiddenWriter {
 		direct += "; no container here writes the flag (an image's entrypoint must), so its volume stays"
 	}
-	if !m.fix(ruleFlagFile, t, t.spec, "", "exit-flag workaround on %s removed: the kubelet stops native sidecars once the app has exited%s", p.flag, direct) {
-		return
-	}
-	m.workarounds++
+	prop := Proposal{Rule: ruleFlagFile, Line: t.spec.Line, Column: t.spec.Column, Workarounds: 1,
+		Message: fmt.Sprintf("exit-flag workaround on %s removed: the kubelet stops native sidecars once the app has exited%s", fp.flag, direct)}
 	if t.runToCompletion { // a long-running app is restarted whatever its status
-		for _, n := range p.statusChanges {
-			m.report(ruleExitStatus, Warning, t, n.script.node, scalar(n.script.container, "name"), "%s", n.text)
+		for _, n := range fp.statusChanges {
+			prop.Also = append(prop.Also, Note{Rule: ruleExitStatus, Severity: Warning, Container: scalar(n.script.container, "name"), Line: n.script.node.Line, Column: n.script.node.Column, Message: n.text})
 		}
 	}
-	for n, text := range p.scripts {
-		n.Value = text
+	for n, text := range fp.scripts {
+		prop.Edits = append(prop.Edits, edit(t, n, Edit{Op: OpText, Text: []textedit.Edit{textChange(n.Value, text)}}))
 	}
-	for s, words := range p.exec {
-		toExecForm(s, words)
+	for s, words := range fp.exec {
+		prop.Edits = append(prop.Edits, execFormEdits(t, s, words)...)
 	}
-	for _, c := range containers {
-		if p.hiddenWriter || mentions(c.node, p.dir) {
-			m.dropWatcherMounts(t, p, containers) // the folder is still used: keep the volume
-			return
+	for n := range fp.watchers {
+		prop.Releases.Containers = append(prop.Releases.Containers, scalar(n, "name"))
+	}
+	sort.Strings(prop.Releases.Containers)
+	if !fp.hiddenWriter {
+		prop.Releases.Volumes = []string{fp.volume}
+		prop.Releases.Folder = fp.dir
+	}
+	return []Proposal{prop}
+}
+
+// freedVolumes proposes to remove the volumes that accepted proposals released, with their
+// mounts, when no container's command, args or env still refers to the folder.
+func freedVolumes(m *migration, p *pod) []Proposal {
+	var out []Proposal
+	for _, a := range p.accepted {
+		for _, v := range a.Releases.Volumes {
+			used := false
+			for _, c := range containerNodes(p.t.spec) {
+				used = used || mentions(c, a.Releases.Folder)
+			}
+			if !used {
+				out = append(out, Proposal{Rule: a.Rule, Edits: volumeEdits(p.t.spec, v)})
+			}
 		}
 	}
-	removeVolume(t.spec, p.volume)
+	return out
 }
 
 // mentions reports whether a container's command, args or env still refer to dir.

@@ -2,6 +2,8 @@ package migrate
 
 import (
 	"fmt"
+
+	"github.com/sidecar-migrate/sidecar-migrate/internal/textedit"
 	"path"
 	"strings"
 
@@ -110,61 +112,57 @@ func leadingCall(st *syntax.Stmt) *syntax.CallExpr {
 	return nil
 }
 
-// applyKubexit removes kubexit as planned: the wrappers, the KUBEXIT_* env vars, the graveyard
-// volume and its mounts, and the init container that copies the kubexit binary with the
-// volume it copies to.
-func (m *migration) applyKubexit(t podTemplate, p kubexitPlan, all []container) {
-	if !p.used {
-		return
+// kubexitFamily proposes to remove kubexit as planned (m.kubexit): the wrappers, the
+// KUBEXIT_* env vars, the graveyard volume and its mounts, and the init container that
+// copies the kubexit binary with the volume it copies to.
+func kubexitFamily(m *migration, p *pod) []Proposal {
+	k, t := m.kubexit, p.t
+	if m.opts.KeepHacks || !k.used {
+		return nil
 	}
-	if p.problem != "" {
-		m.report(ruleHackKept, Warning, t, t.spec, "", "kubexit is left in place: %s", p.problem)
-		return
+	if k.problem != "" {
+		m.report(ruleHackKept, Warning, t, t.spec, "", "kubexit is left in place: %s", k.problem)
+		return nil
 	}
 	graveyards := map[string]bool{}
-	removed := 0
-	for _, c := range all {
+	var edits []Edit
+	var stopped []string
+	for _, c := range p.all {
 		if g := c.env["KUBEXIT_GRAVEYARD"]; g != "" {
 			graveyards[strings.TrimSuffix(g, "/")] = true
 		}
-		if deps := c.env["KUBEXIT_BIRTH_DEPS"]; deps != "" && !m.readyFirst(all, deps) {
+		if deps := c.env["KUBEXIT_BIRTH_DEPS"]; deps != "" && !m.readyFirst(p.all, deps) {
 			m.report(ruleKubexitBirth, Warning, t, c.node, c.name, "KUBEXIT_BIRTH_DEPS waited until %s was ready; a native sidecar is waited for only until it has started, so give it a startupProbe (--startup-probe from-readiness copies its readinessProbe)", deps)
 		}
-	}
-	if !m.fix(ruleKubexit, t, t.spec, "", "kubexit removed: native sidecars start before and stop after the app") {
-		return
-	}
-	m.workarounds++
-	for _, c := range all {
-		if seq := kubexitCommand(c.node); seq != nil {
-			seq.Content = seq.Content[1:]
+		if _, ok := c.env["KUBEXIT_DEATH_DEPS"]; ok {
+			stopped = append(stopped, c.name)
 		}
-		removed += removeEnv(c.node, func(name string) bool { return strings.HasPrefix(name, "KUBEXIT_") })
+		if kubexitCommand(c.node) != nil {
+			edits = append(edits, Edit{Path: inContainer(c.name, key("command"), index(0)), Op: OpDelete})
+		}
+		edits = append(edits, envEdits(c, func(name string) bool { return strings.HasPrefix(name, "KUBEXIT_") })...)
 	}
-	for n, text := range p.scripts {
-		n.Value = text
+	for n, text := range k.scripts {
+		edits = append(edits, edit(t, n, Edit{Op: OpText, Text: []textedit.Edit{textChange(n.Value, text)}}))
 	}
-	spec := t.spec
 	binVolumes := map[string]bool{}
-	if inits := lookup(spec, "initContainers"); inits != nil {
-		for _, ic := range inits.Content {
-			if strings.Contains(scalar(ic, "image"), "kubexit") {
-				for _, vm := range seqItems(lookup(ic, "volumeMounts")) {
-					binVolumes[scalar(vm, "name")] = true
-				}
-				inits.Content = removeNode(inits.Content, ic)
+	for _, ic := range seqItems(lookup(t.spec, "initContainers")) {
+		if strings.Contains(scalar(ic, "image"), "kubexit") {
+			for _, vm := range seqItems(lookup(ic, "volumeMounts")) {
+				binVolumes[scalar(vm, "name")] = true
 			}
-		}
-		if len(inits.Content) == 0 {
-			deleteKey(spec, "initContainers")
+			edits = append(edits, edit(t, ic, Edit{Op: OpDelete, Prune: true}))
 		}
 	}
-	for _, vol := range seqItems(lookup(spec, "volumes")) {
+	for _, vol := range seqItems(lookup(t.spec, "volumes")) {
 		name := scalar(vol, "name")
-		if binVolumes[name] || (lookup(vol, "emptyDir") != nil && mountedOnlyAt(spec, name, graveyards)) {
-			removeVolume(spec, name)
+		if binVolumes[name] || (lookup(vol, "emptyDir") != nil && mountedOnlyAt(t.spec, name, graveyards)) {
+			edits = append(edits, volumeEdits(t.spec, name)...)
 		}
 	}
+	return []Proposal{{Rule: ruleKubexit, Line: t.spec.Line, Column: t.spec.Column,
+		Message: "kubexit removed: native sidecars start before and stop after the app", Edits: edits,
+		Releases: Releases{Containers: stopped}, Workarounds: 1}}
 }
 
 // readyFirst reports whether every container named in deps (comma-separated) is ready
@@ -201,20 +199,16 @@ func seqItems(n *yaml.Node) []*yaml.Node {
 	return n.Content
 }
 
-// removeEnv removes the env entries whose name matches, dropping an emptied env list.
-func removeEnv(c *yaml.Node, match func(string) bool) int {
-	env := lookup(c, "env")
-	n := 0
-	for _, e := range seqItems(env) {
+// envEdits deletes the env entries of a container whose name matches, and an emptied env
+// list with them.
+func envEdits(c container, match func(string) bool) []Edit {
+	var edits []Edit
+	for i, e := range seqItems(lookup(c.node, "env")) {
 		if match(scalar(e, "name")) {
-			env.Content = removeNode(env.Content, e)
-			n++
+			edits = append(edits, Edit{Path: inContainer(c.name, key("env"), index(i)), Op: OpDelete, Prune: true})
 		}
 	}
-	if env != nil && n > 0 && len(env.Content) == 0 {
-		deleteKey(c, "env")
-	}
-	return n
+	return edits
 }
 
 // mountedOnlyAt reports whether volume name is mounted somewhere, and only at the paths given.
@@ -235,34 +229,24 @@ func mountedOnlyAt(spec *yaml.Node, name string, paths map[string]bool) bool {
 	return found
 }
 
-// removeVolume removes a volume and every mount of it; emptied lists go with their key.
-func removeVolume(spec *yaml.Node, name string) int {
-	n := 0
+// volumeEdits deletes a volume and every mount of it; emptied lists go with their key.
+func volumeEdits(spec *yaml.Node, name string) []Edit {
+	var edits []Edit
 	for _, list := range []string{"initContainers", "containers"} {
 		for _, c := range seqItems(lookup(spec, list)) {
-			mounts := lookup(c, "volumeMounts")
-			for _, vm := range seqItems(mounts) {
+			for i, vm := range seqItems(lookup(c, "volumeMounts")) {
 				if scalar(vm, "name") == name {
-					mounts.Content = removeNode(mounts.Content, vm)
-					n++
+					edits = append(edits, Edit{Path: inContainer(scalar(c, "name"), key("volumeMounts"), index(i)), Op: OpDelete, Prune: true})
 				}
 			}
-			if mounts != nil && len(mounts.Content) == 0 {
-				deleteKey(c, "volumeMounts")
-			}
 		}
 	}
-	vols := lookup(spec, "volumes")
-	for _, v := range seqItems(vols) {
+	for i, v := range seqItems(lookup(spec, "volumes")) {
 		if scalar(v, "name") == name {
-			vols.Content = removeNode(vols.Content, v)
-			n++
+			edits = append(edits, Edit{Path: inSpec(key("volumes"), index(i)), Op: OpDelete, Prune: true})
 		}
 	}
-	if vols != nil && len(vols.Content) == 0 {
-		deleteKey(spec, "volumes")
-	}
-	return n
+	return edits
 }
 
 // deleteKey removes a key and its value from a mapping.

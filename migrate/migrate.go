@@ -3,7 +3,6 @@ package migrate
 import (
 	"fmt"
 	"path"
-	"sort"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -58,42 +57,11 @@ func (r Result) Failed() bool {
 // Migrate moves the legacy sidecars of every pod template in doc (one Kubernetes object, or
 // a List of them) into initContainers with restartPolicy: Always, editing doc in place. Nodes
 // that do not change keep their identity, so a caller can tell what moved. Migrate never
-// edits a document that has an error finding.
+// edits a document that has an error finding. It is Decide, then Apply.
 func Migrate(doc *yaml.RNode, opts Options) Result {
-	var r Result
-	root := doc.YNode()
-	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
-		root = root.Content[0]
-	}
-	m := migration{opts: opts, catalogue: newCatalogue(opts)}
-	templates, shared := findPodTemplates(root, "", opts), findShared(root)
-	var before *yaml.Node
-	if len(templates) > 0 {
-		before = cloneNode(root)
-	}
-	var dry []podTemplate // the same templates in a copy, to try a migration on
-	if shared != nil {
-		dry = findPodTemplates(yaml.CopyYNode(root), "", opts)
-	}
-	for i, t := range templates {
-		r.Stats.Workloads++
-		if shared != nil && m.sharedLeftAlone(t, dry[i], shared) {
-			continue
-		}
-		m.held = m.decide(root, t)
-		m.template(t)
-	}
-	if before != nil {
-		m.finalCheck(before, root)
-	}
-	r.Findings = m.findings
-	r.Ignored = m.silenced
-	r.Moved = m.movedList
-	r.Moves = m.moves
-	r.Stats.Sidecars = len(m.movedList)
-	r.Stats.Workarounds = m.workarounds
-	sort.SliceStable(r.Findings, func(i, j int) bool { return r.Findings[i].Line < r.Findings[j].Line })
-	return r
+	d := Decide(doc, opts)
+	d.Apply(doc)
+	return d.Result
 }
 
 // migration carries the state of one Migrate call.
@@ -108,6 +76,7 @@ type migration struct {
 	// (kubexit death dependencies) counts only there.
 	runToCompletion bool
 	flags           *flagPlan             // the exit-flag workaround of the current pod, if any
+	kubexit         kubexitPlan           // the removal of kubexit from the current pod
 	stopped         map[*yaml.Node]string // containers the app stops, in a run-to-completion pod
 	// terminatorListed maps the containers a sidecar-terminator annotation lists to it.
 	terminatorListed map[string]string
@@ -118,6 +87,8 @@ type migration struct {
 	// name; natived the containers this migration made native, in order.
 	held    map[string]*unproven
 	natived []*yaml.Node
+	// origin maps the nodes being edited to the document's own (decision.go).
+	origin map[*yaml.Node]*yaml.Node
 	// controllers are the containers that looked like sidecars but stop others.
 	controllers map[*yaml.Node]bool
 	// quitCallers counts the calls to /quitquitquit in the current pod as it was read.
@@ -354,7 +325,8 @@ func (m *migration) template(t podTemplate) {
 	}
 	istioOptOut, _ := t.annotation("sidecar.istio.io/nativeSidecar")
 	all := append(append([]container{}, containers...), inits...)
-	kubexit := planKubexit(all)
+	m.kubexit = planKubexit(all)
+	kubexit := &m.kubexit
 	stops := planStops(t.spec, containers, all)
 	m.flags, m.stopped, m.terminatorListed = nil, nil, terminatorListed(t)
 	m.quitCallers = quitCallers(t.spec) // before anything is removed (switches.go)
@@ -362,7 +334,7 @@ func (m *migration) template(t podTemplate) {
 		m.flags = planFlagFile(containers, t.spec)
 		m.stopped = stoppedBy(stops)
 	}
-	m.holdBack(t, &kubexit)
+	m.holdBack(t, kubexit)
 	keepsFlag := m.opts.KeepHacks || m.off(ruleFlagFile.ID) || (m.flags != nil && m.flags.problem != "")
 	keepsKubexit := m.opts.KeepHacks || kubexit.problem != "" || m.off(ruleKubexit.ID)
 	var moving []container
@@ -391,7 +363,7 @@ func (m *migration) template(t podTemplate) {
 		case keepsFlag && m.flags != nil && m.flags.watchers[c.node]:
 			m.report(ruleHackKept, Warning, t, c.node, c.name, "not moved: it stops itself when %s appears, and a native sidecar that exits is restarted; the workaround stays (%s)", m.flags.flag, flagKept(m.opts, m.flags))
 		case keepsKubexit && kubexit.used && c.env["KUBEXIT_DEATH_DEPS"] != "":
-			m.report(ruleHackKept, Warning, t, c.node, c.name, "not moved: kubexit makes it exit when the app does, a native sidecar that exits is restarted, and kubexit stays (%s)", kubexitKept(m.opts, kubexit))
+			m.report(ruleHackKept, Warning, t, c.node, c.name, "not moved: kubexit makes it exit when the app does, a native sidecar that exits is restarted, and kubexit stays (%s)", kubexitKept(m.opts, *kubexit))
 		case t.runToCompletion && markWhat != "":
 			m.report(ruleHackKept, Warning, t, c.node, c.name, "not moved: a native sidecar that exits is restarted, and %s tells a terminator to stop it, which stays: %s", markWhat, markWhy)
 		case t.runToCompletion && stopWhat != "":
@@ -415,13 +387,10 @@ func (m *migration) template(t podTemplate) {
 		m.report(ruleNoApp, Warning, t, containersNode, "", "nothing moved: every container looks like a sidecar and one must stay as the app; name the sidecars in %s", AnnotationSidecars)
 		moving = nil
 	}
-	if !m.opts.KeepHacks {
-		m.applyKubexit(t, kubexit, all)
-		m.applyFlagFile(t, m.flags, all)
-	}
+	m.runFamilies(&pod{t: t, moving: moving, all: all, apps: containers}, earlyFamilies)
 	if len(moving) == 0 {
 		m.checkRegular(t, containers, nil)
-		m.runFamilies(&pod{t: t, natives: nativeAfter(inits, nil), all: all, apps: containers})
+		m.runFamilies(&pod{t: t, natives: nativeAfter(inits, nil), all: all, apps: containers}, families)
 		return
 	}
 	for i, c := range moving {
@@ -447,7 +416,7 @@ func (m *migration) template(t podTemplate) {
 			staying = append(staying, c)
 		}
 	}
-	m.runFamilies(&pod{t: t, moving: moving, natives: nativeAfter(inits, moving), all: all, apps: staying})
+	m.runFamilies(&pod{t: t, moving: moving, natives: nativeAfter(inits, moving), all: all, apps: staying}, families)
 }
 
 // kubexitKept says why kubexit stays in a pod.

@@ -31,6 +31,10 @@ type family func(m *migration, p *pod) []Proposal
 // order: each sees the tree as the accepted proposals of the ones before it left it.
 var families = []family{controllers, stops, processNamespace, injectedStops, quitSwitch, kruiseEnv, terminatorMarks, terminatorContainers}
 
+// earlyFamilies run before the containers move, in order: what they remove decides whether a
+// container that it stops may move (the gate holds the others back).
+var earlyFamilies = []family{kubexitFamily, flagFile, freedVolumes, watcherMounts}
+
 // pod is what a family reads: one pod template (a copy while the gate decides) and what the
 // migration chose for it.
 type pod struct {
@@ -44,8 +48,8 @@ type pod struct {
 }
 
 // runFamilies runs every family over p, applying what each proposes before the next runs.
-func (m *migration) runFamilies(p *pod) {
-	for _, f := range families {
+func (m *migration) runFamilies(p *pod, list []family) {
+	for _, f := range list {
 		p.accepted = append(p.accepted, m.accept(p.t, f(m, p))...)
 	}
 }
@@ -83,6 +87,7 @@ type Note struct {
 type Releases struct {
 	Containers       []string
 	Volumes          []string
+	Folder           string // the volumes stay while a command, args or env mentions it
 	ProcessNamespace bool
 	Ptrace           []string // containers whose SYS_PTRACE served only what it removes
 }
@@ -163,7 +168,8 @@ func (m *migration) heldAmong(names []string) string {
 // recordProposal records the findings of a proposal and reports whether it may apply: a
 // disabled or ignored rule neither reports nor fixes.
 func (m *migration) recordProposal(t podTemplate, p Proposal) bool {
-	if !m.fix(p.Rule, t, &yaml.Node{Line: p.Line, Column: p.Column}, p.Container, "%s", p.Message) {
+	// A proposal without a message follows from one accepted before (a freed volume).
+	if p.Message != "" && !m.fix(p.Rule, t, &yaml.Node{Line: p.Line, Column: p.Column}, p.Container, "%s", p.Message) {
 		return false
 	}
 	for _, n := range p.Also {
@@ -197,15 +203,25 @@ func resolveAll(t podTemplate, edits []Edit, done []resolved) ([]resolved, error
 		}
 		rs = append(rs, r)
 	}
-	for i := range rs {
-		for j := range rs[:i] {
-			if rs[i].edit.Op != OpText || rs[j].edit.Op != OpText {
-				if rs[i].node != rs[j].node && (rs[i].edit.Op == OpDelete && under(rs[j], rs[i].node) || rs[j].edit.Op == OpDelete && under(rs[i], rs[j].node)) {
-					return nil, errConflict
-				}
+	// Within one proposal, a deletion under a node it also deletes is redundant (the mounts
+	// of a deleted container); any other edit under a deleted node is a conflict.
+	var kept []resolved
+	for i, r := range rs {
+		redundant := false
+		for j, d := range rs {
+			if i == j || d.edit.Op != OpDelete || !under(r, d.node) && (r.node != d.node || j > i) {
+				continue
 			}
+			if r.edit.Op != OpDelete {
+				return nil, errConflict
+			}
+			redundant = true
+		}
+		if !redundant {
+			kept = append(kept, r)
 		}
 	}
+	rs = kept
 	for _, group := range textGroups(rs) {
 		if _, err := textedit.Apply(group[0].node.Value, joinText(group)); err != nil {
 			return nil, fmt.Errorf("%w: %v", errConflict, err)

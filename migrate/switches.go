@@ -124,10 +124,5 @@ func quitSwitchEdits(c container) []Edit {
 			}
 		}
 	}
-	for _, e := range seqItems(lookup(c.node, "env")) {
-		if scalar(e, "name") == quitEnv {
-			edits = append(edits, Edit{Path: inContainer(c.name, key("env"), named(quitEnv)), Op: OpDelete, Prune: true})
-		}
-	}
-	return edits
+	return append(edits, envEdits(c, func(name string) bool { return name == quitEnv })...)
 }

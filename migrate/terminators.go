@@ -46,12 +46,7 @@ func kruiseEnv(m *migration, p *pod) []Proposal {
 		if !hasKruiseEnv(c) {
 			continue
 		}
-		var edits []Edit
-		for _, e := range seqItems(lookup(c.node, "env")) {
-			if name := scalar(e, "name"); isKruiseEnv(name) {
-				edits = append(edits, Edit{Path: inContainer(c.name, key("env"), named(name)), Op: OpDelete, Prune: true})
-			}
-		}
+		edits := envEdits(c, isKruiseEnv)
 		out = append(out, Proposal{Rule: ruleKruiseEnv, Container: c.name, Line: c.node.Line, Column: c.node.Column,
 			Message: "OpenKruise's sidecar terminator env removed: the kubelet stops native sidecars after the app", Edits: edits,
 			Releases: Releases{Containers: []string{c.name}}, Workarounds: 1})
