@@ -63,7 +63,7 @@ func CheckInvariants(path string, data []byte, opts migrate.Options) (FileResult
 func deletedBack(after, before []string, findings []migrate.Finding) []string {
 	out := slices.Clone(after)
 	for _, f := range findings {
-		if f.Fixed && f.Rule == "hack-stop-controller" && slices.Contains(before, f.Container) {
+		if f.Fixed && migrate.DeletesContainer(f.Rule) && slices.Contains(before, f.Container) {
 			out = append(out, f.Container)
 		}
 	}

@@ -70,14 +70,16 @@ func checkRemovals(in, out podTemplate) error {
 	for _, n := range containerNodes(out.spec) {
 		after[scalar(n, "name")] = n
 	}
-	allowed := proposedRemovals(in, func(name string) bool {
+	native := func(name string) bool {
 		for _, n := range seqItems(lookup(out.spec, "initContainers")) {
 			if scalar(n, "name") == name && scalar(n, "restartPolicy") == "Always" {
 				return true
 			}
 		}
 		return false
-	})
+	}
+	allowed := proposedRemovals(in, native)
+	terminatorRemovals(in, out, native, allowed.containers)
 	for _, n := range containerNodes(in.spec) {
 		name := scalar(n, "name")
 		o := after[name]

@@ -172,6 +172,9 @@ func (sc stopScan) scan(app container) []*appStop {
 			} else if m := shutdownURL.FindStringSubmatch(src); m != nil {
 				stop.hits = []hit{{kind: stopShutdown, port: m[1]}}
 				stop.problem = "the call is an argument of another command, not a command of its own"
+				if why := wrappedProblem(st); why != "" {
+					stop.problem = why
+				}
 				if miss := nearMiss(st); miss != "" {
 					stop.problem = "it is not a plain shutdown call: " + miss
 				}
@@ -202,6 +205,10 @@ func (sc stopScan) only(text string, st *syntax.Stmt, last bool) ([]hit, bool) {
 		x, okx := sc.only(text, cmd.X, false)
 		y, oky := sc.only(text, cmd.Y, last)
 		return append(x, y...), okx && oky
+	case *syntax.WhileClause:
+		return sc.retriedStop(text, st, cmd)
+	case *syntax.IfClause:
+		return sc.guardedStop(text, st, cmd)
 	case *syntax.CallExpr:
 		if h, ok := sc.leaf(text, st); ok {
 			return []hit{h}, true

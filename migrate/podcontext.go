@@ -171,7 +171,7 @@ var sidecarLike = []string{"*exporter*", "*sidecar*", "*-agent", "*reload*", "*p
 // hintMiss reports a container that looks like a sidecar but that no rule moves, so that the
 // miss is never silent. A pod of one container is its app, whatever its name.
 func (m *migration) hintMiss(t podTemplate, c container) {
-	if len(m.pod.containers) < 2 || m.pod.appNamed(c) || len(controlled(t.spec, c)) > 0 {
+	if len(m.pod.containers) < 2 || m.pod.appNamed(c) || len(controlled(t.spec, c)) > 0 || len(proxyTerminators([]container{c})) > 0 {
 		return // the app (a pod of one container, or the one named like its workload), or a container that stops others, which is never a sidecar
 	}
 	for _, n := range []string{software(c.image), c.name} {

@@ -29,11 +29,11 @@ type family func(m *migration, p *pod) []Proposal
 
 // families are the workaround families run after the containers that move are chosen, in
 // order: each sees the tree as the accepted proposals of the ones before it left it.
-var families = []family{controllers, stops, processNamespace, injectedStops, quitSwitch, kruiseEnv, terminatorMarks}
+var families = []family{controllers, stops, processNamespace, injectedStops, quitSwitch, kruiseEnv, terminatorMarks, terminatorContainers}
 
 // earlyFamilies run before the containers move, in order: what they remove decides whether a
 // container that it stops may move (the gate holds the others back).
-var earlyFamilies = []family{kubexitFamily, flagFile, freedVolumes}
+var earlyFamilies = []family{kubexitFamily, flagFile, freedVolumes, watcherMounts}
 
 // pod is what a family reads: one pod template (a copy while the gate decides) and what the
 // migration chose for it.

@@ -17,7 +17,7 @@ var (
 	ruleKruiseEnv            = Rule{ID: "hack-kruise-terminator", Matches: "OpenKruise's KRUISE_TERMINATE_SIDECAR_WHEN_JOB_EXIT* env vars on a moved sidecar", Summary: "Native sidecars are stopped by the kubelet; the terminator's switch goes."}
 	ruleTerminatorAnnotation = Rule{ID: "annotation-sidecar-terminator", Confidence: High, Matches: "annotation " + strings.Join(terminatorAnnotations, " or "), Summary: "A sidecar terminator stops the listed containers when the others have exited: they are sidecars."}
 	ruleTerminatorListed     = Rule{ID: "hack-terminator-annotation", Matches: "native sidecars listed in a sidecar terminator's annotation", Summary: "Native sidecars are stopped by the kubelet; they leave the terminator's list, and the annotation goes when it lists no other."}
-	_                        = rule.Register(rule.Workaround, ruleKruiseEnv, ruleTerminatorListed)
+	_                        = rule.Register(rule.Workaround, ruleKruiseEnv, ruleTerminatorListed, ruleTerminatorContainer)
 	_                        = rule.Register(rule.Evidence, ruleKruise, ruleTerminatorAnnotation)
 )
 
@@ -81,6 +81,8 @@ func (m *migration) terminatorKept(t podTemplate, c container) (mark, why string
 		mark = "OpenKruise's KRUISE_TERMINATE_SIDECAR_WHEN_JOB_EXIT env"
 	case key != "":
 		mark, rule = "the annotation "+key, ruleTerminatorListed
+	case terminatorOf(t, c.name) != "":
+		mark, rule = "its name (watched by container "+terminatorOf(t, c.name)+")", ruleTerminatorContainer
 	default:
 		return "", ""
 	}
