@@ -111,12 +111,6 @@ func templateAt(templates []podTemplate, path string) (podTemplate, bool) {
 	return podTemplate{}, false
 }
 
-// cloneNode copies a YAML tree deeply; aliases point to the copies of their anchors.
-func cloneNode(n *yaml.Node) *yaml.Node {
-	c, _ := cloneMapped(n)
-	return c
-}
-
 // cloneMapped copies a YAML tree deeply, and returns with the copy the node each node of
 // the copy was copied from; aliases point to the copies of their anchors.
 func cloneMapped(n *yaml.Node) (*yaml.Node, map[*yaml.Node]*yaml.Node) {

@@ -250,10 +250,3 @@ func volumeEdits(spec *yaml.Node, name string) []Edit {
 	}
 	return edits
 }
-
-// deleteKey removes a key and its value from a mapping.
-func deleteKey(m *yaml.Node, key string) {
-	if i := indexOfKey(m, key); i < len(m.Content) {
-		m.Content = append(m.Content[:i], m.Content[i+2:]...)
-	}
-}

@@ -91,3 +91,92 @@ func PodSpecs(obj *yaml.Node, opts Options) []PodSpec {
 	}
 	return specs
 }
+
+// listHas reports whether a containers list holds a container named name.
+func listHas(list *yaml.Node, name string) bool {
+	if list == nil {
+		return false
+	}
+	for _, c := range list.Content {
+		if scalar(c, "name") == name {
+			return true
+		}
+	}
+	return false
+}
+
+func containsNode(list []container, n *yaml.Node) bool {
+	for _, c := range list {
+		if c.node == n {
+			return true
+		}
+	}
+	return false
+}
+
+// moveToInit moves the containers, in order, from containers to initContainers, creating
+// initContainers just before containers when it is missing.
+func moveToInit(spec *yaml.Node, moving []container, placement Placement) {
+	containers := lookup(spec, "containers")
+	init := lookup(spec, "initContainers")
+	if init == nil || init.Kind != yaml.SequenceNode {
+		seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+		if init != nil { // initContainers: null
+			*init = *seq
+		} else {
+			init = seq
+			key := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "initContainers"}
+			at := indexOfKey(spec, "containers")
+			spec.Content = append(spec.Content[:at], append([]*yaml.Node{key, init}, spec.Content[at:]...)...)
+		}
+	}
+	if len(init.Content) == 0 {
+		// A new or empty list ("initContainers: []") takes the style of containers.
+		init.Style = containers.Style & yaml.FlowStyle
+	}
+	for i, c := range moving {
+		containers.Content = removeNode(containers.Content, c.node)
+		at := len(init.Content)
+		if placement == BeforeInit {
+			at = i
+		}
+		init.Content = append(init.Content[:at], append([]*yaml.Node{c.node}, init.Content[at:]...)...)
+		setRestartPolicy(c.node)
+	}
+}
+
+// setRestartPolicy sets restartPolicy: Always on a container, right after its name.
+func setRestartPolicy(c *yaml.Node) {
+	if v := lookup(c, "restartPolicy"); v != nil && (isPlainAlways(v) || keepsPolicyNode(v)) {
+		setAlways(v)
+		return
+	}
+	dropKey(c, "restartPolicy")
+	at := indexOfKey(c, "name") + 2
+	kv := []*yaml.Node{
+		{Kind: yaml.ScalarNode, Tag: "!!str", Value: "restartPolicy"},
+		{Kind: yaml.ScalarNode, Tag: "!!str", Value: "Always"},
+	}
+	c.Content = append(c.Content[:at], append(kv, c.Content[at:]...)...)
+}
+
+// indexOfKey returns the index in m.Content of key's key node.
+func indexOfKey(m *yaml.Node, key string) int {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return i
+		}
+	}
+	return len(m.Content)
+}
+
+// removeNode returns list without n, in a new slice: callers may be ranging over list.
+func removeNode(list []*yaml.Node, n *yaml.Node) []*yaml.Node {
+	out := make([]*yaml.Node, 0, len(list))
+	for _, x := range list {
+		if x != n {
+			out = append(out, x)
+		}
+	}
+	return out
+}
