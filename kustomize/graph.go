@@ -27,14 +27,19 @@ type Workload struct {
 
 // instance is a workload as one kustomization sees it: its names so far and the steps
 // (patches, image rewrites) applied to it, in order.
+//
+// An instance of a resource file whose objects no patch, image, label, replacement or
+// transformer could reach so far stands for all of them, unread: file is set, w is nil, and
+// applied lists the kustomizations that renamed them. expand reads the file when one could.
 type instance struct {
 	w          *Workload
+	file       string
+	applied    []*Kustomization
 	names      []string // the original name first, then after each prefix or suffix
 	namespaces []string // the same for the namespace
 	steps      []step
 	reps       []repRef         // replacements that select it
 	opaque     []*Kustomization // kustomizations that run transformer plugins on it
-	root       *Kustomization
 }
 
 // step is one transformation of an instance: a patch document, an images list, or labels
@@ -65,6 +70,7 @@ type repo struct {
 	remotes   map[string]bool               // entries already reported, by file:line
 	absent    map[*Kustomization][]entryRef // entries that do not exist
 	walked    map[string]string             // absolute path -> path as the walk names it
+	resources map[string]bool               // the resource files kustomizations include
 	opts      migrate.Options
 	patches   patches
 }
@@ -79,7 +85,7 @@ func (r *repo) name(abs string) string {
 }
 
 func newRepo(opts migrate.Options) *repo {
-	return &repo{opts: opts, kusts: map[string]*Kustomization{}, workloads: map[string][]*Workload{}, findings: map[string][]migrate.Finding{}, remotes: map[string]bool{}, absent: map[*Kustomization][]entryRef{}}
+	return &repo{opts: opts, resources: map[string]bool{}, kusts: map[string]*Kustomization{}, workloads: map[string][]*Workload{}, findings: map[string][]migrate.Finding{}, remotes: map[string]bool{}, absent: map[*Kustomization][]entryRef{}}
 }
 
 // load reads the kustomization of a folder, once; it returns nil when there is none or it
@@ -184,9 +190,8 @@ func (r *repo) accumulate(k *Kustomization, inherited []*instance, stack []strin
 		}
 		if !st.IsDir() {
 			files[p] = true
-			for _, w := range r.objects(p) {
-				res = append(res, &instance{w: w, names: []string{w.Resource.Name}, namespaces: []string{w.Resource.Namespace}})
-			}
+			r.resources[p] = true
+			res = append(res, &instance{file: p})
 			continue
 		}
 		sub := r.load(p)
@@ -215,14 +220,16 @@ func (r *repo) accumulate(k *Kustomization, inherited []*instance, stack []strin
 			return nil, err
 		}
 	}
-	k.transform(res, files)
-	return res, nil
+	return r.transform(k, res, files), nil
 }
 
 // transform adds k's own transformations to the instances, in kustomize's order: patches,
 // namespace, name prefix and suffix, JSON 6902 patches, images; and notes the replacements
-// that select them.
-func (k *Kustomization) transform(res []*instance, files map[string]bool) {
+// that select them. A kustomization that only renames leaves unread files unread.
+func (r *repo) transform(k *Kustomization, res []*instance, files map[string]bool) []*instance {
+	if !k.renamesOnly() {
+		res = r.expand(res)
+	}
 	patch := func(late bool) {
 		for _, p := range k.Patches {
 			if p.late != late {
@@ -244,14 +251,11 @@ func (k *Kustomization) transform(res []*instance, files map[string]bool) {
 	}
 	patch(false)
 	for _, in := range res {
-		if k.Namespace != "" {
-			in.namespaces = append(in.namespaces, k.Namespace)
+		if in.w == nil {
+			in.applied = append(in.applied, k)
+			continue
 		}
-		if k.NamePrefix != "" || k.NameSuffix != "" {
-			in.names = append(in.names, k.NamePrefix+in.names[len(in.names)-1]+k.NameSuffix)
-		}
-	}
-	for _, in := range res {
+		k.rename(in)
 		if len(k.Labels) > 0 || len(k.Annotations) > 0 {
 			in.steps = append(in.steps, step{labels: k.Labels, annotations: k.Annotations})
 		}
@@ -274,6 +278,43 @@ func (k *Kustomization) transform(res []*instance, files map[string]bool) {
 			}
 		}
 	}
+	return res
+}
+
+// renamesOnly reports whether k does nothing to what it includes but set namespaces and
+// names.
+func (k *Kustomization) renamesOnly() bool {
+	return len(k.Patches) == 0 && len(k.Labels) == 0 && len(k.Annotations) == 0 && len(k.Transformers) == 0 && len(k.Images) == 0 && len(k.Replacements) == 0
+}
+
+// rename sets the namespace and the names the instance gets from k.
+func (k *Kustomization) rename(in *instance) {
+	if k.Namespace != "" {
+		in.namespaces = append(in.namespaces, k.Namespace)
+	}
+	if k.NamePrefix != "" || k.NameSuffix != "" {
+		in.names = append(in.names, k.NamePrefix+in.names[len(in.names)-1]+k.NameSuffix)
+	}
+}
+
+// expand reads the files that unread instances stand for: an instance per workload, with
+// the names the kustomizations that included it gave it.
+func (r *repo) expand(res []*instance) []*instance {
+	var out []*instance
+	for _, in := range res {
+		if in.w != nil {
+			out = append(out, in)
+			continue
+		}
+		for _, w := range r.objects(in.file) {
+			x := &instance{w: w, names: []string{w.Resource.Name}, namespaces: []string{w.Resource.Namespace}}
+			for _, k := range in.applied {
+				k.rename(x)
+			}
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // missing records, once per entry, that a kustomization names something that does not

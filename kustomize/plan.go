@@ -3,11 +3,13 @@ package kustomize
 import (
 	"fmt"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
+	"sigs.k8s.io/kustomize/kyaml/openapi"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -39,8 +41,8 @@ type Root struct {
 	Kustomization *Kustomization
 	// Files are the files its build reads, absolute.
 	Files map[string]bool
-	// built maps the id of each object it builds (kind/namespace/name, as built) to the
-	// workload it comes from.
+	// built maps the id of each workload it builds (kind/namespace/name, as built) to the
+	// workload; Verifier.Before sets it.
 	built     map[string]*Workload
 	instances []*instance
 }
@@ -60,6 +62,7 @@ func NewPlan(paths []string, filter kio.Filter, opts migrate.Options) (*Plan, er
 	if len(found) == 0 {
 		return nil, err
 	}
+	defer collectOften()()
 	p := &Plan{opts: opts, repo: newRepo(opts), scope: map[string]string{}, kustomizations: map[string]bool{}, refused: map[*Workload]string{},
 		skip: map[string][]migrate.Resource{}, findings: map[string][]migrate.Finding{}, edits: map[string]*kio.FileResult{},
 		patchFiles: map[string]bool{}, consumed: map[string]bool{}}
@@ -84,21 +87,8 @@ func NewPlan(paths []string, filter kio.Filter, opts migrate.Options) (*Plan, er
 		if k == nil || k.Component {
 			continue
 		}
-		root := &Root{Dir: k.Dir, Kustomization: k, Files: map[string]bool{}, built: map[string]*Workload{}}
-		insts, aerr := p.repo.accumulate(k, nil, nil, root.Files)
-		if aerr != nil {
-			p.addFinding(k.File, migrate.Finding{Rule: migrate.RuleKustomizeRefused, Severity: migrate.Warning, Line: 1, Column: 1, Resource: k.resource(),
-				Message: fmt.Sprintf("cannot follow this kustomization (%v); the workloads it reaches are left alone", aerr)})
-			insts = p.reachable(k, root.Files)
-			for _, in := range insts {
-				p.refuse(in.w, fmt.Sprintf("%s cannot be followed", k.Name))
-			}
-		}
-		root.instances = insts
-		for _, in := range insts {
-			in.root = k
-			root.built[builtID(in)] = in.w
-		}
+		root := &Root{Dir: k.Dir, Kustomization: k}
+		p.follow(root, true)
 		p.roots = append(p.roots, root)
 	}
 	for _, e := range p.repo.errs {
@@ -123,7 +113,58 @@ func NewPlan(paths []string, filter kio.Filter, opts migrate.Options) (*Plan, er
 	}
 	p.refuseUnknownContext()
 	p.decide()
+	// The strategic merge loaded the Kubernetes OpenAPI schema, some megabytes that the rest
+	// of the run does not use: let them go (a later merge loads it again).
+	openapi.ResetOpenAPI()
+	p.release()
 	return p, err
+}
+
+// follow finds the files a root reads and the instances it builds. report is set the first
+// time, when a root that cannot be followed is reported and its workloads refused.
+func (p *Plan) follow(root *Root, report bool) {
+	k := root.Kustomization
+	root.Files = map[string]bool{}
+	insts, aerr := p.repo.accumulate(k, nil, nil, root.Files)
+	if aerr != nil {
+		insts = p.reachable(k, root.Files)
+		if report {
+			p.addFinding(k.File, migrate.Finding{Rule: migrate.RuleKustomizeRefused, Severity: migrate.Warning, Line: 1, Column: 1, Resource: k.resource(),
+				Message: fmt.Sprintf("cannot follow this kustomization (%v); the workloads it reaches are left alone", aerr)})
+			for _, in := range insts {
+				p.refuse(in.w, fmt.Sprintf("%s cannot be followed", k.Name))
+			}
+		}
+	}
+	if len(p.repo.absent[k]) > 0 {
+		insts = p.repo.expand(insts) // its lifecycle is unknown: every workload is replayed
+	}
+	root.instances = insts
+}
+
+// release drops what only the decision needed: the structure of each root (Verifier
+// follows the roots again), the last file and the patches read. What stays is per file
+// the plan changes, and the kustomizations.
+func (p *Plan) release() {
+	for _, r := range p.roots {
+		r.Files, r.instances = nil, nil
+	}
+	p.cache = fileCache{}
+	p.repo.patches = patches{}
+}
+
+// collectOften runs the garbage collector at Go's default target (the heap may grow to
+// twice the live data) while the plan decides, unless a lower one is set, and returns the
+// function that restores the target. The plan holds a few megabytes (the OpenAPI schema of
+// the strategic merge, the structure of the repository) and makes much garbage replaying
+// patches: at the higher target a command may set for the rest of the run, whose live data
+// is tiny, the heap would grow to several times those megabytes.
+func collectOften() func() {
+	old := debug.SetGCPercent(100)
+	if old >= 0 && old < 100 {
+		debug.SetGCPercent(old)
+	}
+	return func() { debug.SetGCPercent(old) }
 }
 
 // reachable returns, for a kustomization that cannot be followed, the workloads of the
@@ -131,7 +172,10 @@ func NewPlan(paths []string, filter kio.Filter, opts migrate.Options) (*Plan, er
 func (p *Plan) reachable(k *Kustomization, files map[string]bool) []*instance {
 	var out []*instance
 	for f := range files {
-		for _, w := range p.repo.workloads[f] {
+		if !p.repo.resources[f] {
+			continue
+		}
+		for _, w := range p.repo.objects(f) {
 			out = append(out, &instance{w: w, names: []string{w.Resource.Name}, namespaces: []string{w.Resource.Namespace}})
 		}
 	}
@@ -204,6 +248,9 @@ func (p *Plan) decide() {
 	var order []*Workload
 	for _, root := range p.roots {
 		for _, in := range root.instances {
+			if in.w == nil {
+				continue // a file no patch reaches: nothing to replay
+			}
 			if _, seen := chains[in.w]; !seen {
 				order = append(order, in.w)
 			}
@@ -265,123 +312,6 @@ func (p *Plan) analyse(w *Workload, chains []chain) map[docKey]use {
 		}
 	}
 	return edits
-}
-
-// replay follows one chain. It returns why the workload cannot be migrated in it, or "".
-func (p *Plan) replay(base *yaml.Node, c chain, specs []migrate.PodSpec, migrated bool, after *yaml.Node, edits map[docKey]use) string {
-	where := c.root.Kustomization.Name
-	// The build before: every step as written.
-	sb := yaml.CopyYNode(base)
-	for _, s := range c.in.steps {
-		if skip, why := skipStep(s, sb); why != "" || skip {
-			if why != "" && !equal(after, base) {
-				return why
-			}
-			continue
-		}
-		doc, err := p.patchDoc(s)
-		if err != nil {
-			return err.Error()
-		}
-		if sb, err = applyStep(sb, s, doc, patchEdit{}, specs); err != nil {
-			if equal(after, base) {
-				return "" // nothing to migrate, and the build fails before as after
-			}
-			return fmt.Sprintf("%s: %v", s.patch, err)
-		}
-	}
-	t := target{specs: specs, moved: map[string]map[string]bool{}, placement: p.opts.Placement}
-	expected := yaml.CopyYNode(sb)
-	if migrated {
-		res := migrate.Migrate(yaml.NewRNode(expected), p.builtOptions(c, expected))
-		if res.Failed() {
-			if equal(after, base) {
-				return ""
-			}
-			return fmt.Sprintf("what %s builds from it cannot be migrated", where)
-		}
-		for _, mv := range res.Moves {
-			set := map[string]bool{}
-			for _, name := range mv.Moved() {
-				set[name] = true
-			}
-			t.moved[mv.Field] = set
-		}
-		// The containers the base moved are in initContainers of every build after, whatever
-		// this build does with them: patches that name them must follow.
-		for _, ps := range specs {
-			path := strings.Split(ps.Field, ".")
-			for _, c := range items(get(getPath(base, path...), "containers")) {
-				name := str(c, "name")
-				if hasContainer(get(getPath(after, path...), "initContainers"), name) {
-					if t.moved[ps.Field] == nil {
-						t.moved[ps.Field] = map[string]bool{}
-					}
-					t.moved[ps.Field][name] = true
-				}
-			}
-		}
-	}
-	matters := migrated && (!equal(expected, sb) || !equal(after, base))
-	if !matters {
-		migrated = false // nothing moves in this build: every patch stays as it is
-	}
-	if matters {
-		if len(c.in.opaque) > 0 {
-			return fmt.Sprintf("%s runs transformers, which this pass cannot follow", c.in.opaque[0].Name)
-		}
-		for _, r := range c.in.reps {
-			if touchesContainers(r.rep) {
-				return fmt.Sprintf("replacement at %s:%d reads or writes container fields, which the migration moves", r.k.Name, r.rep.Line)
-			}
-		}
-	}
-	// The build after: the migrated workload with every patch edited to follow it.
-	sb, sa := yaml.CopyYNode(base), yaml.CopyYNode(after)
-	for _, s := range c.in.steps {
-		if skip, why := skipStep(s, sb); why != "" {
-			return why
-		} else if skip {
-			continue
-		}
-		doc, err := p.patchDoc(s)
-		if err != nil {
-			return err.Error()
-		}
-		var e patchEdit
-		if s.patch != nil && migrated {
-			if s.patch.JSON {
-				e, err = jsonEdit(yaml.CopyYNode(doc).Content, yaml.CopyYNode(sb), yaml.CopyYNode(sa), t)
-			} else {
-				e, err = smpEdit(doc, sa, t)
-			}
-			if err != nil {
-				return fmt.Sprintf("%s: %v", s.patch, err)
-			}
-			if !e.identity() && s.when != nil {
-				return fmt.Sprintf("%s selects its targets by label or annotation, and it addresses moved containers", s.patch)
-			}
-		}
-		if s.patch != nil {
-			key := docKey{s.patch.source(), s.doc}
-			if prev, seen := edits[key]; seen && prev.edit.key() != e.key() {
-				return fmt.Sprintf("%s would need different edits in different builds", s.patch)
-			}
-			edits[key] = use{patch: s.patch, doc: s.doc, edit: e}
-		}
-		if sb, err = applyStep(sb, s, doc, patchEdit{}, specs); err != nil {
-			return fmt.Sprintf("%s: %v", s.patch, err)
-		}
-		if sa, err = applyStep(sa, s, doc, e, specs); err != nil {
-			return fmt.Sprintf("%s does not apply to the migrated workload: %v", s.patch, err)
-		}
-	}
-	if migrated {
-		if d := difference(sa, expected); d != "" {
-			return fmt.Sprintf("building %s after the migration would not give the migration of what it builds (they differ at %s)", where, d)
-		}
-	}
-	return ""
 }
 
 // skipStep reports whether a step whose target selects by label or annotation does not

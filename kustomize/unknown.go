@@ -25,10 +25,12 @@ func (p *Plan) refuseUnknownContext() {
 	}
 	sort.Slice(incomplete, func(i, j int) bool { return incomplete[i].File < incomplete[j].File })
 	var all []*Workload
-	for _, ws := range p.repo.workloads {
-		all = append(all, ws...)
+	if p.unknownPatches(incomplete) {
+		for f := range p.repo.resources {
+			all = append(all, p.repo.objects(f)...)
+		}
 	}
-	sort.Slice(all, func(i, j int) bool { return all[i].File+fmt.Sprint(all[i].Doc) < all[j].File+fmt.Sprint(all[j].Doc) })
+	byFile(all)
 	for _, k := range incomplete {
 		for _, pt := range k.Patches {
 			if pt.err != nil || !pt.touches {
@@ -41,6 +43,19 @@ func (p *Plan) refuseUnknownContext() {
 			}
 		}
 	}
+}
+
+// unknownPatches reports whether a kustomization that cannot be resolved has a patch that
+// addresses containers: only then are all the resource files read.
+func (p *Plan) unknownPatches(incomplete []*Kustomization) bool {
+	for _, k := range incomplete {
+		for _, pt := range k.Patches {
+			if pt.err == nil && pt.touches {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // couldReach reports whether the patch could apply to the workload, whatever kustomization

@@ -89,6 +89,9 @@ type Verifier struct {
 
 // Verifier returns a verifier that runs the kustomize binary bin.
 func (p *Plan) Verifier(bin string) *Verifier {
+	for _, r := range p.roots {
+		p.follow(r, false)
+	}
 	return &Verifier{plan: p, bin: bin, before: map[*Root][]*yaml.Node{}, errs: map[*Root]error{}}
 }
 
@@ -98,6 +101,10 @@ func (p *Plan) Roots() []*Root { return p.roots }
 // Before builds every root as it is now.
 func (v *Verifier) Before() {
 	for _, r := range v.plan.roots {
+		r.built = map[string]*Workload{}
+		for _, in := range v.plan.repo.expand(r.instances) {
+			r.built[builtID(in)] = in.w
+		}
 		v.before[r], v.errs[r] = Build(v.bin, r.Dir)
 	}
 }
