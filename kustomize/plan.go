@@ -142,12 +142,13 @@ func (p *Plan) follow(root *Root, report bool) {
 	root.instances = insts
 }
 
-// release drops what only the decision needed: the structure of each root (Verifier
+// release drops what only the decision needed: the instances each root builds (Verifier
 // follows the roots again), the last file and the patches read. What stays is per file
-// the plan changes, and the kustomizations.
+// the plan changes, the kustomizations, and the files of each root, which apply writes or
+// rolls back together.
 func (p *Plan) release() {
 	for _, r := range p.roots {
-		r.Files, r.instances = nil, nil
+		r.instances = nil
 	}
 	p.cache = fileCache{}
 	p.repo.patches = patches{}
