@@ -152,12 +152,37 @@ func setRestartPolicy(c *yaml.Node) {
 		return
 	}
 	dropKey(c, "restartPolicy")
-	at := indexOfKey(c, "name") + 2
+	at := restartPolicyIndex(c)
 	kv := []*yaml.Node{
 		{Kind: yaml.ScalarNode, Tag: "!!str", Value: "restartPolicy"},
 		{Kind: yaml.ScalarNode, Tag: "!!str", Value: "Always"},
 	}
 	c.Content = append(c.Content[:at], append(kv, c.Content[at:]...)...)
+}
+
+// restartPolicyIndex is where restartPolicy goes in container c: where sorting puts it when
+// c's keys are sorted (as kubectl get -o yaml, istioctl kube-inject and kustomize write
+// them), else right after name. Two keys say too little to call an order sorted.
+func restartPolicyIndex(c *yaml.Node) int {
+	if !keysSorted(c) || len(c.Content) < 6 {
+		return indexOfKey(c, "name") + 2
+	}
+	for i := 0; i+1 < len(c.Content); i += 2 {
+		if c.Content[i].Value > "restartPolicy" {
+			return i
+		}
+	}
+	return len(c.Content)
+}
+
+// keysSorted reports whether the keys of mapping m are in strictly ascending order.
+func keysSorted(m *yaml.Node) bool {
+	for i := 2; i+1 < len(m.Content); i += 2 {
+		if m.Content[i-2].Value >= m.Content[i].Value {
+			return false
+		}
+	}
+	return true
 }
 
 // indexOfKey returns the index in m.Content of key's key node.
