@@ -180,6 +180,11 @@ func (l *layout) entry(e entry, shift int) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
+		if to > limit {
+			// The scalar runs past its entry's lines: a block scalar at the end of its
+			// document whose trailing blank lines the entry left out.
+			return nil, errUnsupported
+		}
 		t := l.text()
 		lines = splitLines([]byte(t[base:from] + text + t[to:limit]))
 	default:
