@@ -57,10 +57,6 @@ const (
 	RuleInputError         = "input-error"
 )
 
-// Rules returns every rule, by kind: evidence, checks, workarounds, input and repository
-// checks (rule.All).
-func Rules() []Rule { return rule.All() }
-
 // repository returns the repository path of an image reference without registry, tag or
 // digest: "registry.example.com:5000/mirror/istio/proxyv2:1.24@sha256:..." gives
 // "mirror/istio/proxyv2".

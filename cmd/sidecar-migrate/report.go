@@ -1,11 +1,9 @@
 package main
 
 import (
-	"fmt"
 	"github.com/sidecar-migrate/sidecar-migrate/internal/report"
 	"os"
 	"slices"
-	"strings"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
@@ -49,8 +47,8 @@ SARIF 2.1.0 for code-scanning pages.`,
 }
 
 func (o *reportOptions) run(paths []string, s streams) error {
-	if !slices.Contains(report.Formats, o.format) {
-		return &exitError{code: exitFailed, msg: fmt.Sprintf("--format %q: want %s", o.format, strings.Join(report.Formats, ", "))}
+	if err := report.CheckFormat(o.format); err != nil {
+		return &exitError{code: exitFailed, msg: err.Error()}
 	}
 	var files []report.File
 	seen := map[string]int{} // path -> index in files

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
@@ -33,6 +34,14 @@ type Tool struct {
 // Formats are the formats Write knows.
 var Formats = []string{"text", "json", "sarif"}
 
+// CheckFormat returns an error naming the formats when format is not one of them.
+func CheckFormat(format string) error {
+	if slices.Contains(Formats, format) {
+		return nil
+	}
+	return fmt.Errorf("--format %q: want %s", format, strings.Join(Formats, ", "))
+}
+
 // Write writes files and sum to w in format, one of Formats.
 func Write(w io.Writer, format string, files []File, sum Summary, tool Tool) error {
 	switch format {
@@ -43,7 +52,7 @@ func Write(w io.Writer, format string, files []File, sum Summary, tool Tool) err
 	case "sarif":
 		return SARIF(w, files, sum, tool)
 	}
-	return fmt.Errorf("--format %q: want %s", format, strings.Join(Formats, ", "))
+	return CheckFormat(format)
 }
 
 // ProjectURL is the project's home, where the README's rule table is.
