@@ -48,11 +48,11 @@ func EditBytes(path string, data []byte, edit EditFunc) (out []byte, fallbacks i
 		if !changed {
 			continue
 		}
-		text, fell, serr := writeEdited(l, doc, content, isJSON)
+		text, spliced, serr := writeEdited(l, doc, content, isJSON)
 		if serr != nil {
 			return data, 0, &Error{Path: path, Line: d.line, Msg: serr.Error()}
 		}
-		if fell {
+		if spliced == nil {
 			fallbacks++
 		}
 		b.Write(t.body[prev:d.start])
@@ -77,15 +77,16 @@ func jsonFile(path string, body []byte) bool {
 
 // writeEdited writes an edited document by splicing its original lines (l, taken before the
 // edit), or serializes it when the splice cannot express the edit or its text does not
-// parse back to the edited tree. fallback says it was serialized.
-func writeEdited(l *splice.Layout, doc *yaml.Node, content []byte, isJSON bool) (text string, fallback bool, err error) {
+// parse back to the edited tree. parsed is that tree parsed back from the spliced text; it
+// is nil when the document was serialized.
+func writeEdited(l *splice.Layout, doc *yaml.Node, content []byte, isJSON bool) (text string, parsed *yaml.Node, err error) {
 	if text, err = l.Render(doc); err == nil {
-		if parsed, perr := parseDocument([]byte(text), 1); perr == nil && parsed != nil && splice.SameTree(parsed, doc) {
-			return text, false, nil
+		if back, perr := parseDocument([]byte(text), 1); perr == nil && back != nil && splice.SameTree(back, doc) {
+			return text, back, nil
 		}
 	}
 	text, err = splice.Serialize(doc, content, isJSON)
-	return text, true, err
+	return text, nil, err
 }
 
 // Document is one document of a file that holds content, as EditBytes counts them.

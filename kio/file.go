@@ -30,6 +30,9 @@ type FileResult struct {
 	// file's autoscalers, so a caller can warn about autoscalers of moved containers.
 	Moved         []migrate.MovedContainer
 	ContainerRefs []migrate.ContainerRef
+	// MovedLines are the blocks of lines the moves took, where they were and where they
+	// are, so that the diff shows them moving and keeps the lines around them (Diff).
+	MovedLines []udiff.Move
 	// Info is the file as it was before it was read (nil for standard input): with Before,
 	// what WriteFile checks the file still is.
 	Info os.FileInfo
@@ -51,6 +54,7 @@ func MigrateBytes(path string, data []byte, opts migrate.Options) FileResult {
 	isJSON := jsonFile(path, t.body)
 	var out bytes.Buffer
 	prev := 0
+	shift := 0 // the lines the documents so far gained (or lost, when negative)
 	for _, d := range splitDocuments(t.body) {
 		content := t.body[d.start:d.end]
 		// Most documents of a repository are not workloads: skip them before any parsing.
@@ -60,12 +64,13 @@ func MigrateBytes(path string, data []byte, opts migrate.Options) FileResult {
 			}
 			continue
 		}
-		edited, err := r.migrateDocument(content, d.line, isJSON, opts)
+		edited, err := r.migrateDocument(content, docLines{d.line, d.line + shift}, isJSON, opts)
 		if err != nil {
 			r.fail(err)
 			return r
 		}
 		if edited != nil {
+			shift += bytes.Count(edited, []byte("\n")) - bytes.Count(content, []byte("\n"))
 			if prev == 0 {
 				out.Grow(len(t.body) + len(edited) - len(content) + 4096) // one allocation, in most files
 			}
@@ -85,9 +90,13 @@ func MigrateBytes(path string, data []byte, opts migrate.Options) FileResult {
 	return r
 }
 
+// docLines are the file lines (from 1) a document starts on in the input and the output.
+type docLines struct{ before, after int }
+
 // migrateDocument migrates one document and returns its new content, or nil when it does not
 // change.
-func (r *FileResult) migrateDocument(content []byte, line int, isJSON bool, opts migrate.Options) ([]byte, *Error) {
+func (r *FileResult) migrateDocument(content []byte, at docLines, isJSON bool, opts migrate.Options) ([]byte, *Error) {
+	line := at.before
 	doc, err := parseDocument(content, line)
 	if err = checkDocument(content, line, doc, err); err != nil || doc == nil {
 		return nil, err
@@ -132,12 +141,18 @@ func (r *FileResult) migrateDocument(content []byte, line int, isJSON bool, opts
 	// decision read, which the decision then edits.
 	l := splice.Snapshot(content, doc)
 	decision.Apply(yaml.NewRNode(doc))
-	text, fell, werr := writeEdited(l, doc, content, isJSON)
-	if fell {
-		r.fallback(res, root, line, "the edit could not be spliced into the original lines")
-	}
+	text, spliced, werr := writeEdited(l, doc, content, isJSON)
 	if werr != nil {
 		return nil, &Error{Line: line, Msg: werr.Error()}
+	}
+	if spliced == nil {
+		r.fallback(res, root, line, "the edit could not be spliced into the original lines")
+	} else {
+		for _, m := range l.Moved(doc, text, spliced) {
+			m.Before.From, m.Before.To = m.Before.From+at.before-1, m.Before.To+at.before-1
+			m.After.From, m.After.To = m.After.From+at.after-1, m.After.To+at.after-1
+			r.MovedLines = append(r.MovedLines, m)
+		}
 	}
 	return []byte(text), nil
 }
@@ -203,5 +218,8 @@ func checkText(data []byte) *Error {
 	return nil
 }
 
-// UnifiedDiff is udiff.Unified, kept for the golden tests of migrate, which name it.
-func UnifiedDiff(path string, before, after []byte) []byte { return udiff.Unified(path, before, after) }
+// Diff returns the unified diff of the file's migration (nil when nothing changed), which
+// shows the moved blocks removed where they were and added where they are.
+func (r FileResult) Diff() []byte {
+	return udiff.Unified(r.Path, r.Before, r.After, r.MovedLines...)
+}
