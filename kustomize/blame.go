@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // A workload left unmigrated because an overlay cannot follow is reported on the base, and
@@ -30,6 +31,7 @@ func (p *Plan) blame(chains map[*Workload][]chain) {
 	for _, w := range ws {
 		why := p.refused[w]
 		for _, c := range chains[w] {
+			p.blameReplacements(w, c, why, seen)
 			for _, s := range c.in.steps {
 				if s.patch == nil {
 					continue
@@ -86,6 +88,14 @@ func (p *Plan) blameStep(w *Workload, s step) (string, int, string) {
 	specs := migrate.PodSpecs(base, p.opts)
 	for _, ps := range specs {
 		path := strings.Split(ps.Field, ".")
+		if line, policy := restartPolicyKey(getPath(d.Node, path...)); line > 0 && policy != str(getPath(base, path...), "restartPolicy") {
+			if !pt.inline {
+				line = d.LineOf(&yaml.Node{Line: line})
+			} else {
+				line = pt.Line
+			}
+			return file, line, fmt.Sprintf("this patch sets restartPolicy: %s (another lifecycle than its base's)", policy)
+		}
 		for _, list := range []string{"containers", "initContainers"} {
 			for _, e := range items(get(getPath(d.Node, path...), list)) {
 				name := str(e, "name")
@@ -100,6 +110,33 @@ func (p *Plan) blameStep(w *Workload, s step) (string, int, string) {
 		}
 	}
 	return "", 0, ""
+}
+
+// restartPolicyKey returns the line of a pod spec's restartPolicy key and its value, or 0.
+func restartPolicyKey(spec *yaml.Node) (int, string) {
+	if spec == nil || spec.Kind != yaml.MappingNode {
+		return 0, ""
+	}
+	for i := 0; i+1 < len(spec.Content); i += 2 {
+		if spec.Content[i].Value == "restartPolicy" {
+			return spec.Content[i].Line, spec.Content[i+1].Value
+		}
+	}
+	return 0, ""
+}
+
+// blameReplacements adds a warning on each replacement of the chain that the reason names:
+// it reads or writes container fields, which is the line a reviewer has to change.
+func (p *Plan) blameReplacements(w *Workload, c chain, why string, seen map[string]bool) {
+	for _, r := range c.in.reps {
+		key := fmt.Sprint(r.k.File, r.rep.Line, w.Resource)
+		if seen[key] || !strings.Contains(why, fmt.Sprintf("replacement at %s:%d ", r.k.Name, r.rep.Line)) {
+			continue
+		}
+		seen[key] = true
+		p.addFinding(r.k.File, migrate.Finding{Rule: migrate.RuleKustomizeRefused, Severity: migrate.Warning, Line: r.rep.Line, Column: 1, Resource: w.Resource,
+			Message: fmt.Sprintf("this replacement reads or writes container fields, which the migration moves, so %s (%s) is left unmigrated", w.Resource, p.repo.name(w.File))})
+	}
 }
 
 // patchRef matches the name of a patch in a reason, "FILE:LINE (FIELD[N]".
