@@ -150,6 +150,8 @@ func (m *migration) stopStays(t podTemplate, st *appStop, natives []container) s
 		if len(targets) == 0 {
 			switch {
 			case m.meshMadeNative(t, h.port):
+			case h.kind.stops() && injectedMesh(t):
+				return "-" // injectedStops says which mesh and why the call stays
 			case h.port != "" && knownPorts[h.port] != nil && h.kind.stops():
 				return fmt.Sprintf("it stops the proxy on port %s, which this manifest does not show: injected at admission, it stays a legacy sidecar unless the mesh makes it native (--mesh-native %s)", h.port, meshOfPort(h.port))
 			default:

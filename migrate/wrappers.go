@@ -217,7 +217,7 @@ func (m *migration) proxyReady(p *pod, app container, port string) string {
 	switch port {
 	case "15000", "15020":
 		if meshNativeOn(p.t, "istio") {
-			return "" // Istio gives its native proxy a startupProbe
+			return "" // Istio injects its proxy with a startupProbe (global.proxy.startupProbe.enabled, on by default)
 		}
 		return fmt.Sprintf("it stops the Istio proxy (port %s), which is injected at admission as a legacy sidecar; --mesh-native istio makes it native, and the wrapper then goes", port)
 	}
