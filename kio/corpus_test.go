@@ -74,12 +74,17 @@ func checkDocumentsParse(t *testing.T, file string, data []byte) {
 	}
 }
 
+// lines splits b after each newline.
+func lines(b []byte) []string {
+	return strings.SplitAfter(strings.TrimSuffix(string(b), "\n"), "\n")
+}
+
 // noiseLines counts the lines a change adds or removes beyond what a migration must: moved
 // lines come back elsewhere (possibly re-indented), and the only new lines are
 // "restartPolicy: Always" and "initContainers:".
 func noiseLines(before, after []byte) int {
 	removed := map[string]int{}
-	a, b := splitLines(before), splitLines(after)
+	a, b := lines(before), lines(after)
 	del, add := udiff.Changes(a, b)
 	for _, i := range del {
 		removed[strings.TrimSpace(a[i])]++

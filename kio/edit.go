@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/sidecar-migrate/sidecar-migrate/kio/splice"
+
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -37,7 +39,7 @@ func EditBytes(path string, data []byte, edit EditFunc) (out []byte, fallbacks i
 		if doc == nil {
 			continue
 		}
-		l := spliceLayout(content, doc)
+		l := splice.Snapshot(content, doc)
 		changed, eerr := edit(index, yaml.NewRNode(doc))
 		index++
 		if eerr != nil {
@@ -73,33 +75,16 @@ func jsonFile(path string, body []byte) bool {
 	return strings.EqualFold(filepath.Ext(path), ".json") || bytes.HasPrefix(body, []byte("{")) || bytes.HasPrefix(body, []byte("["))
 }
 
-// spliceLayout takes the layout of a parsed document, before it is edited, for writeEdited;
-// nil when its lines cannot be spliced: a lone CR is a line break to the YAML parser but not
-// to the line splicer, so node positions would not match lines.
-func spliceLayout(content []byte, doc *yaml.Node) *layout {
-	if hasLoneCR(content) {
-		return nil
-	}
-	return newLayout(content, doc)
-}
-
 // writeEdited writes an edited document by splicing its original lines (l, taken before the
-// edit), or serializes it when l is nil, the splice cannot express the edit, or its text
-// does not parse back to the edited tree. JSON stays JSON, in the file's indentation; YAML
-// is serialized in the document's indentation style. fallback says it was serialized.
-func writeEdited(l *layout, doc *yaml.Node, content []byte, isJSON bool) (text string, fallback bool, err error) {
-	if l != nil {
-		text, err = l.render(doc)
-		if err == nil {
-			if parsed, perr := parseDocument([]byte(text), 1); perr == nil && parsed != nil && sameTree(parsed, doc) {
-				return text, false, nil
-			}
+// edit), or serializes it when the splice cannot express the edit or its text does not
+// parse back to the edited tree. fallback says it was serialized.
+func writeEdited(l *splice.Layout, doc *yaml.Node, content []byte, isJSON bool) (text string, fallback bool, err error) {
+	if text, err = l.Render(doc); err == nil {
+		if parsed, perr := parseDocument([]byte(text), 1); perr == nil && parsed != nil && splice.SameTree(parsed, doc) {
+			return text, false, nil
 		}
 	}
-	if isJSON {
-		return encodeJSON(doc.Content[0], jsonIndent(string(content))) + trailingSpace(content), true, nil
-	}
-	text, err = encodeYAML(doc, detectStyle(splitLines(content)))
+	text, err = splice.Serialize(doc, content, isJSON)
 	return text, true, err
 }
 

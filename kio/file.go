@@ -3,6 +3,7 @@ package kio
 import (
 	"bytes"
 	"fmt"
+	"github.com/sidecar-migrate/sidecar-migrate/kio/splice"
 	"github.com/sidecar-migrate/sidecar-migrate/kio/udiff"
 	"os"
 	"unicode/utf8"
@@ -129,7 +130,7 @@ func (r *FileResult) migrateDocument(content []byte, line int, isJSON bool, opts
 	// Rendering needs the layout of the tree before the edit. Taking it costs as much as
 	// parsing, and most documents need no change: so it is taken only now, on the tree the
 	// decision read, which the decision then edits.
-	l := spliceLayout(content, doc)
+	l := splice.Snapshot(content, doc)
 	decision.Apply(yaml.NewRNode(doc))
 	text, fell, werr := writeEdited(l, doc, content, isJSON)
 	if fell {
@@ -174,10 +175,6 @@ func (r *FileResult) fallback(res migrate.Result, root *yaml.Node, line int, why
 	r.Findings = append(r.Findings, f)
 }
 
-func trailingSpace(b []byte) string {
-	return string(b[len(bytes.TrimRight(b, " \t\n")):])
-}
-
 func kindName(k yaml.Kind) string {
 	switch k {
 	case yaml.SequenceNode:
@@ -204,17 +201,6 @@ func checkText(data []byte) *Error {
 		}
 	}
 	return nil
-}
-
-// hasLoneCR reports whether b holds a carriage return that does not start a CRLF.
-func hasLoneCR(b []byte) bool {
-	for i := bytes.IndexByte(b, '\r'); i >= 0; i = bytes.IndexByte(b, '\r') {
-		if i+1 >= len(b) || b[i+1] != '\n' {
-			return true
-		}
-		b = b[i+1:]
-	}
-	return false
 }
 
 // UnifiedDiff is udiff.Unified, kept for the golden tests of migrate, which name it.

@@ -69,6 +69,7 @@ type repo struct {
 	findings  map[string][]migrate.Finding  // by file
 	remotes   map[string]bool               // entries already reported, by file:line
 	absent    map[*Kustomization][]entryRef // entries that do not exist
+	why       map[*Kustomization]string     // what each kustomization misses, directly or not (unresolved)
 	walked    map[string]string             // absolute path -> path as the walk names it
 	resources map[string]bool               // the resource files kustomizations include
 	opts      migrate.Options
@@ -85,7 +86,7 @@ func (r *repo) name(abs string) string {
 }
 
 func newRepo(opts migrate.Options) *repo {
-	return &repo{opts: opts, resources: map[string]bool{}, kusts: map[string]*Kustomization{}, workloads: map[string][]*Workload{}, findings: map[string][]migrate.Finding{}, remotes: map[string]bool{}, absent: map[*Kustomization][]entryRef{}}
+	return &repo{opts: opts, resources: map[string]bool{}, kusts: map[string]*Kustomization{}, workloads: map[string][]*Workload{}, findings: map[string][]migrate.Finding{}, remotes: map[string]bool{}, absent: map[*Kustomization][]entryRef{}, why: map[*Kustomization]string{}}
 }
 
 // load reads the kustomization of a folder, once; it returns nil when there is none or it

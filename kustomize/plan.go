@@ -95,6 +95,7 @@ func NewPlan(paths []string, filter kio.Filter, opts migrate.Options) (*Plan, er
 		err = joinErr(err, e)
 	}
 	p.repo.missingFindings()
+	p.repo.unresolvedFindings()
 	for file, fs := range p.repo.findings {
 		p.findings[file] = append(p.findings[file], fs...)
 	}
@@ -136,7 +137,7 @@ func (p *Plan) follow(root *Root, report bool) {
 			}
 		}
 	}
-	if len(p.repo.absent[k]) > 0 {
+	if p.repo.unresolved(k) != "" {
 		insts = p.repo.expand(insts) // its lifecycle is unknown: every workload is replayed
 	}
 	root.instances = insts

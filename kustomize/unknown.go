@@ -2,6 +2,7 @@ package kustomize
 
 import (
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -19,11 +20,7 @@ import (
 // a kustomization could reach by kind and name and that the patch addresses the containers
 // of.
 func (p *Plan) refuseUnknownContext() {
-	var incomplete []*Kustomization
-	for k := range p.repo.absent {
-		incomplete = append(incomplete, k)
-	}
-	sort.Slice(incomplete, func(i, j int) bool { return incomplete[i].File < incomplete[j].File })
+	incomplete := p.repo.incomplete()
 	var all []*Workload
 	if p.unknownPatches(incomplete) {
 		for f := range p.repo.resources {
@@ -38,10 +35,88 @@ func (p *Plan) refuseUnknownContext() {
 			}
 			for _, w := range all {
 				if pt.couldReach(w) {
-					p.refuse(w, fmt.Sprintf("%s addresses its containers and %s cannot be resolved (%s), so what it builds is unknown", pt, k.Name, p.repo.absent[k][0].Value+" not found"))
+					p.refuse(w, fmt.Sprintf("%s addresses its containers and %s cannot be resolved (%s), so what it builds is unknown", pt, k.Name, p.repo.unresolved(k)))
 				}
 			}
 		}
+	}
+}
+
+// incomplete returns the kustomizations that cannot be resolved, sorted by file.
+func (r *repo) incomplete() []*Kustomization {
+	var out []*Kustomization
+	for _, k := range r.kusts {
+		if k != nil && r.unresolved(k) != "" {
+			out = append(out, k)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
+	return out
+}
+
+// unresolved says what a kustomization misses, or "" when it can be resolved: an entry of
+// its own that does not exist, or one in a kustomization it includes, however deep (a base
+// whose own base is copied in at build time builds, once copied, objects this pass cannot
+// see). It is asked once the kustomization has been followed.
+func (r *repo) unresolved(k *Kustomization) string {
+	if why, ok := r.why[k]; ok {
+		return why
+	}
+	r.why[k] = "" // kustomizations that include each other are reported by accumulate
+	why := ""
+	if list := r.absent[k]; len(list) > 0 {
+		why = list[0].Value + " not found"
+	} else if sub, e := r.unresolvedSub(k); sub != nil {
+		why = fmt.Sprintf("%s %s cannot be resolved", e.kind, e.Value)
+		// Name the entry that is missing, down the chain (which may loop, in a repository
+		// whose kustomizations include each other).
+		for seen := map[*Kustomization]bool{}; sub != nil && !seen[sub]; sub, _ = r.unresolvedSub(sub) {
+			seen[sub] = true
+			if list := r.absent[sub]; len(list) > 0 {
+				why += fmt.Sprintf(": %s:%d: %s not found", sub.Name, list[0].Line, list[0].Value)
+				break
+			}
+		}
+	}
+	r.why[k] = why
+	return why
+}
+
+// subEntry is an entry of a kustomization that names another kustomization.
+type subEntry struct {
+	entryRef
+	kind string // "resource" or "component"
+}
+
+// unresolvedSub returns the first kustomization that k includes and that cannot be
+// resolved, and the entry that names it.
+func (r *repo) unresolvedSub(k *Kustomization) (*Kustomization, subEntry) {
+	for _, list := range []struct {
+		kind    string
+		entries []entryRef
+	}{{"resource", k.Resources}, {"component", k.Components}} {
+		for _, e := range list.entries {
+			if isRemote(e.Value) {
+				continue
+			}
+			if sub := r.kusts[filepath.Join(k.Dir, e.Value)]; sub != nil && r.unresolved(sub) != "" {
+				return sub, subEntry{e, list.kind}
+			}
+		}
+	}
+	return nil, subEntry{}
+}
+
+// unresolvedFindings adds one warning to every kustomization that cannot be resolved
+// because of one it includes (those that miss an entry of their own have theirs).
+func (r *repo) unresolvedFindings() {
+	for _, k := range r.incomplete() {
+		if len(r.absent[k]) > 0 {
+			continue
+		}
+		_, e := r.unresolvedSub(k)
+		r.findings[k.File] = append(r.findings[k.File], migrate.Finding{Rule: migrate.RuleKustomizeMissing, Severity: migrate.Warning, Line: e.Line, Column: 1, Resource: k.resource(),
+			Message: r.unresolved(k) + ": kustomize build fails here, before as after; what it builds is unknown, so nothing its patches address the containers of is moved"})
 	}
 }
 
@@ -128,11 +203,11 @@ func (p *Plan) builtOptions(c chain, built *yaml.Node) migrate.Options {
 
 // incomplete reports whether a chain goes through a kustomization that cannot be resolved.
 func (p *Plan) incomplete(c chain) bool {
-	if len(p.repo.absent[c.root.Kustomization]) > 0 {
+	if p.repo.unresolved(c.root.Kustomization) != "" {
 		return true
 	}
 	for _, s := range c.in.steps {
-		if s.patch != nil && len(p.repo.absent[s.patch.Owner]) > 0 {
+		if s.patch != nil && p.repo.unresolved(s.patch.Owner) != "" {
 			return true
 		}
 	}

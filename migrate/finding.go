@@ -42,9 +42,13 @@ type Resource struct {
 	Name       string
 }
 
-// String returns KIND/NAME, or KIND/NAMESPACE/NAME when the namespace is set.
+// String returns KIND/NAME, or KIND/NAMESPACE/NAME when the namespace is set. An object
+// without a name (generateName, a test's partial assert object) reads "KIND (no name)".
 func (r Resource) String() string {
-	if r.Namespace != "" {
+	switch {
+	case r.Name == "":
+		return r.Kind + " (no name)"
+	case r.Namespace != "":
 		return r.Kind + "/" + r.Namespace + "/" + r.Name
 	}
 	return r.Kind + "/" + r.Name

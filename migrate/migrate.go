@@ -351,6 +351,9 @@ func (m *migration) template(t podTemplate) {
 		case !found:
 			m.hintMiss(t, c)
 			continue
+		case e.rule.Confidence == Low && len(containers) == 1:
+			// The only container is the app; a weak hint has nothing to add.
+			continue
 		case e.rule.Confidence == Low:
 			m.report(e.rule, Info, t, c.node, c.name, "not moved: weak evidence (%s); list it in %s if it is a sidecar", e.reason, AnnotationSidecars)
 		case kept[c.name]:

@@ -1,4 +1,4 @@
-package kio
+package splice
 
 import (
 	"strings"
@@ -9,14 +9,21 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
+// parse parses one YAML document into its tree.
+func parse(t *testing.T, doc string) *yaml.Node {
+	t.Helper()
+	var n yaml.Node
+	require.NoError(t, yaml.Unmarshal([]byte(doc), &n), "document:\n%s", doc)
+	return &n
+}
+
 // editScalar parses doc, gives the scalar whose value starts with prefix the value value
 // (and the style, when restyle is set), renders the document and checks that it parses
 // back to the edited tree.
 func editScalar(t *testing.T, doc, prefix, value string, restyle bool, style yaml.Style) (string, error) {
 	t.Helper()
-	n, perr := parseDocument([]byte(doc), 1)
-	require.Nil(t, perr)
-	l := newLayout([]byte(doc), n)
+	n := parse(t, doc)
+	l := Snapshot([]byte(doc), n)
 	var found *yaml.Node
 	var walk func(*yaml.Node)
 	walk = func(x *yaml.Node) {
@@ -33,13 +40,12 @@ func editScalar(t *testing.T, doc, prefix, value string, restyle bool, style yam
 	if restyle {
 		found.Style = style
 	}
-	out, err := l.render(n)
+	out, err := l.Render(n)
 	if err != nil {
 		return "", err
 	}
-	back, perr := parseDocument([]byte(out), 1)
-	require.Nil(t, perr, "rendered:\n%s", out)
-	assert.True(t, sameTree(back, n), "the rendered document does not hold the edit:\n%s", out)
+	back := parse(t, out)
+	assert.True(t, SameTree(back, n), "the rendered document does not hold the edit:\n%s", out)
 	return out, nil
 }
 
@@ -171,7 +177,7 @@ func TestScalarEditUnsupported(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := editScalar(t, c.doc, c.prefix, c.value, false, 0)
-			assert.ErrorIs(t, err, errUnsupported)
+			assert.ErrorIs(t, err, ErrUnsupported)
 		})
 	}
 }
@@ -184,16 +190,15 @@ func TestNewSequenceWords(t *testing.T) {
 		{"flow", "command: [\"sh\", \"-c\", \"x\"]\nimage: i\n", "command: [\"proc\", \"-a\", \"b c\", \"d\"]\nimage: i\n"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			n, perr := parseDocument([]byte(c.doc), 1)
-			require.Nil(t, perr)
-			l := newLayout([]byte(c.doc), n)
+			n := parse(t, c.doc)
+			l := Snapshot([]byte(c.doc), n)
 			seq := n.Content[0].Content[1]
 			style := seq.Content[0].Style
 			for i, w := range []string{"proc", "-a", "b c"} {
 				seq.Content[i].Value, seq.Content[i].Style = w, style
 			}
 			seq.Content = append(seq.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "d", Style: style})
-			out, err := l.render(n)
+			out, err := l.Render(n)
 			require.NoError(t, err)
 			assert.Equal(t, c.want, out)
 		})

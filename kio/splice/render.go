@@ -1,4 +1,4 @@
-package kio
+package splice
 
 import (
 	"strings"
@@ -7,11 +7,16 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// render writes the edited tree doc as the original lines with only the changed entries
+// Render writes the edited tree doc as the original lines with only the changed entries
 // spliced in: removed entries are cut, moved entries are copied from where they were (and
 // re-indented when their nesting column differs), new scalar pairs get one line in the
-// style of their siblings. It returns errUnsupported for edits it cannot express that way.
-func (l *layout) render(doc *yaml.Node) (string, error) {
+// style of their siblings. It returns ErrUnsupported for edits it cannot express that way,
+// and for a nil Layout. The text is not checked: the caller parses it back and compares it
+// with doc (SameTree) before trusting it.
+func (l *Layout) Render(doc *yaml.Node) (string, error) {
+	if l == nil {
+		return "", ErrUnsupported
+	}
 	root := doc
 	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
 		root = doc.Content[0]
@@ -19,7 +24,7 @@ func (l *layout) render(doc *yaml.Node) (string, error) {
 	c := l.colls[root]
 	if c == nil {
 		if root.Style&yaml.FlowStyle == 0 {
-			return "", errUnsupported
+			return "", ErrUnsupported
 		}
 		// A document written in flow style (JSON included) is rebuilt by byte ranges.
 		body, err := l.renderFlow(root)
@@ -40,7 +45,7 @@ func (l *layout) render(doc *yaml.Node) (string, error) {
 	return join(out, l.endsWithNewline()), nil
 }
 
-func (l *layout) endsWithNewline() bool {
+func (l *Layout) endsWithNewline() bool {
 	return len(l.lines) == 0 || strings.HasSuffix(l.lines[len(l.lines)-1], "\n")
 }
 
@@ -59,7 +64,7 @@ func join(lines []string, newline bool) string {
 }
 
 // entries renders the entries of n, whose original collection is c.
-func (l *layout) entries(c *collection, n *yaml.Node) ([]string, error) {
+func (l *Layout) entries(c *collection, n *yaml.Node) ([]string, error) {
 	var out []string
 	last := -1 // index in c.entries of the last original entry written
 	wasLast := false
@@ -71,12 +76,12 @@ func (l *layout) entries(c *collection, n *yaml.Node) ([]string, error) {
 		key, value := n.Content[i], n.Content[i+step-1]
 		idx := indexOfEntry(c, key)
 		if i == 0 && idx != 0 && l.sharesDash(c) {
-			return nil, errUnsupported // the first key shares its line with the item's dash
+			return nil, ErrUnsupported // the first key shares its line with the item's dash
 		}
 		switch {
 		case idx >= 0:
 			if idx < last {
-				return nil, errUnsupported // reordered entries
+				return nil, ErrUnsupported // reordered entries
 			}
 			lines, err := l.entry(c.entries[idx], 0)
 			if err != nil {
@@ -103,11 +108,11 @@ func (l *layout) entries(c *collection, n *yaml.Node) ([]string, error) {
 			out = append(out, strings.Repeat(" ", c.col)+"- "+encodeScalar(key)+"\n")
 			wasLast = false
 		default:
-			return nil, errUnsupported
+			return nil, ErrUnsupported
 		}
 	}
 	if len(out) == 0 {
-		return nil, errUnsupported // an emptied collection needs "[]" or "{}"
+		return nil, ErrUnsupported // an emptied collection needs "[]" or "{}"
 	}
 	if !wasLast && len(n.Content) > 0 {
 		// The entry now last keeps no blank lines of its own: the original last entry's
@@ -119,7 +124,7 @@ func (l *layout) entries(c *collection, n *yaml.Node) ([]string, error) {
 
 // sharesDash reports whether c is a mapping that is a sequence item whose first key sits on
 // the item's dash line.
-func (l *layout) sharesDash(c *collection) bool {
+func (l *Layout) sharesDash(c *collection) bool {
 	if c.node.Kind != yaml.MappingNode {
 		return false
 	}
@@ -138,7 +143,7 @@ func indexOfEntry(c *collection, n *yaml.Node) int {
 
 // entry renders one original entry, recursing into its value when it changed, and shifts
 // its lines right (or left) by shift columns.
-func (l *layout) entry(e entry, shift int) ([]string, error) {
+func (l *Layout) entry(e entry, shift int) ([]string, error) {
 	var lines []string
 	switch vc := l.colls[e.value]; {
 	case !l.isDirty(e.value) && !(e.node != e.value && l.isDirty(e.node)):
@@ -183,12 +188,12 @@ func (l *layout) entry(e entry, shift int) ([]string, error) {
 		if to > limit {
 			// The scalar runs past its entry's lines: a block scalar at the end of its
 			// document whose trailing blank lines the entry left out.
-			return nil, errUnsupported
+			return nil, ErrUnsupported
 		}
 		t := l.text()
 		lines = splitLines([]byte(t[base:from] + text + t[to:limit]))
 	default:
-		return nil, errUnsupported
+		return nil, ErrUnsupported
 	}
 	return reindent(lines, shift), nil
 }
@@ -196,7 +201,7 @@ func (l *layout) entry(e entry, shift int) ([]string, error) {
 // moved renders an item that comes from another sequence, at dash column col. It keeps the
 // blank lines that followed it, which separate it from the next item; the caller trims them
 // when the item ends its new list.
-func (l *layout) moved(item *yaml.Node, col int) ([]string, error) {
+func (l *Layout) moved(item *yaml.Node, col int) ([]string, error) {
 	from := l.owner[item]
 	return l.entry(from.entries[indexOfEntry(from, item)], col-from.col)
 }
@@ -215,9 +220,9 @@ func trimBlankTail(lines []string, n *yaml.Node) []string {
 
 // newPair renders a pair the edit added to mapping n: a scalar value on one line, or a
 // sequence of moved items under its key.
-func (l *layout) newPair(c *collection, n, key, value *yaml.Node) ([]string, error) {
+func (l *Layout) newPair(c *collection, n, key, value *yaml.Node) ([]string, error) {
 	if key.Kind != yaml.ScalarNode || l.orig[key].content != nil {
-		return nil, errUnsupported
+		return nil, ErrUnsupported
 	}
 	indent := strings.Repeat(" ", c.col)
 	switch {
@@ -233,12 +238,12 @@ func (l *layout) newPair(c *collection, n, key, value *yaml.Node) ([]string, err
 				return trimBlankTail(out, value), nil
 			}
 		}
-		return nil, errUnsupported
+		return nil, ErrUnsupported
 	case (value.Kind == yaml.MappingNode || value.Kind == yaml.SequenceNode) && value.Style&yaml.FlowStyle == 0 && l.allNew(value):
 		st := detectStyle(l.lines)
 		text, err := encodeYAML(value, st)
 		if err != nil {
-			return nil, errUnsupported
+			return nil, ErrUnsupported
 		}
 		pad := strings.Repeat(" ", c.col+st.indent)
 		if value.Kind == yaml.SequenceNode && st.compact {
@@ -260,7 +265,7 @@ func (l *layout) newPair(c *collection, n, key, value *yaml.Node) ([]string, err
 		col := c.col + l.seqOffset(n)
 		for _, item := range value.Content {
 			if l.owner[item] == nil {
-				return nil, errUnsupported
+				return nil, ErrUnsupported
 			}
 			lines, err := l.moved(item, col)
 			if err != nil {
@@ -270,11 +275,11 @@ func (l *layout) newPair(c *collection, n, key, value *yaml.Node) ([]string, err
 		}
 		return trimBlankTail(out, value.Content[len(value.Content)-1]), nil
 	}
-	return nil, errUnsupported
+	return nil, ErrUnsupported
 }
 
 // allNew reports whether n and everything below it were added by the edit.
-func (l *layout) allNew(n *yaml.Node) bool {
+func (l *Layout) allNew(n *yaml.Node) bool {
 	if _, ok := l.orig[n]; ok {
 		return false
 	}
@@ -290,7 +295,7 @@ func (l *layout) allNew(n *yaml.Node) bool {
 // its keys: 0 for the compact style ("key:\n- a"), usually 2 for the indented one. It follows
 // a sibling sequence when there is one (or was one, before the edit removed it), and the
 // document's style otherwise.
-func (l *layout) seqOffset(m *yaml.Node) int {
+func (l *Layout) seqOffset(m *yaml.Node) int {
 	c := l.colls[m]
 	for _, content := range [][]*yaml.Node{m.Content, l.orig[m].content} {
 		for i := 1; i < len(content); i += 2 {

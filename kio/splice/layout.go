@@ -1,21 +1,22 @@
-package kio
+package splice
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// errUnsupported means the minimal-diff renderer cannot express an edit as a line splice;
-// the caller falls back to serializing the document.
-var errUnsupported = errors.New("edit cannot be expressed as a line splice")
+// ErrUnsupported means the renderer cannot express an edit as a splice of the original
+// text; the caller falls back to serializing the document.
+var ErrUnsupported = errors.New("edit cannot be expressed as a line splice")
 
-// layout remembers, for the original tree of one document, every node's content and the
-// line range of every entry of a block collection. It is taken before the migration edits
-// the tree; after the edit, render writes the new tree by copying the original lines of
-// everything that did not change.
-type layout struct {
+// Layout remembers, for the original tree of one document, every node's content and the
+// line range of every entry of a block collection. It is taken before the tree is edited;
+// after the edit, Render writes the new tree by copying the original lines of everything
+// that did not change.
+type Layout struct {
 	lines []string // the document's lines, each with its "\n" except maybe the last
 	orig  map[*yaml.Node]snapshot
 	colls map[*yaml.Node]*collection
@@ -53,11 +54,18 @@ type entry struct {
 	line       int // the line of the key or of the item's dash
 }
 
-func newLayout(content []byte, doc *yaml.Node) *layout {
+// Snapshot takes the layout of a parsed document, content being the text it was parsed
+// from, before the tree is edited. It is nil, which Render refuses, when the lines cannot be
+// spliced: a lone CR is a line break to the YAML parser but not to the line splicer, so node
+// positions would not match lines.
+func Snapshot(content []byte, doc *yaml.Node) *Layout {
+	if hasLoneCR(content) {
+		return nil
+	}
 	// Sized up front: growing maps of thousands of nodes, and a content slice per node, cost
 	// more than the parse.
 	nodes, children := countNodes(doc)
-	l := &layout{
+	l := &Layout{
 		lines:  splitLines(content),
 		orig:   make(map[*yaml.Node]snapshot, nodes),
 		colls:  map[*yaml.Node]*collection{},
@@ -82,13 +90,24 @@ func countNodes(n *yaml.Node) (nodes, children int) {
 
 // keep copies a node's content for its snapshot into the shared backing array; no content
 // stays nil.
-func (l *layout) keep(content []*yaml.Node) []*yaml.Node {
+func (l *Layout) keep(content []*yaml.Node) []*yaml.Node {
 	if len(content) == 0 {
 		return nil
 	}
 	start := len(l.kept)
 	l.kept = append(l.kept, content...)
 	return l.kept[start:len(l.kept):len(l.kept)]
+}
+
+// hasLoneCR reports whether b holds a carriage return that does not start a CRLF.
+func hasLoneCR(b []byte) bool {
+	for i := bytes.IndexByte(b, '\r'); i >= 0; i = bytes.IndexByte(b, '\r') {
+		if i+1 >= len(b) || b[i+1] != '\n' {
+			return true
+		}
+		b = b[i+1:]
+	}
+	return false
 }
 
 // splitLines splits b after each newline. The lines share one copy of b.
@@ -114,7 +133,7 @@ func isComment(s string) bool { return strings.HasPrefix(strings.TrimSpace(s), "
 
 // headStart returns the first line of the comment lines directly above line (no blank line
 // between) that are indented at most col, not going above lo.
-func (l *layout) headStart(line, lo, col int) int {
+func (l *Layout) headStart(line, lo, col int) int {
 	for line > lo && isComment(l.lines[line-1]) && indentOf(l.lines[line-1]) <= col {
 		line--
 	}
@@ -122,7 +141,7 @@ func (l *layout) headStart(line, lo, col int) int {
 }
 
 // trimEnd drops trailing blank lines, and comment lines indented less than col, from [lo, hi).
-func (l *layout) trimEnd(lo, hi, col int) int {
+func (l *Layout) trimEnd(lo, hi, col int) int {
 	for hi > lo && (isBlank(l.lines[hi-1]) || (isComment(l.lines[hi-1]) && indentOf(l.lines[hi-1]) < col)) {
 		hi--
 	}
@@ -130,7 +149,7 @@ func (l *layout) trimEnd(lo, hi, col int) int {
 }
 
 // walk records n and its descendants. The content of n lies within lines [lo, hi).
-func (l *layout) walk(n *yaml.Node, lo, hi int) {
+func (l *Layout) walk(n *yaml.Node, lo, hi int) {
 	l.orig[n] = snapshot{kind: n.Kind, style: n.Style, tag: n.Tag, value: n.Value, content: l.keep(n.Content)}
 	block := n.Style&yaml.FlowStyle == 0 && len(n.Content) > 0
 	switch {
@@ -167,7 +186,7 @@ func (l *layout) walk(n *yaml.Node, lo, hi int) {
 }
 
 // close sets the ends of a collection's entries, records it and walks the values.
-func (l *layout) close(c *collection, lo, hi int) {
+func (l *Layout) close(c *collection, lo, hi int) {
 	for i := range c.entries {
 		if i+1 < len(c.entries) {
 			c.entries[i].end = c.entries[i+1].start
@@ -199,7 +218,7 @@ func keepsTrailingLines(n *yaml.Node) bool {
 }
 
 // dashLine finds the line of the "-" that opens the sequence item starting at line.
-func (l *layout) dashLine(line, lo, col int) int {
+func (l *Layout) dashLine(line, lo, col int) int {
 	for i := line; i >= lo && i >= 0; i-- {
 		s := l.lines[i]
 		if len(s) > col && s[col] == '-' && strings.TrimSpace(s[:col]) == "" {
@@ -210,7 +229,7 @@ func (l *layout) dashLine(line, lo, col int) int {
 }
 
 // isDirty reports whether n or anything below it differs from the original tree.
-func (l *layout) isDirty(n *yaml.Node) bool {
+func (l *Layout) isDirty(n *yaml.Node) bool {
 	if d, ok := l.dirty[n]; ok {
 		return d
 	}

@@ -1,4 +1,4 @@
-package kio
+package splice
 
 import (
 	"bytes"
@@ -8,10 +8,25 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// sameTree reports whether two trees hold the same data: the same kinds, resolved tags,
+// Serialize writes an edited document whole, the fallback when Render cannot splice it or
+// its text does not hold the edit. content is the document's original text: JSON (asJSON)
+// stays JSON, in the indentation of content and with its trailing white space; YAML is
+// written in the indentation style of content.
+func Serialize(doc *yaml.Node, content []byte, asJSON bool) (string, error) {
+	if asJSON {
+		return encodeJSON(doc.Content[0], jsonIndent(string(content))) + trailingSpace(content), nil
+	}
+	return encodeYAML(doc, detectStyle(splitLines(content)))
+}
+
+func trailingSpace(b []byte) string {
+	return string(b[len(bytes.TrimRight(b, " \t\n")):])
+}
+
+// SameTree reports whether two trees hold the same data: the same kinds, resolved tags,
 // values and order, whatever their style, comments or positions. Aliases are compared by
 // name, never expanded.
-func sameTree(a, b *yaml.Node) bool {
+func SameTree(a, b *yaml.Node) bool {
 	if a.Kind == yaml.DocumentNode && len(a.Content) == 1 {
 		a = a.Content[0]
 	}
@@ -28,7 +43,7 @@ func sameTree(a, b *yaml.Node) bool {
 		return a.Value == b.Value
 	}
 	for i := range a.Content {
-		if !sameTree(a.Content[i], b.Content[i]) {
+		if !SameTree(a.Content[i], b.Content[i]) {
 			return false
 		}
 	}

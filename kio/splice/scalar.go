@@ -1,4 +1,4 @@
-package kio
+package splice
 
 import (
 	"github.com/sidecar-migrate/sidecar-migrate/internal/textedit"
@@ -18,7 +18,7 @@ import (
 // range of the text, and only that range is replaced, encoded in the scalar's style. So a
 // script that loses one statement loses one line, and its header, indentation, line breaks
 // and escapes stay. The result is decoded again and must give the new value; anything else
-// is errUnsupported (and the document is serialized).
+// is ErrUnsupported (and the document is serialized).
 
 // scalarText is a decoded scalar: its value, and for each byte of the value the document
 // offset of the character that produced it. off[len(value)] is the end of the decoded text.
@@ -65,21 +65,21 @@ type scalarCodec struct {
 // scalarEdit returns the byte range [from, to) of the document text to replace with text so
 // that scalar n, changed by the migration, holds its new value. limit is the offset its
 // text cannot reach (the end of its entry's lines).
-func (l *layout) scalarEdit(n *yaml.Node, limit int) (from, to int, text string, err error) {
+func (l *Layout) scalarEdit(n *yaml.Node, limit int) (from, to int, text string, err error) {
 	orig, ok := l.orig[n]
 	if !ok || n.Kind != yaml.ScalarNode || orig.kind != yaml.ScalarNode {
-		return 0, 0, "", errUnsupported
+		return 0, 0, "", ErrUnsupported
 	}
 	t := l.text()
 	c, old, ok := l.codec(n, orig, limit)
 	if !ok {
-		return 0, 0, "", errUnsupported
+		return 0, 0, "", ErrUnsupported
 	}
 	if n.Style != orig.style {
 		// A new style (a script item that becomes a plain word): the whole scalar is
 		// written again on its line.
 		if strings.Contains(n.Value, "\n") || n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
-			return 0, 0, "", errUnsupported
+			return 0, 0, "", ErrUnsupported
 		}
 		end := old.off[len(old.off)-1]
 		switch {
@@ -96,14 +96,14 @@ func (l *layout) scalarEdit(n *yaml.Node, limit int) (from, to int, text string,
 			return cand.From, cand.To, cand.Text, nil
 		}
 	}
-	return 0, 0, "", errUnsupported
+	return 0, 0, "", ErrUnsupported
 }
 
 func (c scalarCodec) isBlock() bool { return c.style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 }
 
 // codec reads the original text of scalar n and returns its codec and decoded text, which
 // must give the value the parser read.
-func (l *layout) codec(n *yaml.Node, orig snapshot, limit int) (scalarCodec, *scalarText, bool) {
+func (l *Layout) codec(n *yaml.Node, orig snapshot, limit int) (scalarCodec, *scalarText, bool) {
 	t := l.text()
 	c := scalarCodec{style: orig.style, start: l.start(n)}
 	if c.isBlock() {
@@ -489,14 +489,14 @@ func (c scalarCodec) encode(s, t string, next int) (string, bool) {
 
 // lineOffset returns the document offset of the start of line i (0-based); len(l.lines)
 // gives the end of the document.
-func (l *layout) lineOffset(i int) int {
+func (l *Layout) lineOffset(i int) int {
 	l.offset(1, 1) // computes l.starts
 	return l.starts[i]
 }
 
 // flowScalar returns the new text of a changed scalar inside a flow collection: a quoted
 // one is edited by byte range like in block context; a new one is encoded on one line.
-func (l *layout) flowScalar(n *yaml.Node) (string, error) {
+func (l *Layout) flowScalar(n *yaml.Node) (string, error) {
 	if orig, ok := l.orig[n]; ok && orig.style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
 		t := l.text()
 		from, to, text, err := l.scalarEdit(n, len(t))
@@ -506,7 +506,7 @@ func (l *layout) flowScalar(n *yaml.Node) (string, error) {
 		return t[l.start(n):from] + text + t[to:max(l.end(n), to)], nil
 	}
 	if strings.Contains(n.Value, "\n") {
-		return "", errUnsupported
+		return "", ErrUnsupported
 	}
 	return encodeScalar(n), nil
 }

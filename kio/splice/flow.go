@@ -1,4 +1,4 @@
-package kio
+package splice
 
 import (
 	"github.com/sidecar-migrate/sidecar-migrate/internal/textedit"
@@ -14,7 +14,7 @@ import (
 // and changed children rendered the same way.
 
 // offset returns the byte offset in the document of a 1-based line and (character) column.
-func (l *layout) offset(line, col int) int {
+func (l *Layout) offset(line, col int) int {
 	if l.starts == nil {
 		l.starts = make([]int, len(l.lines)+1)
 		for i, s := range l.lines {
@@ -30,17 +30,17 @@ func (l *layout) offset(line, col int) int {
 	return l.starts[line-1] + b
 }
 
-func (l *layout) text() string {
+func (l *Layout) text() string {
 	if l.content == "" {
 		l.content = strings.Join(l.lines, "")
 	}
 	return l.content
 }
 
-func (l *layout) start(n *yaml.Node) int { return l.offset(n.Line, n.Column) }
+func (l *Layout) start(n *yaml.Node) int { return l.offset(n.Line, n.Column) }
 
 // end returns the byte offset just after node n in the original text, or -1.
-func (l *layout) end(n *yaml.Node) int {
+func (l *Layout) end(n *yaml.Node) int {
 	t, s := l.text(), l.start(n)
 	orig := l.orig[n]
 	switch {
@@ -109,12 +109,12 @@ func bracketEnd(t string, s int) int {
 }
 
 // renderFlow returns the new text of node n, whose original text is [start(n), end(n)).
-func (l *layout) renderFlow(n *yaml.Node) (string, error) {
+func (l *Layout) renderFlow(n *yaml.Node) (string, error) {
 	t := l.text()
 	if _, known := l.orig[n]; known && !l.isDirty(n) {
 		s, e := l.start(n), l.end(n)
 		if e < 0 {
-			return "", errUnsupported
+			return "", ErrUnsupported
 		}
 		return t[s:e], nil
 	}
@@ -123,11 +123,11 @@ func (l *layout) renderFlow(n *yaml.Node) (string, error) {
 	}
 	orig, known := l.orig[n]
 	if !known || orig.style&yaml.FlowStyle == 0 || orig.kind != n.Kind || (n.Kind != yaml.MappingNode && n.Kind != yaml.SequenceNode) {
-		return "", errUnsupported
+		return "", ErrUnsupported
 	}
 	s, e := l.start(n), l.end(n)
 	if e < 0 {
-		return "", errUnsupported
+		return "", ErrUnsupported
 	}
 	edits, err := l.flowEdits(n, orig.content)
 	if err != nil {
@@ -135,7 +135,7 @@ func (l *layout) renderFlow(n *yaml.Node) (string, error) {
 	}
 	out, err := textedit.ApplyRange(t, s, e, edits)
 	if err != nil {
-		return "", errUnsupported // the scan disagrees with the parser: serialize instead
+		return "", ErrUnsupported // the scan disagrees with the parser: serialize instead
 	}
 	return out, nil
 }
@@ -145,13 +145,13 @@ type flowSpan struct{ from, to int }
 
 // flowSpans returns the spans of the original entries old (step nodes an entry: 2 for a
 // mapping) and each entry's index by its first node.
-func (l *layout) flowSpans(old []*yaml.Node, step int) ([]flowSpan, map[*yaml.Node]int, error) {
+func (l *Layout) flowSpans(old []*yaml.Node, step int) ([]flowSpan, map[*yaml.Node]int, error) {
 	spans := make([]flowSpan, 0, len(old)/step)
 	index := map[*yaml.Node]int{}
 	for i := 0; i < len(old); i += step {
 		from, to := l.start(old[i]), l.end(old[i+step-1])
 		if to < 0 {
-			return nil, nil, errUnsupported
+			return nil, nil, ErrUnsupported
 		}
 		index[old[i]] = len(spans)
 		spans = append(spans, flowSpan{from, to})
@@ -161,7 +161,7 @@ func (l *layout) flowSpans(old []*yaml.Node, step int) ([]flowSpan, map[*yaml.No
 
 // flowEdits computes the edits that turn the original entries of flow collection n into
 // its new ones.
-func (l *layout) flowEdits(n *yaml.Node, old []*yaml.Node) ([]textedit.Edit, error) {
+func (l *Layout) flowEdits(n *yaml.Node, old []*yaml.Node) ([]textedit.Edit, error) {
 	t := l.text()
 	step := 1
 	if n.Kind == yaml.MappingNode {
@@ -183,13 +183,13 @@ func (l *layout) flowEdits(n *yaml.Node, old []*yaml.Node) ([]textedit.Edit, err
 		k := n.Content[i]
 		if idx, ok := oldIndex[k]; ok {
 			if idx < last {
-				return nil, errUnsupported
+				return nil, ErrUnsupported
 			}
 			last = idx
 			kept[idx] = true
 			if v := n.Content[i+step-1]; l.isDirty(v) || (step == 2 && l.isDirty(k)) {
 				if step == 2 && l.isDirty(k) {
-					return nil, errUnsupported
+					return nil, ErrUnsupported
 				}
 				txt, err := l.renderFlow(v)
 				if err != nil {
@@ -211,7 +211,7 @@ func (l *layout) flowEdits(n *yaml.Node, old []*yaml.Node) ([]textedit.Edit, err
 		adds = append(adds, pending{txt, -2})
 	}
 	if len(kept) == 0 {
-		return nil, errUnsupported // an emptied or wholly replaced collection
+		return nil, ErrUnsupported // an emptied or wholly replaced collection
 	}
 	lastKept := -1
 	for i := range spans {
@@ -258,7 +258,7 @@ func separatorBefore(t string, at int) string {
 
 // flowEntry renders a new entry of flow collection n: a pair with a scalar value, a pair
 // whose value is a flow sequence of moved items, or a moved item.
-func (l *layout) flowEntry(n, key, value *yaml.Node) (string, error) {
+func (l *Layout) flowEntry(n, key, value *yaml.Node) (string, error) {
 	if n.Kind == yaml.SequenceNode {
 		if key.Kind == yaml.ScalarNode && l.allNew(key) && !strings.Contains(key.Value, "\n") {
 			return encodeScalar(key), nil // a new word of a command list
@@ -289,13 +289,13 @@ func (l *layout) flowEntry(n, key, value *yaml.Node) (string, error) {
 		}
 		return k + colon + items, nil
 	}
-	return "", errUnsupported
+	return "", ErrUnsupported
 }
 
 // flowItems renders a new sequence of moved items as a flow sequence laid out like the
 // sequence the first item came from: the same white space after "[", between items and
 // before "]".
-func (l *layout) flowItems(seq *yaml.Node) (string, error) {
+func (l *Layout) flowItems(seq *yaml.Node) (string, error) {
 	var parts []string
 	for _, item := range seq.Content {
 		txt, err := l.movedFlow(item)
@@ -326,9 +326,9 @@ func (l *layout) flowItems(seq *yaml.Node) (string, error) {
 }
 
 // movedFlow renders an item that comes from a flow sequence elsewhere in the document.
-func (l *layout) movedFlow(item *yaml.Node) (string, error) {
+func (l *Layout) movedFlow(item *yaml.Node) (string, error) {
 	if _, ok := l.orig[item]; !ok || l.orig[item].style&yaml.FlowStyle == 0 {
-		return "", errUnsupported
+		return "", ErrUnsupported
 	}
 	return l.renderFlow(item)
 }
