@@ -181,6 +181,8 @@ func (sc stopScan) scan(app container) []*appStop {
 				if s.node.Style&yaml.FoldedStyle != 0 {
 					stop.problem = "the folded scalar (>) joins its lines, so the call is an argument of the line before it; if separate commands were meant, write the script with | and run again"
 				}
+			} else if port, why := envURLStop(app, src); why != "" {
+				stop.hits, stop.problem = []hit{{kind: stopShutdown, port: port}}, why
 			}
 		}
 		if stop.hits != nil {
