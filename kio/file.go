@@ -78,10 +78,12 @@ func MigrateBytes(path string, data []byte, opts migrate.Options) FileResult {
 		if len(r.Findings) == 0 && !hasContent(data) {
 			r.Findings = append(r.Findings, emptyFinding())
 		}
+		r.configScripts(opts)
 		return r
 	}
 	out.Write(t.body[prev:])
 	r.After = t.encode(out.Bytes())
+	r.configScripts(opts) // a cross-document step: ConfigMap scripts the workloads run
 	return r
 }
 

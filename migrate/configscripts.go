@@ -11,12 +11,14 @@ import (
 
 // Scripts outside the pod: a Job whose app runs a script from a mounted ConfigMap
 // (`command: ["/scripts/run.sh"]`, `["sh", "/scripts/run.sh"]`, or a script that calls it)
-// keeps its workaround where this run, which reads one document at a time, cannot see it.
-// When the pod has sidecars, the finding names the ConfigMap and key to edit by hand.
+// keeps its workaround where the migration of one document cannot see it. When the pod has
+// sidecars, the finding names the ConfigMap and key to edit by hand; when the ConfigMap is in
+// the same file, the file's cross-document step reads the script (configedit.go) and this
+// finding gives way to the findings of that reading.
 var (
 	ruleConfigScript = Rule{ID: "hack-script-in-configmap",
 		Matches: "the app of a run-to-completion pod with sidecars runs a script from a mounted ConfigMap (items and subPath followed)",
-		Summary: "Reported, naming the ConfigMap and its key: a shutdown call, kill or flag in that script is not read, and stays; remove it there once the sidecar is native."}
+		Summary: "When the ConfigMap is in the same file and the container runs the file alone (FILE, or sh FILE), the script is read like an inline one once the workload is migrated, and edited in place, its scalar style kept, if that changes nothing else; otherwise reported, naming the ConfigMap and key."}
 	_ = rule.Register(rule.Workaround, ruleConfigScript)
 )
 
