@@ -27,13 +27,20 @@ func (r *FileResult) configScripts(opts migrate.Options) {
 	if len(runs) == 0 {
 		return
 	}
+	// Findings are about the file as it was: the first migrated pass may have moved the
+	// ConfigMap's lines (a workload before it grew), so each is put back by its document's
+	// first line in the input (the pass neither adds nor removes documents).
+	before, err := ParseDocuments(r.Path, r.Before)
+	if err != nil || len(before) != len(docs) {
+		return
+	}
 	var found []migrate.Finding
 	read := map[int]bool{}
 	workarounds := 0
 	out, fallbacks, eerr := EditBytes(r.Path, r.After, func(i int, doc *yaml.RNode) (bool, error) {
 		e := migrate.EditConfigScripts(doc.YNode(), runs, opts)
 		for _, f := range e.Findings {
-			f.Line += docs[i].Line - 1
+			f.Line += before[i].Line - 1
 			found = append(found, f)
 		}
 		for _, j := range e.Read {
