@@ -73,6 +73,9 @@ func wrappers(m *migration, p *pod) []Proposal {
 		if w.problem == "" {
 			w.problem = m.wrapperStays(p, w)
 		}
+		if w.problem == "-" {
+			continue // it only waits for a proxy that stays legacy: not a workaround of its end
+		}
 		if w.problem != "" {
 			m.report(ruleHackKept, Warning, t, w.at, app.name, "%s is left in place: %s", w.name, w.problem)
 			continue
@@ -192,7 +195,10 @@ func (m *migration) wrapperStays(p *pod, w *wrapped) string {
 	}
 	sort.Strings(ports)
 	for _, port := range ports {
-		if why := m.proxyReady(p, c, port); why != "" {
+		if why, legacy := m.proxyReady(p, c, port); why != "" {
+			if legacy && (c.env["NEVER_KILL_ISTIO"] == "true" || c.env["NEVER_KILL_ENVOY"] == "true") {
+				return "-"
+			}
 			return why
 		}
 	}
@@ -200,28 +206,28 @@ func (m *migration) wrapperStays(p *pod, w *wrapped) string {
 }
 
 // proxyReady returns why the proxy behind a loopback port is not native and ready before the
-// app, or "".
-func (m *migration) proxyReady(p *pod, app container, port string) string {
+// app, or ""; legacy says the proxy stays a legacy sidecar.
+func (m *migration) proxyReady(p *pod, app container, port string) (why string, legacy bool) {
 	for _, c := range p.all {
 		if c.node == app.node || !listensOn(c, port) {
 			continue
 		}
 		switch {
 		case !containsNode(p.natives, c.node):
-			return fmt.Sprintf("it stops %s (port %s), which stays a legacy sidecar", c.name, port)
+			return fmt.Sprintf("it stops %s (port %s), which stays a legacy sidecar", c.name, port), true
 		case lookup(c.node, "startupProbe") == nil:
-			return fmt.Sprintf("it waits until %s (port %s) is live, and %s has no startupProbe, so the app could start first; give it one (--startup-probe %s copies its readinessProbe) and run again", c.name, port, c.name, StartupFromReadiness)
+			return fmt.Sprintf("it waits until %s (port %s) is live, and %s has no startupProbe, so the app could start first; give it one (--startup-probe %s copies its readinessProbe) and run again", c.name, port, c.name, StartupFromReadiness), false
 		}
-		return ""
+		return "", false
 	}
 	switch port {
 	case "15000", "15020":
 		if meshNativeOn(p.t, "istio") {
-			return "" // Istio injects its proxy with a startupProbe (global.proxy.startupProbe.enabled, on by default)
+			return "", false // Istio injects its proxy with a startupProbe (global.proxy.startupProbe.enabled, on by default)
 		}
-		return fmt.Sprintf("it stops the Istio proxy (port %s), which is injected at admission as a legacy sidecar; --mesh-native istio makes it native, and the wrapper then goes", port)
+		return fmt.Sprintf("it stops the Istio proxy (port %s), which Istio injects at admission as a legacy sidecar; --mesh-native istio adds sidecar.istio.io/nativeSidecar: \"true\", and the wrapper then goes", port), true
 	}
-	return fmt.Sprintf("no container of the pod serves port %s", port)
+	return fmt.Sprintf("no container of the pod serves port %s", port), false
 }
 
 // mentionedOutside reports whether a container mentions name anywhere but an env entry's name.
