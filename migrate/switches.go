@@ -12,7 +12,7 @@ import (
 // could stop it. Once this run removed every call and nothing else in the pod calls it, the
 // switch goes too.
 var (
-	ruleQuitSwitch = Rule{ID: "hack-quitquitquit-switch", Matches: "Cloud SQL Auth Proxy v2's --quitquitquit or CSQL_PROXY_QUITQUITQUIT on a native sidecar in a run-to-completion pod", Summary: "Removed when this run removed every call to /quitquitquit and nothing else (a preStop, another container, a probe) uses it; kept with an info finding when no caller is seen, since one may be hidden."}
+	ruleQuitSwitch = Rule{ID: "hack-quitquitquit-switch", Matches: "Cloud SQL Auth Proxy v2's --quitquitquit or CSQL_PROXY_QUITQUITQUIT on a native sidecar in a run-to-completion pod", Summary: "Removed when this run removed every call to /quitquitquit and nothing else (a preStop, another container, a probe) uses it, with --admin-port and CSQL_PROXY_ADMIN_PORT when no --debug keeps the admin server; kept with an info finding when no caller is seen, since one may be hidden."}
 	_              = rule.Register(rule.Workaround, ruleQuitSwitch)
 )
 
