@@ -81,6 +81,7 @@ func migrateText(t *yamldoc.Text, data []byte, opts migrate.Options) FileResult 
 		r.Findings = append(r.Findings, emptyFinding())
 	}
 	r.After = out
+	r.configScripts(opts) // a cross-document step: ConfigMap scripts the workloads run
 	return r
 }
 
