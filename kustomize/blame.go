@@ -103,8 +103,12 @@ func (p *Plan) blameStep(w *Workload, s step, why string) (string, int, string) 
 	return "", 0, ""
 }
 
+// addsContainer matches the path of an operation that adds a container to a list.
+var addsContainer = regexp.MustCompile(`/(init)?[cC]ontainers/([0-9]+|-)$`)
+
 // blameOp returns the JSON 6902 operation a reviewer has to change: the one the reason
-// names, or else the first that addresses a container by index.
+// names, or else the first that adds a whole container, or else the first that addresses
+// a container by index.
 func blameOp(pt *Patch, file string, docs []kio.Document, why string) (string, int, string) {
 	at := func(n *yaml.Node) int {
 		if pt.inline {
@@ -121,6 +125,11 @@ func blameOp(pt *Patch, file string, docs []kio.Document, why string) (string, i
 			return file, at(n), fmt.Sprintf("this %s adds the container %s at %s", op.Op, name, op.Path)
 		}
 		return file, at(n), fmt.Sprintf("this %s cannot follow the migration (%s)", op.Op, op.Path)
+	}
+	for _, n := range ops(docs) { // an op that adds a whole container, often the sidecar
+		if op := readOp(n); op.Op == "add" && str(op.Value, "name") != "" && addsContainer.MatchString(op.Path) {
+			return file, at(n), fmt.Sprintf("this %s adds the container %s at %s", op.Op, str(op.Value, "name"), op.Path)
+		}
 	}
 	for _, n := range ops(docs) {
 		op := readOp(n)
