@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio/udiff"
+	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -21,22 +22,21 @@ func unmovedContainersKept(r FileResult, opts migrate.Options) error {
 	if r.Fallbacks > 0 {
 		return nil
 	}
-	in, out := decodeText(r.Before), decodeText(r.After)
-	removed, added := udiff.Changes(fileLines(in.body), fileLines(out.body), r.MovedLines...)
+	in, out := yamldoc.Decode(r.Path, r.Before), yamldoc.Decode(r.Path, r.After)
+	texts := [2][]string{fileLines(in.Body), fileLines(out.Body)}
+	removed, added := udiff.Changes(texts[0], texts[1], r.MovedLines...)
 	shown := [2]map[int]bool{lineSet(removed), lineSet(added)}
-	ins, outs := splitDocuments(in.body), splitDocuments(out.body)
+	ins, outs := in.Docs(), out.Docs()
 	for i := 0; i < len(ins) && i < len(outs); i++ {
-		a, b := in.body[ins[i].start:ins[i].end], out.body[outs[i].start:outs[i].end]
-		if bytes.Equal(a, b) || !bytes.Contains(a, []byte("containers")) {
+		if bytes.Equal(ins[i].Content, outs[i].Content) || !bytes.Contains(ins[i].Content, []byte("containers")) {
 			continue
 		}
-		x, xerr := parseDocument(a, ins[i].line)
-		y, yerr := parseDocument(b, outs[i].line)
+		x, xerr := ins[i].Parse()
+		y, yerr := outs[i].Parse()
 		if xerr != nil || yerr != nil || x == nil || y == nil {
 			continue // the other invariants say why
 		}
-		sides := [2]placedContainers{placed(x, ins[i].line, opts), placed(y, outs[i].line, opts)}
-		texts := [2][]string{fileLines(in.body), fileLines(out.body)}
+		sides := [2]placedContainers{placed(x, ins[i].Line, opts), placed(y, outs[i].Line, opts)}
 		if err := keptInDiff(sides, texts, shown); err != nil {
 			return fmt.Errorf("document %d: %w", i+1, err)
 		}
