@@ -143,6 +143,7 @@ func (r *FileResult) migrateDocument(d yamldoc.Doc, opts migrate.Options) ([]byt
 	}
 	r.addRefs(doc, line) // an autoscaler whose comments or fields mention containers
 	decision := migrate.Decide(yaml.NewRNode(doc), opts)
+	decision = keepFencesWhole(d, doc, decision, opts)
 	res := decision.Result
 	for i := range res.Findings {
 		res.Findings[i].Line += line - 1
