@@ -19,6 +19,35 @@ var (
 	closingFence = regexp.MustCompile(`(?i)^#\s*(?:\[\s*end\b([^\]]*)\]|end(?:[_\s:-]+(.*))?|</([^>]+)>)\s*$`)
 )
 
+// positional matches a comment that speaks of a place in the list ("sidecars below", "the
+// app above"): it stays where it is when the item below it moves.
+var positional = regexp.MustCompile(`(?i)\b(?:above|below|following|preceding)\b`)
+
+// staysUntil returns the line after the last position-relative comment among the head
+// comments of sequence item e, or e.start when it has none: the head lines before it stay
+// where they are when the item moves.
+func (l *Layout) staysUntil(e entry) int {
+	if e.node != e.value {
+		return e.start
+	}
+	for i := e.line - 1; i >= e.start; i-- {
+		if isComment(l.lines[i]) && positional.MatchString(l.lines[i]) {
+			return i + 1
+		}
+	}
+	return e.start
+}
+
+// staying returns the head lines that stay in place of the entries, which are not written
+// where they were (moved elsewhere, or removed).
+func (l *Layout) staying(entries []entry) []string {
+	var out []string
+	for _, e := range entries {
+		out = append(out, l.lines[e.start:l.staysUntil(e)]...)
+	}
+	return out
+}
+
 // fence reports whether line is a fence comment, whether it opens or closes its region, and
 // the region's name (lower case, "" when it has none).
 func fence(line string) (name string, opens, ok bool) {

@@ -65,6 +65,7 @@ func (l *Layout) itemLines(item, seq *yaml.Node) (udiff.Lines, bool) {
 			return udiff.Lines{}, false
 		}
 		e := c.entries[i]
+		e.start = l.staysUntil(e)
 		end := e.end
 		for end > e.line+1 && isBlank(l.lines[end-1]) {
 			end--
