@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/sidecar-migrate/sidecar-migrate/internal/gentree/gen"
-	"github.com/sidecar-migrate/sidecar-migrate/kio/udiff"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 )
 
@@ -75,7 +74,7 @@ func BenchmarkPipeline(b *testing.B) {
 		Run(Inputs(inputs), 0, migrate.Options{}, func(r FileResult) {
 			if r.Changed() {
 				changed++
-				_ = udiff.Unified(r.Path, r.Before, r.After)
+				_ = r.Diff()
 			}
 		})
 		if changed == 0 {
