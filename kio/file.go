@@ -106,21 +106,31 @@ type docMoves struct {
 // the documents before a moved block may have grown or shrunk, ConfigMaps edited after the
 // migration included. The documents are the same, in the same order.
 func (r *FileResult) placeMoves(moved []docMoves) {
-	if len(moved) == 0 || r.Err != nil {
-		return
+	if r.Err == nil {
+		r.MovedLines = fileMoves(r.Path, r.After, moved)
 	}
-	docs := yamldoc.Decode(r.Path, r.After).Docs()
+}
+
+// fileMoves turns the moved blocks of documents into lines of the file after, which holds
+// the same documents in the same order.
+func fileMoves(path string, after []byte, moved []docMoves) []udiff.Move {
+	if len(moved) == 0 {
+		return nil
+	}
+	var lines []udiff.Move
+	docs := yamldoc.Decode(path, after).Docs()
 	for _, dm := range moved {
 		if dm.index >= len(docs) {
-			return
+			break
 		}
-		after := docs[dm.index].Line
+		to := docs[dm.index].Line
 		for _, m := range dm.moves {
 			m.Before.From, m.Before.To = m.Before.From+dm.line-1, m.Before.To+dm.line-1
-			m.After.From, m.After.To = m.After.From+after-1, m.After.To+after-1
-			r.MovedLines = append(r.MovedLines, m)
+			m.After.From, m.After.To = m.After.From+to-1, m.After.To+to-1
+			lines = append(lines, m)
 		}
 	}
+	return lines
 }
 
 // migrateDocument migrates one document and returns its new content, or nil when it does not
