@@ -60,7 +60,7 @@ func MigrateBytes(path string, data []byte, opts migrate.Options) FileResult {
 			}
 			continue
 		}
-		edited, err := r.migrateDocument(content, d.line, isJSON, opts)
+		edited, err := r.migrateContent(content, d.line, isJSON, opts)
 		if err != nil {
 			r.fail(err)
 			return r
@@ -86,12 +86,14 @@ func MigrateBytes(path string, data []byte, opts migrate.Options) FileResult {
 }
 
 // migrateDocument migrates one document and returns its new content, or nil when it does not
-// change.
-func (r *FileResult) migrateDocument(content []byte, line int, isJSON bool, opts migrate.Options) ([]byte, *Error) {
-	doc, err := parseDocument(content, line)
-	if err = checkDocument(content, line, doc, err); err != nil || doc == nil {
+// change. shift is added to the lines of the tree while the migration reads it: for an item
+// of a List migrated on its own, the lines it has in the List (line is then the List's).
+func (r *FileResult) migrateDocument(content []byte, line, shift int, isJSON bool, opts migrate.Options) ([]byte, *Error) {
+	doc, err := parseDocument(content, line+shift)
+	if err = checkDocument(content, line+shift, doc, err); err != nil || doc == nil {
 		return nil, err
 	}
+	shiftLines(doc, shift)
 	root := doc.Content[0]
 	if root.Kind == yaml.SequenceNode {
 		// A list at the root is never an object to kustomize or kubectl: a JSON 6902 patch
@@ -130,8 +132,10 @@ func (r *FileResult) migrateDocument(content []byte, line int, isJSON bool, opts
 	// Rendering needs the layout of the tree before the edit. Taking it costs as much as
 	// parsing, and most documents need no change: so it is taken only now, on the tree the
 	// decision read, which the decision then edits.
+	shiftLines(doc, -shift)
 	l := splice.Snapshot(content, doc)
 	decision.Apply(yaml.NewRNode(doc))
+	shiftLines(doc, -shift) // the nodes the decision copied came back with its lines
 	text, fell, werr := writeEdited(l, doc, content, isJSON)
 	if fell {
 		r.fallback(res, root, line, "the edit could not be spliced into the original lines")
