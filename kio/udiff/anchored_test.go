@@ -54,3 +54,35 @@ func BenchmarkDiffPodList(b *testing.B) {
 		})
 	}
 }
+
+// countingWriter counts the writes it takes.
+type countingWriter struct {
+	bytes.Buffer
+	writes int
+}
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.writes++
+	return w.Buffer.Write(p)
+}
+
+// TestWriteInChunks checks that Write, which passes a large diff on a few hunks at a time,
+// writes what Unified returns, and what Colorize makes of it in colour.
+func TestWriteInChunks(t *testing.T) {
+	for _, n := range []int{1, 2000} {
+		before, after := podList(n)
+		want := Unified("list.yaml", before, after)
+		for _, color := range []bool{false, true} {
+			var w countingWriter
+			require.NoError(t, Write(&w, "list.yaml", before, after, color))
+			if color {
+				assert.Equal(t, string(Colorize(want)), w.String(), "%d pods in colour", n)
+			} else {
+				assert.Equal(t, string(want), w.String(), "%d pods", n)
+			}
+			if n > 1 {
+				assert.Greater(t, w.writes, 1, "a diff of %d bytes written at once", len(want))
+			}
+		}
+	}
+}

@@ -3,6 +3,7 @@ package udiff
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"iter"
 	"path/filepath"
 	"slices"
@@ -24,18 +25,47 @@ const diffContext = 3
 // space. Lines keep their bytes ("\r" included) and a missing final newline is marked with
 // "\ No newline at end of file", so `git apply` of the result reproduces after exactly.
 func Unified(path string, before, after []byte) []byte {
+	var out bytes.Buffer
+	_ = Write(&out, path, before, after, false) // a bytes.Buffer takes every write
+	if out.Len() == 0 {
+		return nil
+	}
+	return out.Bytes()
+}
+
+// Write writes to w the diff Unified returns, coloured as Colorize colours it when color is
+// set. It writes a few hunks at a time, so that the diff of a large file is never held whole
+// (the diff of a 100 MB file is larger than the file).
+func Write(w io.Writer, path string, before, after []byte, color bool) error {
 	if bytes.Equal(before, after) {
 		return nil
 	}
 	a, b := diffLines(bytesView(before)), diffLines(bytesView(after))
 	ops := documentOps(a, b)
 	var out bytes.Buffer
+	flush := func() error {
+		d := out.Bytes()
+		if color {
+			d = Colorize(d) // the chunk starts with the header or a hunk, where colouring starts
+		}
+		_, err := w.Write(d)
+		out.Reset()
+		return err
+	}
 	writeDiffHeader(&out, path)
 	for _, h := range diffHunks(ops) {
 		writeHunk(&out, ops[h[0]:h[1]], a, b)
+		if out.Len() >= writeChunk {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
 	}
-	return out.Bytes()
+	return flush()
 }
+
+// writeChunk is the size from which Write passes its hunks on.
+const writeChunk = 64 << 10
 
 // op is one line of the edit script: ' ' kept, '-' removed, '+' added. a and b are the
 // line's index in before and after; on the side it is not in, the index of the next line.
