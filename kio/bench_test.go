@@ -2,6 +2,7 @@ package kio
 
 import (
 	"fmt"
+	"io"
 	"math/rand"
 	"strconv"
 	"strings"
@@ -161,4 +162,21 @@ func podList(n int) []byte {
 `, i, i%7)
 	}
 	return []byte(b.String())
+}
+
+// BenchmarkManyDocuments migrates and diffs a file of 20,000 documents, each a pod whose
+// sidecar moves (scripts/bench-memory.sh runs the same shape at 322,000 documents).
+func BenchmarkManyDocuments(b *testing.B) {
+	one := strings.ReplaceAll(strings.TrimPrefix(string(podList(1)), "apiVersion: v1\nkind: List\nitems:\n- "), "\n  ", "\n")
+	data := []byte(strings.Repeat(one+"---\n", 20000))
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		r := MigrateBytes("docs.yaml", data, migrate.Options{})
+		if r.Stats.Sidecars != 20000 {
+			b.Fatalf("want 20,000 sidecars moved, got %+v", r.Stats)
+		}
+		if err := udiff.Write(io.Discard, r.Path, r.Before, r.After, false); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -66,8 +66,12 @@ func MigrateBytes(path string, data []byte, opts migrate.Options) FileResult {
 			return r
 		}
 		if edited != nil {
-			if prev == 0 {
-				out.Grow(len(t.body) + len(edited) - len(content) + 4096) // one allocation, in most files
+			if need := d.start - prev + len(edited); out.Available() < need {
+				// Grown to the size the output will have if the rest of the file changes as
+				// the part before did: one allocation in most files, instead of a copy at
+				// every doubling in a file of many changed documents.
+				total := (out.Len() + need) * len(t.body) / d.end
+				out.Grow(max(total-out.Len(), need) + 4096)
 			}
 			out.Write(t.body[prev:d.start])
 			out.Write(edited)
