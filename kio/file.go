@@ -33,6 +33,8 @@ type FileResult struct {
 	// Info is the file as it was before it was read (nil for standard input): with Before,
 	// what WriteFile checks the file still is.
 	Info os.FileInfo
+
+	strings stringSet // while the file is migrated: the findings' strings, one copy each
 }
 
 // Changed reports whether the file's content changed.
@@ -41,14 +43,16 @@ func (r FileResult) Changed() bool { return r.Err == nil && !bytes.Equal(r.Befor
 // MigrateBytes migrates the documents of one file. Documents that need no change are kept
 // byte for byte; changed documents keep every line the migration did not touch. path is
 // used in messages and to tell JSON from YAML.
-func MigrateBytes(path string, data []byte, opts migrate.Options) FileResult {
-	r := FileResult{Path: path, Before: data, After: data}
+func MigrateBytes(path string, data []byte, opts migrate.Options) (r FileResult) {
+	r = FileResult{Path: path, Before: data, After: data}
 	if err := checkText(data); err != nil {
 		r.fail(err)
 		return r
 	}
 	t := decodeText(data)
 	isJSON := jsonFile(path, t.body)
+	r.strings = stringSet{}
+	defer func() { r.strings = nil }() // r is the result
 	var out bytes.Buffer
 	prev := 0
 	for _, d := range splitDocuments(t.body) {
@@ -117,6 +121,7 @@ func (r *FileResult) migrateDocument(content []byte, line, shift int, isJSON boo
 	for i := range res.Ignored {
 		res.Ignored[i].Line += line - 1
 	}
+	r.strings.share(res.Findings)
 	r.Findings = append(r.Findings, res.Findings...)
 	r.Ignored = append(r.Ignored, res.Ignored...)
 	r.Stats.Add(res.Stats)

@@ -53,7 +53,7 @@ func (r *FileResult) migrateContent(content []byte, line int, isJSON bool, opts 
 // file. ok is false, and r untouched, when an item cannot be migrated on its own: the caller
 // then migrates the whole document.
 func (r *FileResult) migrateItems(content []byte, parts listParts, line int, opts migrate.Options) (_ []byte, ok bool) {
-	part := FileResult{Path: r.Path}
+	part := FileResult{Path: r.Path, strings: r.strings}
 	headLines := bytes.Count(parts.head, []byte("\n"))
 	var out bytes.Buffer
 	changed := false
