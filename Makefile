@@ -20,6 +20,9 @@ TOOLS_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/sidecar-migrate/tools
 KUSTOMIZE := $(TOOLS_DIR)/kustomize-$(KUSTOMIZE_VERSION)/kustomize
 HELM      := $(TOOLS_DIR)/helm-$(HELM_VERSION)/helm
 HELM4     := $(TOOLS_DIR)/helm-$(HELM4_VERSION)/helm
+# yq, which make bench compares with, in the project's own tools folder.
+YQ_VERSION := v4.54.3
+YQ         := $(TOOLS)/yq-$(YQ_VERSION)/yq
 # The official SARIF 2.1.0 JSON schema, as shipped by Microsoft's jest-sarif on npm.
 SARIF_PKG    := @microsoft/jest-sarif@1.0.0-beta.0
 SARIF_SCHEMA := $(TOOLS_DIR)/jest-sarif-1.0.0-beta.0/node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json
@@ -72,6 +75,9 @@ $(SARIF_SCHEMA):
 $(KUSTOMIZE):
 	GOBIN=$(dir $@) $(GO) install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
 
+$(YQ):
+	GOBIN=$(dir $@) $(GO) install github.com/mikefarah/yq/v4@$(YQ_VERSION)
+
 $(HELM):
 	GOBIN=$(dir $@) $(GO) install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
 
@@ -108,12 +114,13 @@ release-snapshot:
 docs:
 	$(GO) test ./cmd/sidecar-migrate -run '^TestManPages$$' -count=1 -args -update-docs
 
-# bench: Go benchmarks, then sidecar-migrate against yq and kustomize on generated trees of
-# N and 10×N files (N=10000 by default: make bench N=2000 for a quick run), then time and peak
-# memory on the inputs that stress one file (SKIP_HUGE=1 leaves out the two of a minute each).
-bench:
+# bench: Go benchmarks, then sidecar-migrate beside yq, kustomize cfg cat and cat on generated
+# trees with kustomizations of KN and 10×KN files (KN=500 by default), then time and peak
+# memory on a tree of N files and the inputs that stress one file (N=10000 by default;
+# SKIP_HUGE=1 leaves out the two of a minute each).
+bench: $(YQ) $(KUSTOMIZE)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
-	TOOLS_DIR=$(TOOLS_DIR) scripts/bench.sh $(or $(N),10000)
+	YQ=$(YQ) KUSTOMIZE=$(KUSTOMIZE) scripts/bench.sh $(or $(KN),500)
 	scripts/bench-memory.sh $(or $(N),10000)
 
 # fidelity: lines changed beyond the migration over a folder of manifests (default: the corpus).

@@ -3,14 +3,19 @@ package kio
 import (
 	"bytes"
 	"fmt"
-	"github.com/sidecar-migrate/sidecar-migrate/kio/splice"
 	"github.com/sidecar-migrate/sidecar-migrate/kio/udiff"
+	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
 	"os"
-	"unicode/utf8"
 
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
+
+// Error is an input that could not be processed, with the file and line it is about.
+type Error = yamldoc.Error
+
+// Excerpt is one line of a file, with where in it to point.
+type Excerpt = yamldoc.Excerpt
 
 // FileResult is the outcome of migrating one file.
 type FileResult struct {
@@ -43,62 +48,54 @@ func (r FileResult) Changed() bool { return r.Err == nil && !bytes.Equal(r.Befor
 // MigrateBytes migrates the documents of one file. Documents that need no change are kept
 // byte for byte; changed documents keep every line the migration did not touch. path is
 // used in messages and to tell JSON from YAML.
-func MigrateBytes(path string, data []byte, opts migrate.Options) (r FileResult) {
-	r = FileResult{Path: path, Before: data, After: data}
-	if err := checkText(data); err != nil {
+func MigrateBytes(path string, data []byte, opts migrate.Options) FileResult {
+	t, err := yamldoc.Read(path, data)
+	if err != nil {
+		r := FileResult{Path: path, Before: data, After: data}
 		r.fail(err)
 		return r
 	}
-	t := decodeText(data)
-	isJSON := jsonFile(path, t.body)
+	return migrateText(t, data, opts)
+}
+
+// migrateText migrates the documents of a file's text, data as read.
+func migrateText(t *yamldoc.Text, data []byte, opts migrate.Options) (r FileResult) {
+	r = FileResult{Path: t.Path, Before: data, After: data}
 	r.strings = stringSet{}
 	defer func() { r.strings = nil }() // r is the result
-	var out bytes.Buffer
-	prev := 0
-	for _, d := range splitDocuments(t.body) {
-		content := t.body[d.start:d.end]
+	out, changed, err := t.Rewrite(func(d yamldoc.Doc) ([]byte, error) {
 		// Most documents of a repository are not workloads: skip them before any parsing.
-		if !bytes.Contains(content, []byte("containers")) {
-			if bytes.Contains(content, []byte("containerResource")) || bytes.Contains(content, []byte("containerPolicies")) {
-				r.collectRefs(content, d.line)
+		if !bytes.Contains(d.Content, []byte("containers")) {
+			if bytes.Contains(d.Content, []byte("containerResource")) || bytes.Contains(d.Content, []byte("containerPolicies")) {
+				r.collectRefs(d)
 			}
-			continue
+			return nil, nil
 		}
-		edited, err := r.migrateContent(content, d.line, isJSON, opts)
+		text, err := r.migrateContent(d, opts)
 		if err != nil {
-			r.fail(err)
-			return r
+			return nil, err // not a nil *Error, which would not be a nil error
 		}
-		if edited != nil {
-			if need := d.start - prev + len(edited); out.Available() < need {
-				// Grown to the size the output will have if the rest of the file changes as
-				// the part before did: one allocation in most files, instead of a copy at
-				// every doubling in a file of many changed documents.
-				total := (out.Len() + need) * len(t.body) / d.end
-				out.Grow(max(total-out.Len(), need) + 4096)
-			}
-			out.Write(t.body[prev:d.start])
-			out.Write(edited)
-			prev = d.end
-		}
-	}
-	if prev == 0 {
-		if len(r.Findings) == 0 && !hasContent(data) {
-			r.Findings = append(r.Findings, emptyFinding())
-		}
+		return text, nil
+	})
+	if err != nil {
+		r.fail(err)
 		return r
 	}
-	out.Write(t.body[prev:])
-	r.After = t.encode(out.Bytes())
+	if !changed && len(r.Findings) == 0 && !yamldoc.HasContent(data) {
+		r.Findings = append(r.Findings, emptyFinding())
+	}
+	r.After = out
+	r.configScripts(opts) // a cross-document step: ConfigMap scripts the workloads run
 	return r
 }
 
 // migrateDocument migrates one document and returns its new content, or nil when it does not
 // change. shift is added to the lines of the tree while the migration reads it: for an item
-// of a List migrated on its own, the lines it has in the List (line is then the List's).
-func (r *FileResult) migrateDocument(content []byte, line, shift int, isJSON bool, opts migrate.Options) ([]byte, *Error) {
-	doc, err := parseDocument(content, line+shift)
-	if err = checkDocument(content, line+shift, doc, err); err != nil || doc == nil {
+// of a List migrated on its own, the lines it has in the List (d.Line is then the List's).
+func (r *FileResult) migrateDocument(d yamldoc.Doc, shift int, opts migrate.Options) ([]byte, *Error) {
+	line := d.Line
+	doc, err := yamldoc.Parse(d.Content, line+shift)
+	if err = checkDocument(d.Content, line+shift, doc, err); err != nil || doc == nil {
 		return nil, err
 	}
 	shiftLines(doc, shift)
@@ -142,24 +139,25 @@ func (r *FileResult) migrateDocument(content []byte, line, shift int, isJSON boo
 	// parsing, and most documents need no change: so it is taken only now, on the tree the
 	// decision read, which the decision then edits.
 	shiftLines(doc, -shift)
-	l := splice.Snapshot(content, doc)
-	decision.Apply(yaml.NewRNode(doc))
-	shiftLines(doc, -shift) // the nodes the decision copied came back with its lines
-	text, fell, werr := writeEdited(l, doc, content, isJSON)
+	text, fell, werr := d.Write(doc, func() (bool, error) {
+		decision.Apply(yaml.NewRNode(doc))
+		shiftLines(doc, -shift) // the nodes the decision copied came back with its lines
+		return true, nil
+	})
 	if fell {
 		r.fallback(res, root, line, "the edit could not be spliced into the original lines")
 	}
 	if werr != nil {
 		return nil, &Error{Line: line, Msg: werr.Error()}
 	}
-	return []byte(text), nil
+	return text, nil
 }
 
 // collectRefs records the containers an autoscaler document names. A document that does not
 // parse is left to the tools that own it: it holds no workload.
-func (r *FileResult) collectRefs(content []byte, line int) {
-	if doc, err := parseDocument(content, line); err == nil && doc != nil {
-		r.addRefs(doc, line)
+func (r *FileResult) collectRefs(d yamldoc.Doc) {
+	if doc, err := d.Parse(); err == nil && doc != nil {
+		r.addRefs(doc, d.Line)
 	}
 }
 
@@ -198,22 +196,6 @@ func kindName(k yaml.Kind) string {
 		return "alias"
 	}
 	return "mapping"
-}
-
-// checkText rejects content that is not UTF-8 text, naming the first bad line.
-func checkText(data []byte) *Error {
-	if i := bytes.IndexByte(data, 0); i >= 0 {
-		return &Error{Line: 1 + bytes.Count(data[:i], []byte("\n")), Msg: "binary content (a NUL byte), not YAML"}
-	}
-	if utf8.Valid(data) {
-		return nil
-	}
-	for i, line := range bytes.SplitAfter(data, []byte("\n")) {
-		if !utf8.Valid(line) {
-			return &Error{Line: i + 1, Msg: "not UTF-8 text"}
-		}
-	}
-	return nil
 }
 
 // UnifiedDiff is udiff.Unified, kept for the golden tests of migrate, which name it.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 	"slices"
 	"strings"
@@ -75,21 +76,20 @@ func deletedBack(after, before []string, findings []migrate.Finding) []string {
 // container made native where an exit may be final is proven long-lived on the output, and
 // every statement that went from a script was proposed by a recogniser.
 func outcomeHolds(before, after []byte, opts migrate.Options) error {
-	in, out := decodeText(before), decodeText(after)
-	ins, outs := splitDocuments(in.body), splitDocuments(out.body)
+	ins, outs := yamldoc.Decode("", before).Docs(), yamldoc.Decode("", after).Docs()
 	if len(ins) != len(outs) {
 		return fmt.Errorf("%d documents became %d", len(ins), len(outs))
 	}
 	for i := range ins {
-		a, b := in.body[ins[i].start:ins[i].end], out.body[outs[i].start:outs[i].end]
+		a, b := ins[i].Content, outs[i].Content
 		if bytes.Equal(a, b) || !bytes.Contains(a, []byte("containers")) {
 			continue
 		}
-		x, err := parseDocument(a, ins[i].line)
+		x, err := ins[i].Parse()
 		if err != nil || x == nil {
 			continue
 		}
-		y, perr := parseDocument(b, outs[i].line)
+		y, perr := outs[i].Parse()
 		if perr != nil || y == nil {
 			return fmt.Errorf("output document %d does not parse", i+1)
 		}
@@ -104,14 +104,12 @@ func outcomeHolds(before, after []byte, opts migrate.Options) error {
 // documents in data. Documents that may hold a pod template must parse; the others are
 // never parsed by the tool either, so they may be anything.
 func containerNames(data []byte) ([]string, error) {
-	txt := decodeText(data)
 	var names []string
-	for _, d := range splitDocuments(txt.body) {
-		content := txt.body[d.start:d.end]
-		if !bytes.Contains(content, []byte("containers")) {
+	for _, d := range yamldoc.Decode("", data).Docs() {
+		if !bytes.Contains(d.Content, []byte("containers")) {
 			continue
 		}
-		doc, err := parseDocument(content, d.line)
+		doc, err := d.Parse()
 		if err != nil {
 			return nil, fmt.Errorf("does not parse: %w", err)
 		}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -38,21 +39,21 @@ type listItem struct {
 
 // migrateContent migrates one document's content, item by item when it is a large List
 // that can be cut into its items, else whole.
-func (r *FileResult) migrateContent(content []byte, line int, isJSON bool, opts migrate.Options) ([]byte, *Error) {
-	if len(content) >= listSplitMin && !isJSON {
-		if parts, ok := splitList(content); ok {
-			if edited, ok := r.migrateItems(content, parts, line, opts); ok {
+func (r *FileResult) migrateContent(d yamldoc.Doc, opts migrate.Options) ([]byte, *Error) {
+	if len(d.Content) >= listSplitMin && !d.JSON {
+		if parts, ok := splitList(d.Content); ok {
+			if edited, ok := r.migrateItems(d, parts, opts); ok {
 				return edited, nil
 			}
 		}
 	}
-	return r.migrateDocument(content, line, 0, isJSON, opts)
+	return r.migrateDocument(d, 0, opts)
 }
 
-// migrateItems migrates the items of a List one by one, the List starting at line of the
-// file. ok is false, and r untouched, when an item cannot be migrated on its own: the caller
-// then migrates the whole document.
-func (r *FileResult) migrateItems(content []byte, parts listParts, line int, opts migrate.Options) (_ []byte, ok bool) {
+// migrateItems migrates the items of List d one by one. ok is false, and r untouched, when an
+// item cannot be migrated on its own: the caller then migrates the whole document.
+func (r *FileResult) migrateItems(d yamldoc.Doc, parts listParts, opts migrate.Options) (_ []byte, ok bool) {
+	content, line := d.Content, d.Line
 	part := FileResult{Path: r.Path, strings: r.strings}
 	headLines := bytes.Count(parts.head, []byte("\n"))
 	var out bytes.Buffer
@@ -63,7 +64,7 @@ func (r *FileResult) migrateItems(content []byte, parts listParts, line int, opt
 		one = append(append(append(one, parts.head...), body...), parts.tail...)
 		from := [3]int{len(part.Findings), len(part.Ignored), len(part.ContainerRefs)}
 		first := line + it.line // the file line of the item's first line
-		edited, err := part.migrateDocument(one, line, it.line-headLines, false, opts)
+		edited, err := part.migrateDocument(yamldoc.Doc{Content: one, Line: line}, it.line-headLines, opts)
 		if err != nil || !part.within(from, first, first+lineCount(body)) {
 			return nil, false
 		}

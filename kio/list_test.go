@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -69,7 +70,7 @@ func TestListItemByItem(t *testing.T) {
 	split := 0
 	for i, seed := range goldenInputs(t, "../migrate/testdata") {
 		doc := string(seed)
-		if len(splitDocuments(seed)) != 1 || strings.HasPrefix(doc, "{") || strings.HasPrefix(doc, "[") || strings.Contains(doc, "\t") {
+		if t := yamldoc.Decode("g.yaml", seed); len(t.Docs()) != 1 || strings.HasPrefix(doc, "{") || strings.HasPrefix(doc, "[") || strings.Contains(doc, "\t") {
 			continue
 		}
 		for _, s := range shapes {
@@ -147,8 +148,8 @@ func TestListItemByItemCorpus(t *testing.T) {
 	for _, file := range corpusFiles(t) {
 		data, err := os.ReadFile(file)
 		require.NoError(t, err)
-		for _, d := range splitDocuments(decodeText(data).body) {
-			if _, ok := splitList(decodeText(data).body[d.start:d.end]); ok {
+		for _, d := range yamldoc.Decode(file, data).Docs() {
+			if _, ok := splitList(d.Content); ok {
 				lists++
 				split, whole := migrateBothWays(t, data)
 				assertSameResult(t, whole, split, file)

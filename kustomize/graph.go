@@ -228,9 +228,7 @@ func (r *repo) accumulate(k *Kustomization, inherited []*instance, stack []strin
 // namespace, name prefix and suffix, JSON 6902 patches, images; and notes the replacements
 // that select them. A kustomization that only renames leaves unread files unread.
 func (r *repo) transform(k *Kustomization, res []*instance, files map[string]bool) []*instance {
-	if !k.renamesOnly() {
-		res = r.expand(res)
-	}
+	res = r.expandFor(k, res)
 	patch := func(late bool) {
 		for _, p := range k.Patches {
 			if p.late != late {
@@ -240,6 +238,9 @@ func (r *repo) transform(k *Kustomization, res []*instance, files map[string]boo
 				files[p.Path] = true
 			}
 			for _, in := range res {
+				if in.w == nil {
+					continue // a file none of k's patches could reach (expandFor)
+				}
 				for _, d := range p.reaches(in) {
 					st := step{patch: p, doc: d}
 					if p.Target != nil && p.Target.byLabel() {

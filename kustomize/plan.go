@@ -3,6 +3,7 @@ package kustomize
 import (
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -157,16 +158,21 @@ func (p *Plan) release() {
 
 // collectOften runs the garbage collector at Go's default target (the heap may grow to
 // twice the live data) while the plan decides, unless a lower one is set, and returns the
-// function that restores the target. The plan holds a few megabytes (the OpenAPI schema of
-// the strategic merge, the structure of the repository) and makes much garbage replaying
-// patches: at the higher target a command may set for the rest of the run, whose live data
-// is tiny, the heap would grow to several times those megabytes.
+// function that collects once and restores the target. The plan holds a few megabytes (the
+// OpenAPI schema of the strategic merge, the structure of the repository) and makes much
+// garbage replaying patches: at the higher target a command may set for the rest of the
+// run, whose live data is tiny, the heap would grow to several times those megabytes, and
+// it would right after the plan, the target being taken from the plan's live data unless
+// it is collected first.
 func collectOften() func() {
 	old := debug.SetGCPercent(100)
 	if old >= 0 && old < 100 {
 		debug.SetGCPercent(old)
 	}
-	return func() { debug.SetGCPercent(old) }
+	return func() {
+		runtime.GC()
+		debug.SetGCPercent(old)
+	}
 }
 
 // reachable returns, for a kustomization that cannot be followed, the workloads of the

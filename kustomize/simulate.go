@@ -11,9 +11,21 @@ import (
 // applyStrategicMerge merges a strategic-merge patch document into obj with the engine
 // and options kustomize uses, and returns the result; obj and patch are not modified.
 func applyStrategicMerge(obj, patch *yaml.Node) (*yaml.Node, error) {
-	dest := yaml.NewRNode(yaml.CopyYNode(obj))
+	if obj.Kind == yaml.MappingNode && patch.Kind == yaml.MappingNode && !hasDirective(patch) {
+		dest := yaml.CopyYNode(obj)
+		fields := prune(dest, patch, nil, nil)
+		n, err := strategicMerge(obj, dest, patch)
+		if err != nil || graft(n, fields) {
+			return n, err
+		}
+	}
+	return strategicMerge(obj, yaml.CopyYNode(obj), patch)
+}
+
+// strategicMerge merges the patch into dest, a copy of obj or of some of its fields.
+func strategicMerge(obj, dest, patch *yaml.Node) (*yaml.Node, error) {
 	kind, name, ns := str(obj, "kind"), str(get(obj, "metadata"), "name"), str(get(obj, "metadata"), "namespace")
-	out, err := merge2.Merge(yaml.NewRNode(yaml.CopyYNode(patch)), dest, yaml.MergeOptions{ListIncreaseDirection: yaml.MergeOptionsListPrepend})
+	out, err := merge2.Merge(yaml.NewRNode(yaml.CopyYNode(patch)), yaml.NewRNode(dest), yaml.MergeOptions{ListIncreaseDirection: yaml.MergeOptionsListPrepend})
 	if err != nil {
 		return nil, err
 	}

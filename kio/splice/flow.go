@@ -261,7 +261,7 @@ func separatorBefore(t string, at int) string {
 func (l *Layout) flowEntry(n, key, value *yaml.Node) (string, error) {
 	if n.Kind == yaml.SequenceNode {
 		if key.Kind == yaml.ScalarNode && l.allNew(key) && !strings.Contains(key.Value, "\n") {
-			return encodeScalar(key), nil // a new word of a command list
+			return encodeScalar(key), nil // a new one-line scalar item
 		}
 		return l.movedFlow(key)
 	}

@@ -83,6 +83,9 @@ func (l *Layout) entries(c *collection, n *yaml.Node) ([]string, error) {
 			if idx < last {
 				return nil, ErrUnsupported // reordered entries
 			}
+			if value != c.entries[idx].value {
+				return nil, ErrUnsupported // a value swapped for another node, not edited in place
+			}
 			lines, err := l.entry(c.entries[idx], 0)
 			if err != nil {
 				return nil, err
@@ -104,7 +107,7 @@ func (l *Layout) entries(c *collection, n *yaml.Node) ([]string, error) {
 			out = append(out, lines...)
 			wasLast = false
 		case key.Kind == yaml.ScalarNode && l.allNew(key) && !strings.Contains(key.Value, "\n"):
-			// A new word of a command list.
+			// A new one-line scalar item.
 			out = append(out, strings.Repeat(" ", c.col)+"- "+encodeScalar(key)+"\n")
 			wasLast = false
 		default:
@@ -144,9 +147,12 @@ func indexOfEntry(c *collection, n *yaml.Node) int {
 // entry renders one original entry, recursing into its value when it changed, and shifts
 // its lines right (or left) by shift columns.
 func (l *Layout) entry(e entry, shift int) ([]string, error) {
+	if e.node != e.value && l.isDirty(e.node) {
+		return nil, ErrUnsupported // a renamed or restyled key
+	}
 	var lines []string
 	switch vc := l.colls[e.value]; {
-	case !l.isDirty(e.value) && !(e.node != e.value && l.isDirty(e.node)):
+	case !l.isDirty(e.value):
 		lines = l.lines[e.start:e.end]
 	case vc != nil:
 		body, err := l.entries(vc, e.value)
@@ -157,8 +163,9 @@ func (l *Layout) entry(e entry, shift int) ([]string, error) {
 		lines = append(lines, body...)
 		lines = append(lines, l.lines[vc.entries[len(vc.entries)-1].end:e.end]...)
 	case e.node != e.value && len(l.orig[e.value].content) == 0 && e.value.Kind == yaml.SequenceNode && e.value.Style&yaml.FlowStyle == 0:
-		// "initContainers: []" or "initContainers:" (null) now holds moved items: the pair is
-		// written as a new one, keeping the key's head comments.
+		// An empty sequence ("key: []" given block style, or a null "key:" made a sequence
+		// in place) now holds moved items: the pair is written as a new one, keeping the
+		// key's head comments.
 		parent := l.owner[e.node]
 		pair, err := l.newPair(parent, parent.node, &yaml.Node{Kind: yaml.ScalarNode, Value: e.node.Value}, e.value)
 		if err != nil {
@@ -178,7 +185,7 @@ func (l *Layout) entry(e entry, shift int) ([]string, error) {
 		base := l.offset(e.start+1, 1)
 		text := strings.Join(l.lines[e.start:e.end], "")
 		lines = splitLines([]byte(text[:l.start(e.value)-base] + body + text[l.end(e.value)-base:]))
-	case e.value.Kind == yaml.ScalarNode && (e.node == e.value || !l.isDirty(e.node)):
+	case e.value.Kind == yaml.ScalarNode:
 		// A changed scalar is rewritten by byte range in its own style (scalar.go).
 		base, limit := l.lineOffset(e.start), l.lineOffset(e.end)
 		from, to, text, err := l.scalarEdit(e.value, limit)
@@ -229,8 +236,8 @@ func (l *Layout) newPair(c *collection, n, key, value *yaml.Node) ([]string, err
 	case value.Kind == yaml.ScalarNode && !strings.Contains(value.Value, "\n"):
 		return []string{indent + plainKey(key.Value) + ": " + encodeScalar(value) + "\n"}, nil
 	case value.Kind == yaml.MappingNode && l.colls[value] != nil:
-		// An original mapping written again under a new key of the same mapping (a startup
-		// probe copied from the readiness probe): its lines are copied as they are.
+		// A shared node: an original mapping, the value of a sibling key, set as the value
+		// of a new key of the same mapping too: its lines are copied as they are.
 		for _, e := range c.entries {
 			if e.value == value {
 				vc := l.colls[value]
@@ -311,7 +318,7 @@ func (l *Layout) seqOffset(m *yaml.Node) int {
 }
 
 // plainKey returns the YAML text of a mapping key. A YAML encoder costs more than the rest of
-// a render, and the keys a migration adds are few: each is encoded once (up to a bound, in
+// a render, and the keys an edit adds are few: each is encoded once (up to a bound, in
 // case some come from the input).
 func plainKey(k string) string {
 	plainKeys.Lock()

@@ -63,7 +63,7 @@ type scalarCodec struct {
 }
 
 // scalarEdit returns the byte range [from, to) of the document text to replace with text so
-// that scalar n, changed by the migration, holds its new value. limit is the offset its
+// that scalar n, changed by the edit, holds its new value. limit is the offset its
 // text cannot reach (the end of its entry's lines).
 func (l *Layout) scalarEdit(n *yaml.Node, limit int) (from, to int, text string, err error) {
 	orig, ok := l.orig[n]
@@ -76,7 +76,7 @@ func (l *Layout) scalarEdit(n *yaml.Node, limit int) (from, to int, text string,
 		return 0, 0, "", ErrUnsupported
 	}
 	if n.Style != orig.style {
-		// A new style (a script item that becomes a plain word): the whole scalar is
+		// A new style (a block scalar item that becomes a one-line plain scalar): the whole scalar is
 		// written again on its line.
 		if strings.Contains(n.Value, "\n") || n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
 			return 0, 0, "", ErrUnsupported
