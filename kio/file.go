@@ -35,6 +35,9 @@ type FileResult struct {
 	// file's autoscalers, so a caller can warn about autoscalers of moved containers.
 	Moved         []migrate.MovedContainer
 	ContainerRefs []migrate.ContainerRef
+	// MovedLines are the blocks of lines the moves took, where they were and where they
+	// are, so that the diff shows them moving and keeps the lines around them (Diff).
+	MovedLines []udiff.Move
 	// Info is the file as it was before it was read (nil for standard input): with Before,
 	// what WriteFile checks the file still is.
 	Info os.FileInfo
@@ -63,7 +66,10 @@ func migrateText(t *yamldoc.Text, data []byte, opts migrate.Options) (r FileResu
 	r = FileResult{Path: t.Path, Before: data, After: data}
 	r.strings = stringSet{}
 	defer func() { r.strings = nil }() // r is the result
+	var moved []docMoves
+	index := -1
 	out, changed, err := t.Rewrite(func(d yamldoc.Doc) ([]byte, error) {
+		index++
 		// Most documents of a repository are not workloads: skip them before any parsing.
 		if !bytes.Contains(d.Content, []byte("containers")) {
 			if bytes.Contains(d.Content, []byte("containerResource")) || bytes.Contains(d.Content, []byte("containerPolicies")) {
@@ -71,9 +77,12 @@ func migrateText(t *yamldoc.Text, data []byte, opts migrate.Options) (r FileResu
 			}
 			return nil, nil
 		}
-		text, err := r.migrateContent(d, opts)
+		text, moves, err := r.migrateContent(d, opts)
 		if err != nil {
 			return nil, err // not a nil *Error, which would not be a nil error
+		}
+		if len(moves) > 0 {
+			moved = append(moved, docMoves{index, d.Line, moves})
 		}
 		return text, nil
 	})
@@ -86,17 +95,47 @@ func migrateText(t *yamldoc.Text, data []byte, opts migrate.Options) (r FileResu
 	}
 	r.After = out
 	r.configScripts(opts) // a cross-document step: ConfigMap scripts the workloads run
+	r.placeMoves(moved)
 	return r
 }
 
+// docMoves are the blocks of lines the migration of the document at index (its content
+// starting on file line line) moved, counted from 0 in the document.
+type docMoves struct {
+	index, line int
+	moves       []udiff.Move
+}
+
+// placeMoves records the moved blocks of lines as lines of the file, once r.After is final:
+// the documents before a moved block may have grown or shrunk, ConfigMaps edited after the
+// migration included. The documents are the same, in the same order.
+func (r *FileResult) placeMoves(moved []docMoves) {
+	if len(moved) == 0 || r.Err != nil {
+		return
+	}
+	docs := yamldoc.Decode(r.Path, r.After).Docs()
+	for _, dm := range moved {
+		if dm.index >= len(docs) {
+			return
+		}
+		after := docs[dm.index].Line
+		for _, m := range dm.moves {
+			m.Before.From, m.Before.To = m.Before.From+dm.line-1, m.Before.To+dm.line-1
+			m.After.From, m.After.To = m.After.From+after-1, m.After.To+after-1
+			r.MovedLines = append(r.MovedLines, m)
+		}
+	}
+}
+
 // migrateDocument migrates one document and returns its new content, or nil when it does not
-// change. shift is added to the lines of the tree while the migration reads it: for an item
-// of a List migrated on its own, the lines it has in the List (d.Line is then the List's).
-func (r *FileResult) migrateDocument(d yamldoc.Doc, shift int, opts migrate.Options) ([]byte, *Error) {
+// change, with the blocks of lines its moves took (udiff.Move, from 0 in the document).
+// shift is added to the lines of the tree while the migration reads it: for an item of a
+// List migrated on its own, the lines it has in the List (d.Line is then the List's).
+func (r *FileResult) migrateDocument(d yamldoc.Doc, shift int, opts migrate.Options) ([]byte, []udiff.Move, *Error) {
 	line := d.Line
 	doc, err := yamldoc.Parse(d.Content, line+shift)
 	if err = checkDocument(d.Content, line+shift, doc, err); err != nil || doc == nil {
-		return nil, err
+		return nil, nil, err
 	}
 	shiftLines(doc, shift)
 	root := doc.Content[0]
@@ -104,10 +143,10 @@ func (r *FileResult) migrateDocument(d yamldoc.Doc, shift int, opts migrate.Opti
 		// A list at the root is never an object to kustomize or kubectl: a JSON 6902 patch
 		// or a replacements file, which kustomize reads as data.
 		r.Findings = append(r.Findings, listFinding(line+root.Line-1))
-		return nil, nil
+		return nil, nil, nil
 	}
 	if root.Kind != yaml.MappingNode {
-		return nil, &Error{Line: line + root.Line - 1, Msg: fmt.Sprintf("the document is a %s, not a Kubernetes object", kindName(root.Kind))}
+		return nil, nil, &Error{Line: line + root.Line - 1, Msg: fmt.Sprintf("the document is a %s, not a Kubernetes object", kindName(root.Kind))}
 	}
 	r.addRefs(doc, line) // an autoscaler whose comments or fields mention containers
 	decision := migrate.Decide(yaml.NewRNode(doc), opts)
@@ -129,17 +168,17 @@ func (r *FileResult) migrateDocument(d yamldoc.Doc, shift int, opts migrate.Opti
 			if f.Container != "" {
 				where += " container " + f.Container
 			}
-			return nil, &Error{Line: f.Line, Msg: where + ": " + f.Message}
+			return nil, nil, &Error{Line: f.Line, Msg: where + ": " + f.Message}
 		}
 	}
 	if !res.Changed() {
-		return nil, nil
+		return nil, nil, nil
 	}
 	// Rendering needs the layout of the tree before the edit. Taking it costs as much as
 	// parsing, and most documents need no change: so it is taken only now, on the tree the
 	// decision read, which the decision then edits.
 	shiftLines(doc, -shift)
-	text, fell, werr := d.Write(doc, func() (bool, error) {
+	text, moves, fell, werr := d.WriteMoved(doc, func() (bool, error) {
 		decision.Apply(yaml.NewRNode(doc))
 		shiftLines(doc, -shift) // the nodes the decision copied came back with its lines
 		return true, nil
@@ -148,9 +187,9 @@ func (r *FileResult) migrateDocument(d yamldoc.Doc, shift int, opts migrate.Opti
 		r.fallback(res, root, line, "the edit could not be spliced into the original lines")
 	}
 	if werr != nil {
-		return nil, &Error{Line: line, Msg: werr.Error()}
+		return nil, nil, &Error{Line: line, Msg: werr.Error()}
 	}
-	return text, nil
+	return text, moves, nil
 }
 
 // collectRefs records the containers an autoscaler document names. A document that does not
@@ -198,5 +237,8 @@ func kindName(k yaml.Kind) string {
 	return "mapping"
 }
 
-// UnifiedDiff is udiff.Unified, kept for the golden tests of migrate, which name it.
-func UnifiedDiff(path string, before, after []byte) []byte { return udiff.Unified(path, before, after) }
+// Diff returns the unified diff of the file's migration (nil when nothing changed), which
+// shows the moved blocks removed where they were and added where they are.
+func (r FileResult) Diff() []byte {
+	return udiff.Unified(r.Path, r.Before, r.After, r.MovedLines...)
+}

@@ -18,7 +18,8 @@ import (
 // comes back byte for byte; a changed file parses, keeps every container (nothing lost,
 // nothing duplicated, but for the workaround containers it reports deleted), proves every
 // container it made native where an exit may be final, removes only proposed statements
-// (migrate.CheckOutcome), and does not change when migrated again. It returns the result and an
+// (migrate.CheckOutcome), shows no line of a container that stays where it was as removed
+// or added in its diff, and does not change when migrated again. It returns the result and an
 // error naming the first property that does not hold. The fuzz tests call it, here and in
 // the validation module.
 func CheckInvariants(path string, data []byte, opts migrate.Options) (FileResult, error) {
@@ -50,6 +51,9 @@ func CheckInvariants(path string, data []byte, opts migrate.Options) (FileResult
 		return r, fmt.Errorf("containers changed: %v -> %v", before, after)
 	}
 	if err := outcomeHolds(r.Before, r.After, opts); err != nil {
+		return r, err
+	}
+	if err := unmovedContainersKept(r, opts); err != nil {
 		return r, err
 	}
 	again := MigrateBytes(path, r.After, opts)

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sidecar-migrate/sidecar-migrate/kio/udiff"
 	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -39,11 +40,11 @@ type listItem struct {
 
 // migrateContent migrates one document's content, item by item when it is a large List
 // that can be cut into its items, else whole.
-func (r *FileResult) migrateContent(d yamldoc.Doc, opts migrate.Options) ([]byte, *Error) {
+func (r *FileResult) migrateContent(d yamldoc.Doc, opts migrate.Options) ([]byte, []udiff.Move, *Error) {
 	if len(d.Content) >= listSplitMin && !d.JSON {
 		if parts, ok := splitList(d.Content); ok {
-			if edited, ok := r.migrateItems(d, parts, opts); ok {
-				return edited, nil
+			if edited, moves, ok := r.migrateItems(d, parts, opts); ok {
+				return edited, moves, nil
 			}
 		}
 	}
@@ -52,32 +53,45 @@ func (r *FileResult) migrateContent(d yamldoc.Doc, opts migrate.Options) ([]byte
 
 // migrateItems migrates the items of List d one by one. ok is false, and r untouched, when an
 // item cannot be migrated on its own: the caller then migrates the whole document.
-func (r *FileResult) migrateItems(d yamldoc.Doc, parts listParts, opts migrate.Options) (_ []byte, ok bool) {
+func (r *FileResult) migrateItems(d yamldoc.Doc, parts listParts, opts migrate.Options) (_ []byte, _ []udiff.Move, ok bool) {
 	content, line := d.Content, d.Line
 	part := FileResult{Path: r.Path, strings: r.strings}
 	headLines := bytes.Count(parts.head, []byte("\n"))
 	var out bytes.Buffer
 	changed := false
+	var moves []udiff.Move
+	outLine := headLines // the line of the List's new text where the next item starts
 	for k, it := range parts.items {
 		body := content[it.start:it.end]
 		one := make([]byte, 0, len(parts.head)+len(body)+len(parts.tail))
 		one = append(append(append(one, parts.head...), body...), parts.tail...)
 		from := [3]int{len(part.Findings), len(part.Ignored), len(part.ContainerRefs)}
 		first := line + it.line // the file line of the item's first line
-		edited, err := part.migrateDocument(yamldoc.Doc{Content: one, Line: line}, it.line-headLines, opts)
+		edited, itemMoves, err := part.migrateDocument(yamldoc.Doc{Content: one, Line: line}, it.line-headLines, opts)
 		if err != nil || !part.within(from, first, first+lineCount(body)) {
-			return nil, false
+			return nil, nil, false
 		}
 		part.renumber(from, k)
 		if edited == nil {
 			out.Write(body)
+			outLine += lineCount(body)
 			continue
 		}
 		if len(edited) < len(parts.head)+len(parts.tail) || !bytes.HasPrefix(edited, parts.head) || !bytes.HasSuffix(edited, parts.tail) {
-			return nil, false // the edit reached the List's own lines
+			return nil, nil, false // the edit reached the List's own lines
 		}
 		changed = true
-		out.Write(edited[len(parts.head) : len(edited)-len(parts.tail)])
+		text := edited[len(parts.head) : len(edited)-len(parts.tail)]
+		for _, m := range itemMoves {
+			if m.Before.From < headLines || m.Before.To > headLines+lineCount(body) || m.After.From < headLines || m.After.To > headLines+lineCount(text) {
+				return nil, nil, false // a move out of the item
+			}
+			m.Before.From, m.Before.To = m.Before.From-headLines+it.line, m.Before.To-headLines+it.line
+			m.After.From, m.After.To = m.After.From-headLines+outLine, m.After.To-headLines+outLine
+			moves = append(moves, m)
+		}
+		out.Write(text)
+		outLine += lineCount(text)
 	}
 	r.Findings = append(r.Findings, part.Findings...)
 	r.Ignored = append(r.Ignored, part.Ignored...)
@@ -86,10 +100,10 @@ func (r *FileResult) migrateItems(d yamldoc.Doc, parts listParts, opts migrate.O
 	r.Stats.Add(part.Stats)
 	r.Fallbacks += part.Fallbacks
 	if !changed {
-		return nil, true
+		return nil, nil, true
 	}
 	edited := make([]byte, 0, len(parts.head)+out.Len()+len(parts.tail))
-	return append(append(append(edited, parts.head...), out.Bytes()...), parts.tail...), true
+	return append(append(append(edited, parts.head...), out.Bytes()...), parts.tail...), moves, true
 }
 
 // within reports whether the findings, silenced findings and autoscaler references recorded

@@ -32,6 +32,7 @@ func assertSameResult(t *testing.T, whole, split FileResult, name string) {
 	assert.Equal(t, whole.Moved, split.Moved, "%s: moved", name)
 	assert.Equal(t, whole.ContainerRefs, split.ContainerRefs, "%s: autoscaler references", name)
 	assert.Equal(t, whole.Fallbacks, split.Fallbacks, "%s: fallbacks", name)
+	assert.Equal(t, whole.MovedLines, split.MovedLines, "%s: moved lines", name)
 	assert.Equal(t, fmt.Sprint(whole.Err), fmt.Sprint(split.Err), "%s: error", name)
 }
 

@@ -3,6 +3,7 @@ package udiff
 import (
 	"bytes"
 	"errors"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -43,35 +44,66 @@ func segments(s string) (segs []segment, seps []string) {
 	return append(segs, cur), seps
 }
 
-// writeDocuments writes to out the hunks of the diff from a to b computed document by
-// document, calling flush as it goes; errSeparators, with nothing written, when the files'
-// separators differ.
-func writeDocuments(out *bytes.Buffer, a, b string, flush func() error) error {
+// docScript is the edit script of one document, with its lines.
+type docScript struct {
+	ops   []op
+	lines docLines
+}
+
+// forDocuments calls each with the script of each document of a and b, in order, when they
+// have the same separators (else it returns errSeparators, before any call). The lines of
+// the moved blocks ra and rb are pinned (never kept) document by document, so that only the
+// documents they are in are copied. each may stop the loop with an error, which it returns.
+func forDocuments(a, b string, ra, rb []Lines, each func(docScript) error) error {
 	segA, sepA := segments(a)
 	segB, sepB := segments(b)
-	if len(sepA) == 0 || !slicesEqual(sepA, sepB) {
+	if len(sepA) == 0 || !slices.Equal(sepA, sepB) {
 		return errSeparators
 	}
-	w := docWriter{out: out, flush: flush}
 	for i := range segA {
-		w.add(a[segA[i].start:segA[i].end], b[segB[i].start:segB[i].end], segA[i].line, segB[i].line)
-		if err := w.settle(false); err != nil {
+		sa, sb := a[segA[i].start:segA[i].end], b[segB[i].start:segB[i].end]
+		fromA, fromB := segA[i].line, segB[i].line
+		d := docScript{lines: docLines{fromA: fromA, fromB: fromB, a: sa, b: sb, offA: lineOffsets(sa)}}
+		d.lines.offB = d.lines.offA
+		if sa != sb {
+			d.lines.offB = lineOffsets(sb)
+		}
+		la, lb := d.lines.linesA(), d.lines.linesB()
+		if sa == sb && !touches(ra, fromA, la) && !touches(rb, fromB, lb) {
+			d.ops = appendKept(nil, fromA, fromB, la)
+		} else {
+			a, b := pinned(diffLines(sa), fromA, ra, "a"), pinned(diffLines(sb), fromB, rb, "b")
+			for _, o := range lineOps(a, b) {
+				d.ops = append(d.ops, newOp(o.kind, fromA+int(o.a), fromB+int(o.b)))
+			}
+		}
+		if err := each(d); err != nil {
 			return err
 		}
 	}
-	return w.settle(true)
+	return nil
 }
 
-func slicesEqual(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
+// touches reports whether one of ranges (sorted by From) reaches into lines [from, from+n).
+func touches(ranges []Lines, from, n int) bool {
+	i := sort.Search(len(ranges), func(i int) bool { return ranges[i].To > from })
+	return i < len(ranges) && ranges[i].From < from+n
+}
+
+// writeDocuments writes to out the hunks of the diff from a to b computed document by
+// document (forDocuments), calling flush as it goes; errSeparators, with nothing written,
+// when the files' separators differ.
+func writeDocuments(out *bytes.Buffer, a, b string, ra, rb []Lines, flush func() error) error {
+	w := docWriter{out: out, flush: flush}
+	err := forDocuments(a, b, ra, rb, func(d docScript) error {
+		w.pending = append(w.pending, d.ops...)
+		w.docs = append(w.docs, d.lines)
+		return w.settle(false)
+	})
+	if err != nil {
+		return err
 	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
+	return w.settle(true)
 }
 
 // docWriter holds the ops of the hunks not yet written and the lines of the documents they
@@ -91,22 +123,6 @@ type docLines struct {
 	fromA, fromB int
 	a, b         string
 	offA, offB   []int32
-}
-
-// add appends the ops of one document, whose lines start at line fromA of before and fromB
-// of after.
-func (w *docWriter) add(segA, segB string, fromA, fromB int) {
-	if segA == segB {
-		off := lineOffsets(segA)
-		w.pending = appendKept(w.pending, fromA, fromB, len(off)-1)
-		w.docs = append(w.docs, docLines{fromA, fromB, segA, segB, off, off})
-		return
-	}
-	a, b := diffLines(segA), diffLines(segB)
-	for _, o := range lineOps(a, b) {
-		w.pending = append(w.pending, newOp(o.kind, fromA+int(o.a), fromB+int(o.b)))
-	}
-	w.docs = append(w.docs, docLines{fromA, fromB, segA, segB, lineOffsets(segA), lineOffsets(segB)})
 }
 
 // lineOffsets returns the offset of each line of s (as diffLines splits it) and len(s).

@@ -24,9 +24,10 @@ const diffContext = 3
 // '\' or non-ASCII bytes, and with a tab after the "---" and "+++" names when it holds a
 // space. Lines keep their bytes ("\r" included) and a missing final newline is marked with
 // "\ No newline at end of file", so `git apply` of the result reproduces after exactly.
-func Unified(path string, before, after []byte) []byte {
+// The lines of moves are shown removed and added, never kept (Move).
+func Unified(path string, before, after []byte, moves ...Move) []byte {
 	var out bytes.Buffer
-	_ = Write(&out, path, before, after, false) // a bytes.Buffer takes every write
+	_ = Write(&out, path, before, after, false, moves...) // a bytes.Buffer takes every write
 	if out.Len() == 0 {
 		return nil
 	}
@@ -36,7 +37,7 @@ func Unified(path string, before, after []byte) []byte {
 // Write writes to w the diff Unified returns, coloured as Colorize colours it when color is
 // set. It writes a few hunks at a time, so that the diff of a large file is never held whole
 // (the diff of a 100 MB file is larger than the file).
-func Write(w io.Writer, path string, before, after []byte, color bool) error {
+func Write(w io.Writer, path string, before, after []byte, color bool, moves ...Move) error {
 	if bytes.Equal(before, after) {
 		return nil
 	}
@@ -57,7 +58,8 @@ func Write(w io.Writer, path string, before, after []byte, color bool) error {
 	writeDiffHeader(&out, path)
 	sa, sb := bytesView(before), bytesView(after)
 	more := func() error { return flush(false) }
-	err := writeDocuments(&out, sa, sb, more)
+	ra, rb := sides(moves)
+	err := writeDocuments(&out, sa, sb, ra, rb, more)
 	if err != errSeparators {
 		if err != nil {
 			return err
@@ -65,7 +67,7 @@ func Write(w io.Writer, path string, before, after []byte, color bool) error {
 		return flush(true)
 	}
 	a, b := diffLines(sa), diffLines(sb)
-	ops := lineOps(a, b)
+	ops := lineOps(pinned(a, 0, ra, "a"), pinned(b, 0, rb, "b"))
 	text := func(o op) string {
 		if o.kind == '+' {
 			return b[o.b]
@@ -131,9 +133,16 @@ func lineOps(a, b []string) []op {
 
 // Changes returns the indices of the lines of a that the diff from a to b removes and of the
 // lines of b that it adds: the same script Unified prints, for callers that count changed
-// lines (kio's corpus test measures the lines a migration touches beyond its own).
-func Changes(a, b []string) (removed, added []int) {
-	for _, o := range lineOps(a, b) {
+// lines (kio's corpus test measures the lines a migration touches beyond its own, and its
+// invariants check that no line of a container that stays is among them).
+func Changes(a, b []string, moves ...Move) (removed, added []int) {
+	ra, rb := sides(moves)
+	var ops []op
+	sa, sb := strings.Join(a, ""), strings.Join(b, "")
+	if forDocuments(sa, sb, ra, rb, func(d docScript) error { ops = append(ops, d.ops...); return nil }) == errSeparators {
+		ops = lineOps(pinned(a, 0, ra, "a"), pinned(b, 0, rb, "b"))
+	}
+	for _, o := range ops {
 		switch o.kind {
 		case '-':
 			removed = append(removed, int(o.a))

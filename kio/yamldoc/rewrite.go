@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio/splice"
+	"github.com/sidecar-migrate/sidecar-migrate/kio/udiff"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -64,19 +65,34 @@ func (t *Text) docError(d Doc, err error) *Error {
 // must follow the edit contract of package splice; the spliced text is parsed again and must
 // hold the edited tree, or the document is serialized (JSON stays JSON) and fallback is set.
 func (d Doc) Write(doc *yaml.Node, edit func() (changed bool, err error)) (text []byte, fallback bool, err error) {
+	text, _, fallback, err = d.write(doc, edit, false)
+	return text, fallback, err
+}
+
+// WriteMoved is Write that also returns the blocks of lines the edit moved (Layout.Moved of
+// package splice), counted from 0 in the document, for a diff that shows them moving; none
+// when the document was serialized.
+func (d Doc) WriteMoved(doc *yaml.Node, edit func() (changed bool, err error)) (text []byte, moves []udiff.Move, fallback bool, err error) {
+	return d.write(doc, edit, true)
+}
+
+func (d Doc) write(doc *yaml.Node, edit func() (bool, error), withMoves bool) (text []byte, moves []udiff.Move, fallback bool, err error) {
 	l := splice.Snapshot(d.Content, doc)
 	changed, err := edit()
 	if err != nil || !changed {
-		return nil, false, err
+		return nil, nil, false, err
 	}
 	if s, rerr := l.Render(doc); rerr == nil {
 		if back, perr := Parse([]byte(s), 1); perr == nil && back != nil && splice.SameTree(back, doc) {
-			return []byte(s), false, nil
+			if withMoves {
+				moves = l.Moved(doc, s, back)
+			}
+			return []byte(s), moves, false, nil
 		}
 	}
 	s, serr := splice.Serialize(doc, d.Content, d.JSON)
 	if serr != nil {
-		return nil, true, serr
+		return nil, nil, true, serr
 	}
-	return []byte(s), true, nil
+	return []byte(s), nil, true, nil
 }
