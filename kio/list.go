@@ -13,7 +13,7 @@ import (
 
 // A large List (kubectl get -o yaml, a chart's rendered output wrapped for kubectl) is one
 // document, and migrating it whole holds its parse tree, the decision's copy of it and the
-// renderer's layout of it at once: 75 times the text for a List of 20,000 pods. Its items are
+// renderer's layout of it at once: 70 times the text for a List of 20,000 pods. Its items are
 // independent objects, so such a document is migrated item by item instead: each item's lines,
 // with the List's own lines before and after the items, form a List of one item that goes
 // through the same migration as any document, and only one item's trees are alive at a time.
@@ -58,6 +58,7 @@ func (r *FileResult) migrateItems(d yamldoc.Doc, parts listParts, opts migrate.O
 	part := FileResult{Path: r.Path, strings: r.strings}
 	headLines := bytes.Count(parts.head, []byte("\n"))
 	var out bytes.Buffer
+	out.Grow(len(content) + len(content)/8) // a migration adds a few lines to each item
 	changed := false
 	var moves []udiff.Move
 	outLine := headLines // the line of the List's new text where the next item starts
