@@ -13,16 +13,31 @@ import (
 // keepFencesWhole returns decision, or when a move it decided would part a pair of fence
 // comments (splice.Layout.SplitsFence), the decision taken again with those pods left alone
 // and a warning for each. Only a document with a fence comment is looked at this closely.
-func keepFencesWhole(d yamldoc.Doc, doc *yaml.Node, decision migrate.Decision, opts migrate.Options) migrate.Decision {
+// doc's lines are shifted by shift from d's (an item of a List migrated on its own).
+func keepFencesWhole(d yamldoc.Doc, doc *yaml.Node, shift int, decision migrate.Decision, opts migrate.Options) migrate.Decision {
 	if !decision.Changed() || decision.Failed() || !splice.HasFence(d.Content) {
 		return decision
 	}
-	l := splice.Snapshot(d.Content, doc)
-	if l == nil {
+	warnings, skip := fenceSplits(d, doc, shift, decision, opts)
+	if len(warnings) == 0 {
 		return decision
 	}
-	var warnings []migrate.Finding
-	skip := slices.Clip(opts.Skip)
+	opts.Skip = append(slices.Clip(opts.Skip), skip...)
+	again := migrate.Decide(yaml.NewRNode(doc), opts)
+	again.Findings = append(again.Findings, warnings...)
+	slices.SortStableFunc(again.Findings, func(a, b migrate.Finding) int { return a.Line - b.Line })
+	return again
+}
+
+// fenceSplits returns a warning for each pod whose moves would part a pair of fence comments,
+// and those pods. The layout is of d's lines, so doc is read with its own lines meanwhile.
+func fenceSplits(d yamldoc.Doc, doc *yaml.Node, shift int, decision migrate.Decision, opts migrate.Options) (warnings []migrate.Finding, skip []migrate.Resource) {
+	shiftLines(doc, -shift)
+	defer shiftLines(doc, shift)
+	l := splice.Snapshot(d.Content, doc)
+	if l == nil {
+		return nil, nil
+	}
 	for _, mv := range decision.Moves {
 		for _, item := range movedItems(doc, mv, opts) {
 			fence := l.SplitsFence(item)
@@ -31,21 +46,14 @@ func keepFencesWhole(d yamldoc.Doc, doc *yaml.Node, decision migrate.Decision, o
 			}
 			name := containerName(item)
 			warnings = append(warnings, migrate.Finding{Rule: migrate.RuleCommentFenceSplit, Severity: migrate.Warning,
-				Line: item.Line, Column: item.Column, Resource: mv.Resource, Container: name,
+				Line: item.Line + shift, Column: item.Column, Resource: mv.Resource, Container: name,
 				Field:   mv.Field + ".containers[name=" + name + "]",
 				Message: fmt.Sprintf("not moved, and the pod is left alone: the move would part the comment %q from its pair, and a script that cuts what lies between the two would cut the app", fence)})
 			skip = append(skip, mv.Resource)
 			break
 		}
 	}
-	if len(warnings) == 0 {
-		return decision
-	}
-	opts.Skip = skip
-	again := migrate.Decide(yaml.NewRNode(doc), opts)
-	again.Findings = append(again.Findings, warnings...)
-	slices.SortStableFunc(again.Findings, func(a, b migrate.Finding) int { return a.Line - b.Line })
-	return again
+	return warnings, skip
 }
 
 // movedItems returns the items of the containers list of the pod spec mv is about (doc not

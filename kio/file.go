@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/sidecar-migrate/sidecar-migrate/kio/udiff"
 	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
+	"io"
 	"os"
 
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
@@ -41,6 +42,8 @@ type FileResult struct {
 	// Info is the file as it was before it was read (nil for standard input): with Before,
 	// what WriteFile checks the file still is.
 	Info os.FileInfo
+
+	strings stringSet // while the file is migrated: the findings' strings, one copy each
 }
 
 // Changed reports whether the file's content changed.
@@ -60,8 +63,10 @@ func MigrateBytes(path string, data []byte, opts migrate.Options) FileResult {
 }
 
 // migrateText migrates the documents of a file's text, data as read.
-func migrateText(t *yamldoc.Text, data []byte, opts migrate.Options) FileResult {
-	r := FileResult{Path: t.Path, Before: data, After: data}
+func migrateText(t *yamldoc.Text, data []byte, opts migrate.Options) (r FileResult) {
+	r = FileResult{Path: t.Path, Before: data, After: data}
+	r.strings = stringSet{}
+	defer func() { r.strings = nil }() // r is the result
 	var moved []docMoves
 	index := -1
 	out, changed, err := t.Rewrite(func(d yamldoc.Doc) ([]byte, error) {
@@ -73,7 +78,7 @@ func migrateText(t *yamldoc.Text, data []byte, opts migrate.Options) FileResult 
 			}
 			return nil, nil
 		}
-		text, moves, err := r.migrateDocument(d, opts)
+		text, moves, err := r.migrateContent(d, opts)
 		if err != nil {
 			return nil, err // not a nil *Error, which would not be a nil error
 		}
@@ -135,12 +140,15 @@ func fileMoves(path string, after []byte, moved []docMoves) []udiff.Move {
 
 // migrateDocument migrates one document and returns its new content, or nil when it does not
 // change, with the blocks of lines its moves took (udiff.Move, from 0 in the document).
-func (r *FileResult) migrateDocument(d yamldoc.Doc, opts migrate.Options) ([]byte, []udiff.Move, *Error) {
+// shift is added to the lines of the tree while the migration reads it: for an item of a
+// List migrated on its own, the lines it has in the List (d.Line is then the List's).
+func (r *FileResult) migrateDocument(d yamldoc.Doc, shift int, opts migrate.Options) ([]byte, []udiff.Move, *Error) {
 	line := d.Line
-	doc, err := d.Parse()
-	if err = checkDocument(d.Content, line, doc, err); err != nil || doc == nil {
+	doc, err := yamldoc.Parse(d.Content, line+shift)
+	if err = checkDocument(d.Content, line+shift, doc, err); err != nil || doc == nil {
 		return nil, nil, err
 	}
+	shiftLines(doc, shift)
 	root := doc.Content[0]
 	if root.Kind == yaml.SequenceNode {
 		// A list at the root is never an object to kustomize or kubectl: a JSON 6902 patch
@@ -153,7 +161,7 @@ func (r *FileResult) migrateDocument(d yamldoc.Doc, opts migrate.Options) ([]byt
 	}
 	r.addRefs(doc, line) // an autoscaler whose comments or fields mention containers
 	decision := migrate.Decide(yaml.NewRNode(doc), opts)
-	decision = keepFencesWhole(d, doc, decision, opts)
+	decision = keepFencesWhole(d, doc, shift, decision, opts)
 	res := decision.Result
 	for i := range res.Findings {
 		res.Findings[i].Line += line - 1
@@ -161,6 +169,7 @@ func (r *FileResult) migrateDocument(d yamldoc.Doc, opts migrate.Options) ([]byt
 	for i := range res.Ignored {
 		res.Ignored[i].Line += line - 1
 	}
+	r.strings.share(res.Findings)
 	r.Findings = append(r.Findings, res.Findings...)
 	r.Ignored = append(r.Ignored, res.Ignored...)
 	r.Stats.Add(res.Stats)
@@ -180,8 +189,10 @@ func (r *FileResult) migrateDocument(d yamldoc.Doc, opts migrate.Options) ([]byt
 	// Rendering needs the layout of the tree before the edit. Taking it costs as much as
 	// parsing, and most documents need no change: so it is taken only now, on the tree the
 	// decision read, which the decision then edits.
+	shiftLines(doc, -shift)
 	text, moves, fell, werr := d.WriteMoved(doc, func() (bool, error) {
 		decision.Apply(yaml.NewRNode(doc))
+		shiftLines(doc, -shift) // the nodes the decision copied came back with its lines
 		return true, nil
 	})
 	if fell {
@@ -242,4 +253,10 @@ func kindName(k yaml.Kind) string {
 // shows the moved blocks removed where they were and added where they are.
 func (r FileResult) Diff() []byte {
 	return udiff.Unified(r.Path, r.Before, r.After, r.MovedLines...)
+}
+
+// WriteDiff writes Diff to w a few hunks at a time, coloured when color is set, so that the
+// diff of a large file is never held whole.
+func (r FileResult) WriteDiff(w io.Writer, color bool) error {
+	return udiff.Write(w, r.Path, r.Before, r.After, color, r.MovedLines...)
 }

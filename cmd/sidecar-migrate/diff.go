@@ -4,7 +4,6 @@ import (
 	"os"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio"
-	"github.com/sidecar-migrate/sidecar-migrate/kio/udiff"
 	"github.com/spf13/cobra"
 )
 
@@ -55,12 +54,7 @@ func (o *diffOptions) run(paths []string, s streams) error {
 		if err := o.out.changed(s.out, r); err != nil || !o.out.plain() {
 			return err
 		}
-		d := r.Diff()
-		if color {
-			d = udiff.Colorize(d)
-		}
-		_, werr := s.out.Write(d)
-		return werr
+		return r.WriteDiff(s.out, color)
 	})
 	if werr := o.out.finish(s, "diff", sum, o.quiet); werr != nil {
 		return werr
