@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/shell"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -51,7 +52,7 @@ func (m *migration) reportInjectedStops(t podTemplate, apps []container) {
 				for _, call := range stopCalls(s.node.Value, st, inj) {
 					m.report(ruleHackKept, Warning, t, s.node, c.name,
 						"%q (line %d) stops the %s proxy that %s: %q injects at admission; it stays, because %s cannot inject its proxy as a native sidecar yet (follow %s); without the call the Job would never finish",
-						firstLine(printNode(call)), scriptLine(s, st), inj.name, inj.annotation, inj.value, inj.name, inj.upstream)
+						firstLine(shell.Print(call)), scriptLine(s, st), inj.name, inj.annotation, inj.value, inj.name, inj.upstream)
 				}
 			}
 		}
@@ -72,7 +73,7 @@ func stopCalls(text string, st *syntax.Stmt, inj injector) []*syntax.CallExpr {
 	}
 	walk(st)
 	if handler := trapHandler(text, st); handler != "" {
-		if f, err := parseShell(handler); err == nil {
+		if f, err := shell.Parse(handler); err == nil {
 			walk(f)
 		}
 	}
@@ -89,13 +90,13 @@ func (inj injector) stops(call *syntax.CallExpr) bool {
 	case "curl", "wget":
 		for _, a := range call.Args[1:] {
 			// printed, not wordText: the port is often ${DAPR_HTTP_PORT}
-			if inj.url.MatchString(strings.Trim(printNode(a), `"'`)) {
+			if inj.url.MatchString(strings.Trim(shell.Print(a), `"'`)) {
 				return true
 			}
 		}
 	case "pkill", "killall":
 		for _, a := range call.Args[1:] {
-			if inj.processes[wordText(a)] {
+			if inj.processes[shell.WordText(a)] {
 				return true
 			}
 		}
