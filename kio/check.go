@@ -2,6 +2,7 @@ package kio
 
 import (
 	"fmt"
+	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -11,13 +12,13 @@ import (
 // caller that parses data with another YAML library (the KRM function's framework) hold the
 // same limit as file mode. What does not parse is left to that library to report.
 func CheckAliases(path string, data []byte) (int, error) {
-	if checkText(data) != nil {
+	t, terr := yamldoc.Read(path, data)
+	if terr != nil {
 		return 0, nil
 	}
-	t := decodeText(data)
 	docs := 0
-	for _, d := range splitDocuments(t.body) {
-		doc, err := parseDocument(t.body[d.start:d.end], d.line)
+	for _, d := range t.Docs() {
+		doc, err := d.Parse()
 		if err != nil {
 			docs++ // its content is there, for the other library to refuse
 			continue
@@ -29,7 +30,7 @@ func CheckAliases(path string, data []byte) (int, error) {
 		c := nodeCheck{sizes: map[*yaml.Node]int{}}
 		c.walk(doc)
 		if c.aliased > maxAliasNodes {
-			err := aliasBombError(d.line + c.bigAlias.Line - 1)
+			err := aliasBombError(d.Line + c.bigAlias.Line - 1)
 			err.Path = path
 			return docs, err
 		}
