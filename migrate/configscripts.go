@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/shell"
 	"mvdan.cc/sh/v3/syntax"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -84,12 +85,12 @@ func scriptPaths(c container) []string {
 			return true
 		}
 		at := 0
-		switch path.Base(wordText(call.Args[0])) {
+		switch path.Base(shell.WordText(call.Args[0])) {
 		case "exec", "sh", "bash", ".", "source":
 			at = 1
 		}
 		if at < len(call.Args) {
-			out = append(out, absolute(wordText(call.Args[at]))...)
+			out = append(out, absolute(shell.WordText(call.Args[at]))...)
 		}
 		return true
 	})

@@ -4,6 +4,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/shell"
 	"mvdan.cc/sh/v3/syntax"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -70,7 +71,7 @@ func terminates(c, o container) *unproven {
 // pid the tool cannot trace).
 func namesProcess(call *syntax.CallExpr, name string, o container) bool {
 	for _, a := range call.Args[1:] {
-		w := wordText(a)
+		w := shell.WordText(a)
 		if name == "kill" {
 			w = pidLookup(a)
 		}
@@ -86,10 +87,10 @@ func namesProcess(call *syntax.CallExpr, name string, o container) bool {
 func killSignal(call *syntax.CallExpr) string {
 	args := call.Args[1:]
 	for i, a := range args {
-		switch w := wordText(a); {
+		switch w := shell.WordText(a); {
 		case w == "-s" || w == "--signal":
 			if i+1 < len(args) {
-				return wordText(args[i+1])
+				return shell.WordText(args[i+1])
 			}
 		case strings.HasPrefix(w, "--signal="):
 			return strings.TrimPrefix(w, "--signal=")
@@ -130,7 +131,7 @@ func deletable(t podTemplate, c container, native func(string) bool) string {
 	}
 	for _, st := range s.file.Stmts {
 		if !waitOrStop(st, targets) {
-			return "its script also runs " + firstLine(printNode(st))
+			return "its script also runs " + firstLine(shell.Print(st))
 		}
 	}
 	for _, s := range targets {
@@ -149,7 +150,7 @@ func waitOrStop(st *syntax.Stmt, targets []stopTarget) bool {
 	}
 	if loop, ok := st.Cmd.(*syntax.WhileClause); ok {
 		for _, b := range loop.Do {
-			if _, name := callName(b); b.Background || (name != "sleep" && name != "echo" && name != "printf" && !isTrue(b)) {
+			if _, name := shell.CallName(b); b.Background || (name != "sleep" && name != "echo" && name != "printf" && !isTrue(b)) {
 				return false
 			}
 		}

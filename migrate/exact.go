@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/shell"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -46,9 +47,9 @@ func readRequest(call *syntax.CallExpr, tool string) httpCall {
 	var urls []string
 	args := call.Args[1:]
 	for i := 0; i < len(args); i++ {
-		w := wordText(args[i])
+		w := shell.WordText(args[i])
 		if w == "" {
-			return httpCall{nearMiss: "an argument is not literal (" + printNode(args[i]) + ")"}
+			return httpCall{nearMiss: "an argument is not literal (" + shell.Print(args[i]) + ")"}
 		}
 		if !strings.HasPrefix(w, "-") || w == "-" {
 			urls = append(urls, w)
@@ -61,11 +62,11 @@ func readRequest(call *syntax.CallExpr, tool string) httpCall {
 			if i+1 >= len(args) {
 				return httpCall{nearMiss: "flag " + w + " has no value"}
 			}
-			value = wordText(args[i+1])
+			value = shell.WordText(args[i+1])
 			i++
 		case known && (!takes || joined):
 		case (name == "-o" || name == "-O" || name == "--output" || name == "--output-document") && i+1 < len(args):
-			if value = wordText(args[i+1]); value != "/dev/null" && value != "-" {
+			if value = shell.WordText(args[i+1]); value != "/dev/null" && value != "-" {
 				return httpCall{nearMiss: "it writes the response to " + value}
 			}
 			i++
@@ -146,7 +147,7 @@ func nearMiss(st *syntax.Stmt) string {
 		if !ok || miss != "" || len(call.Args) == 0 {
 			return miss == ""
 		}
-		if name := call.Args[0].Lit(); (name == "curl" || name == "wget") && shutdownURL.MatchString(printNode(call)) {
+		if name := call.Args[0].Lit(); (name == "curl" || name == "wget") && shutdownURL.MatchString(shell.Print(call)) {
 			if _, why := shutdownCall(call, name); why != "" {
 				miss = why
 			}
@@ -161,8 +162,8 @@ func nearMiss(st *syntax.Stmt) string {
 func quietRedirs(st *syntax.Stmt) bool {
 	for _, r := range st.Redirs {
 		switch {
-		case r.Op == syntax.DplOut && wordText(r.Word) == "1":
-		case (r.Op == syntax.RdrOut || r.Op == syntax.RdrAll) && wordText(r.Word) == "/dev/null":
+		case r.Op == syntax.DplOut && shell.WordText(r.Word) == "1":
+		case (r.Op == syntax.RdrOut || r.Op == syntax.RdrAll) && shell.WordText(r.Word) == "/dev/null":
 		default:
 			return false
 		}

@@ -3,6 +3,7 @@ package migrate
 import (
 	"strings"
 
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/shell"
 	"mvdan.cc/sh/v3/syntax"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -13,7 +14,7 @@ import (
 // execWords returns the words of a script that only execs one program with literal
 // arguments, which an exec-form command runs the same without a shell; nil otherwise.
 func execWords(script string) []string {
-	f, err := parseShell(script)
+	f, err := shell.Parse(script)
 	if err != nil || len(f.Stmts) != 1 {
 		return nil
 	}
@@ -24,7 +25,7 @@ func execWords(script string) []string {
 	}
 	var words []string
 	for _, a := range call.Args[1:] {
-		w := wordText(a)
+		w := shell.WordText(a)
 		// "$" would be expanded by the kubelet ($(VAR)); globs, "~" and escapes by the shell.
 		if w == "" || strings.Contains(w, "$") {
 			return nil

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/shell"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -36,11 +37,11 @@ func statusFiles(containers []container, flag string) map[string]bool {
 
 // statusWrite returns F for `echo $? > F` (or "$?"), exactly: one argument, one redirect.
 func statusWrite(st *syntax.Stmt) string {
-	call, name := callName(st)
+	call, name := shell.CallName(st)
 	if name != "echo" || len(call.Args) != 2 || len(st.Redirs) != 1 || st.Background || st.Negated {
 		return ""
 	}
-	if v := strings.Trim(printNode(call.Args[1]), `"`); v != "$?" {
+	if v := strings.Trim(shell.Print(call.Args[1]), `"`); v != "$?" {
 		return ""
 	}
 	r := st.Redirs[0]
@@ -67,7 +68,7 @@ func readBack(w *syntax.Word) string {
 	if st.Cmd == nil && len(st.Redirs) == 1 && st.Redirs[0].Op == syntax.RdrIn {
 		return st.Redirs[0].Word.Lit() // $(< F)
 	}
-	if call, name := callName(st); name == "cat" && len(call.Args) == 2 && len(st.Redirs) == 0 {
+	if call, name := shell.CallName(st); name == "cat" && len(call.Args) == 2 && len(st.Redirs) == 0 {
 		return call.Args[1].Lit()
 	}
 	return ""
@@ -75,7 +76,7 @@ func readBack(w *syntax.Word) string {
 
 // statusExit returns F for `exit "$(cat F)"`.
 func statusExit(st *syntax.Stmt) string {
-	if call, name := callName(st); name == "exit" && len(call.Args) == 2 && len(st.Redirs) == 0 {
+	if call, name := shell.CallName(st); name == "exit" && len(call.Args) == 2 && len(st.Redirs) == 0 {
 		return readBack(call.Args[1])
 	}
 	return ""
@@ -97,7 +98,7 @@ func statusAssign(st *syntax.Stmt) (string, string) {
 // statusCuts returns the cuts that remove the exit-code protocol of the files in status from
 // one script, and whether the script writes a status; problem says why it cannot, when a
 // status file or the variable read from it is used in any other way.
-func statusCuts(text string, f *syntax.File, status map[string]bool) (cuts []cut, writes bool, problem string) {
+func statusCuts(text string, f *syntax.File, status map[string]bool) (cuts []shell.Cut, writes bool, problem string) {
 	vars := map[string]bool{}
 	handled := map[*syntax.Stmt]bool{}
 	for _, st := range f.Stmts {
@@ -119,13 +120,13 @@ func statusCuts(text string, f *syntax.File, status map[string]bool) (cuts []cut
 			}
 			delete(vars, v)
 		default:
-			if src := printNode(st); mentionsAny(src, status) {
+			if src := shell.Print(st); mentionsAny(src, status) {
 				return nil, false, "it uses the status file in a way this tool does not recognise: " + firstLine(src)
 			}
 			continue
 		}
 		handled[st] = true
-		cuts = append(cuts, stmtCut(text, st))
+		cuts = append(cuts, shell.StmtCut(text, st))
 	}
 	for _, v := range sortedKeys(vars) {
 		return nil, false, "the exit status read into $" + v + " is not only passed to exit"
@@ -145,13 +146,13 @@ func mentionsAny(s string, files map[string]bool) bool {
 // mirrorsStatus reports whether the cut tail of a script only mirrored the status of its last
 // kept statement: the first cut statement after it is `echo $? > F`, and the script ended by
 // exiting with what it read back. Removing that tail leaves the script's status as it was.
-func mirrorsStatus(stmts []*syntax.Stmt, cuts []cut) bool {
+func mirrorsStatus(stmts []*syntax.Stmt, cuts []shell.Cut) bool {
 	last := stmts[len(stmts)-1]
 	if statusExit(last) == "" && exitVar(last) == "" {
 		return false
 	}
 	for i := len(stmts) - 2; i >= 0; i-- {
-		if !covered(stmts[i], cuts) {
+		if !shell.Covered(stmts[i], cuts) {
 			return i+1 < len(stmts) && statusWrite(stmts[i+1]) != ""
 		}
 	}

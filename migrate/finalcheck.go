@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/shell"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -96,11 +97,11 @@ func checkRemovals(in, out podTemplate) error {
 		kept := map[string]int{}
 		if so := containerScript(o); so != nil && so.file != nil {
 			for _, st := range so.file.Stmts {
-				kept[printNode(st)]++
+				kept[shell.Print(st)]++
 			}
 		}
 		for _, st := range s.file.Stmts {
-			p := printNode(st)
+			p := shell.Print(st)
 			if kept[p] > 0 {
 				kept[p]--
 				continue
@@ -151,16 +152,16 @@ func proposedRemovals(t podTemplate, native func(string) bool) removals {
 		if st.stmt == nil {
 			continue
 		}
-		add(st.app.name, printNode(st.stmt))
+		add(st.app.name, shell.Print(st.stmt))
 		for _, other := range st.script.file.Stmts {
 			if statusVar(other) != "" || exitVar(other) != "" {
-				add(st.app.name, printNode(other))
+				add(st.app.name, shell.Print(other))
 			}
 		}
 	}
 	// A rewrite of a whole script (exit flag, kubexit) proposes the statements it drops.
 	diff := func(n *yaml.Node, text string) {
-		f, err := parseShell(text)
+		f, err := shell.Parse(text)
 		for _, c := range all {
 			s := containerScript(c.node)
 			if s == nil || s.node != n || s.file == nil {
@@ -169,11 +170,11 @@ func proposedRemovals(t podTemplate, native func(string) bool) removals {
 			kept := map[string]int{}
 			if err == nil {
 				for _, st := range f.Stmts {
-					kept[printNode(st)]++
+					kept[shell.Print(st)]++
 				}
 			}
 			for _, st := range s.file.Stmts {
-				if p := printNode(st); kept[p] > 0 {
+				if p := shell.Print(st); kept[p] > 0 {
 					kept[p]--
 				} else {
 					add(c.name, p)

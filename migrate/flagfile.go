@@ -9,6 +9,7 @@ import (
 
 	"github.com/sidecar-migrate/sidecar-migrate/internal/textedit"
 
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/shell"
 	"mvdan.cc/sh/v3/syntax"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -72,7 +73,7 @@ func planFlagFile(containers []container, spec *yaml.Node) *flagPlan {
 		if s == nil || s.file == nil {
 			continue
 		}
-		funcs := funcDecls(s.file)
+		funcs := shell.FuncDecls(s.file)
 		for _, st := range s.file.Stmts {
 			flag := writtenAfter(s.node.Value, st, funcs)
 			dir := path.Dir(flag)
@@ -141,9 +142,9 @@ func writtenAtExit(containers []container, flag string) bool {
 		if s == nil || s.file == nil || len(s.file.Stmts) == 0 {
 			continue
 		}
-		funcs := funcDecls(s.file)
+		funcs := shell.FuncDecls(s.file)
 		for i, st := range s.file.Stmts {
-			_, name := callName(st)
+			_, name := shell.CallName(st)
 			if writtenAfter(s.node.Value, st, funcs) == flag && (name == "trap" || i == len(s.file.Stmts)-1) {
 				return true
 			}
@@ -154,7 +155,7 @@ func writtenAtExit(containers []container, flag string) bool {
 
 // writtenIn returns flag when one of the script's statements writes it, or "".
 func writtenIn(s *shellScript, flag string) string {
-	funcs := funcDecls(s.file)
+	funcs := shell.FuncDecls(s.file)
 	for _, st := range s.file.Stmts {
 		if writtenAfter(s.node.Value, st, funcs) == flag {
 			return flag
@@ -189,14 +190,14 @@ func watchedFlag(s *shellScript) string {
 		case *syntax.UnaryTest: // [[ -f F ]]
 			if n.Op == syntax.TsRegFile || n.Op == syntax.TsExists {
 				if w, ok := n.X.(*syntax.Word); ok && flag == "" {
-					flag = wordText(w)
+					flag = shell.WordText(w)
 				}
 			}
 		case *syntax.CallExpr: // [ -f F ], test -f F
 			if len(n.Args) > 2 && (n.Args[0].Lit() == "[" || n.Args[0].Lit() == "test") {
 				for i, a := range n.Args[1 : len(n.Args)-1] {
 					if w := a.Lit(); (w == "-f" || w == "-e") && flag == "" {
-						flag = wordText(n.Args[i+2])
+						flag = shell.WordText(n.Args[i+2])
 					}
 				}
 			}
@@ -213,7 +214,7 @@ func watchedFlag(s *shellScript) string {
 // trap on EXIT that does so, itself or through a function of the script (funcs); ""
 // otherwise.
 func writtenFlag(text string, st *syntax.Stmt, funcs map[string]*syntax.Stmt) string {
-	if call, name := callName(st); call != nil {
+	if call, name := shell.CallName(st); call != nil {
 		switch name {
 		case "touch":
 			if len(call.Args) == 2 {
@@ -221,14 +222,14 @@ func writtenFlag(text string, st *syntax.Stmt, funcs map[string]*syntax.Stmt) st
 			}
 		case "trap":
 			if handler := trapHandler(text, st); handler != "" {
-				if f, err := parseShell(handler); err == nil && len(f.Stmts) > 0 {
+				if f, err := shell.Parse(handler); err == nil && len(f.Stmts) > 0 {
 					if flag := writtenFlag(handler, f.Stmts[len(f.Stmts)-1], nil); flag != "" {
 						return flag
 					}
 				}
 			}
 			if fd := funcs[strings.TrimSuffix(strings.TrimSpace(trapHandler(text, st)), ";")]; fd != nil {
-				for _, b := range funcBody(fd) {
+				for _, b := range shell.FuncBody(fd) {
 					if flag := writtenFlag(text, b, nil); flag != "" {
 						return flag
 					}
@@ -246,34 +247,11 @@ func writtenFlag(text string, st *syntax.Stmt, funcs map[string]*syntax.Stmt) st
 
 // trapHandler returns the handler of `trap HANDLER EXIT`, unquoted, or "".
 func trapHandler(text string, st *syntax.Stmt) string {
-	call, name := callName(st)
+	call, name := shell.CallName(st)
 	if name != "trap" || len(call.Args) < 3 || call.Args[len(call.Args)-1].Lit() != "EXIT" {
 		return ""
 	}
 	return unquote(text[call.Args[1].Pos().Offset():call.Args[1].End().Offset()])
-}
-
-// funcDecls returns the functions a script declares at its top level, by name.
-func funcDecls(f *syntax.File) map[string]*syntax.Stmt {
-	out := map[string]*syntax.Stmt{}
-	for _, st := range f.Stmts {
-		if fd, ok := st.Cmd.(*syntax.FuncDecl); ok {
-			out[fd.Name.Value] = st
-		}
-	}
-	return out
-}
-
-// funcBody returns the statements of a function declared with a { ... } body, or nil.
-func funcBody(st *syntax.Stmt) []*syntax.Stmt {
-	fd, ok := st.Cmd.(*syntax.FuncDecl)
-	if !ok {
-		return nil
-	}
-	if b, ok := fd.Body.Cmd.(*syntax.Block); ok {
-		return b.Stmts
-	}
-	return nil
 }
 
 func unquote(s string) string {
@@ -326,12 +304,12 @@ func (p *flagPlan) plan(containers []container) {
 // edit returns the script without the workaround, and whether it was the watcher.
 func (p *flagPlan) edit(s *shellScript) (string, bool, string) {
 	text := s.node.Value
-	var cuts []cut
+	var cuts []shell.Cut
 	replaced := map[*syntax.Stmt]string{}
 	var background *syntax.Stmt
 	var sleeps []*syntax.Stmt
 	watcher, lastKept := false, -1
-	funcs := funcDecls(s.file)
+	funcs := shell.FuncDecls(s.file)
 	gone, problem := p.flagFuncs(text, s.file, funcs, &cuts, replaced)
 	if problem != "" {
 		return "", false, problem
@@ -343,30 +321,30 @@ func (p *flagPlan) edit(s *shellScript) (string, bool, string) {
 	cuts = append(cuts, status...)
 	for i, st := range s.file.Stmts {
 		src := text[st.Pos().Offset():st.End().Offset()]
-		call, name := callName(st)
+		call, name := shell.CallName(st)
 		switch {
-		case covered(st, status):
+		case shell.Covered(st, status):
 			// the exit-code protocol beside the flag (exitcode.go)
-		case st.Cmd != nil && funcs[funcName(st)] == st:
+		case st.Cmd != nil && funcs[shell.FuncName(st)] == st:
 			// a function declaration: flagFuncs dealt with it
 		case gone[strings.TrimSuffix(strings.TrimSpace(trapHandler(text, st)), ";")]:
-			cuts = append(cuts, stmtCut(text, st)) // trap FUNC EXIT, FUNC gone
+			cuts = append(cuts, shell.StmtCut(text, st)) // trap FUNC EXIT, FUNC gone
 		case strings.Contains(src, p.flag):
 			bin, chain := st.Cmd.(*syntax.BinaryCmd)
 			switch {
 			case writtenFlag(text, st, funcs) == p.flag:
 				writer = true
-				cuts = append(cuts, stmtCut(text, st))
+				cuts = append(cuts, shell.StmtCut(text, st))
 			case chain && bin.Op == syntax.AndStmt && writtenFlag(text, bin.Y, funcs) == p.flag && !strings.Contains(text[bin.X.Pos().Offset():bin.X.End().Offset()], p.flag):
 				// "run && touch FLAG" keeps "run".
 				writer = true
-				cuts = append(cuts, cut{from: int(bin.X.End().Offset()), to: int(st.End().Offset())})
-				replaced[st] = printNode(bin.X)
+				cuts = append(cuts, shell.Cut{From: int(bin.X.End().Offset()), To: int(st.End().Offset())})
+				replaced[st] = shell.Print(bin.X)
 				lastKept = i
 			case testsFile(src, p.flag) || name == "exit":
 				// A loop or test on the flag, or `exit $(cat FLAG)` that mirrors an exit code.
 				watcher = true
-				cuts = append(cuts, stmtCut(text, st))
+				cuts = append(cuts, shell.StmtCut(text, st))
 			default:
 				return "", false, "it uses " + p.flag + " in a way this tool does not recognise: " + firstLine(src)
 			}
@@ -378,7 +356,7 @@ func (p *flagPlan) edit(s *shellScript) (string, bool, string) {
 			lastKept = i
 		case call != nil && len(call.Args) == 0 && len(call.Assigns) == 1 && strings.Contains(src, "$!"),
 			name == "wait", name == "kill":
-			cuts = append(cuts, stmtCut(text, st))
+			cuts = append(cuts, shell.StmtCut(text, st))
 		case name == "sleep":
 			sleeps = append(sleeps, st) // a watcher's delay before the kill
 		default:
@@ -390,15 +368,15 @@ func (p *flagPlan) edit(s *shellScript) (string, bool, string) {
 	}
 	if watcher {
 		for _, st := range sleeps {
-			cuts = append(cuts, stmtCut(text, st))
+			cuts = append(cuts, shell.StmtCut(text, st))
 		}
 	}
 	if !watcher {
 		// The writer: the flag must be written at the end (or by an EXIT trap), not in the
 		// middle, where stopping the sidecar early was meant.
 		for i, st := range s.file.Stmts {
-			if covered(st, cuts) && i < lastKept && funcs[funcName(st)] != st {
-				if call, name := callName(st); !(call != nil && name == "trap") {
+			if shell.Covered(st, cuts) && i < lastKept && funcs[shell.FuncName(st)] != st {
+				if call, name := shell.CallName(st); !(call != nil && name == "trap") {
 					return "", false, "the flag is written before the script's last command; the sidecar is stopped early on purpose"
 				}
 			}
@@ -418,10 +396,10 @@ func (p *flagPlan) edit(s *shellScript) (string, bool, string) {
 	// `proc args &` becomes `exec proc args`: the process is the container's main process.
 	from, to := int(background.Pos().Offset()), int(background.End().Offset())
 	procText := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text[from:to]), "&"))
-	cuts = append(cuts, cut{from: from, to: to, text: "exec " + procText})
+	cuts = append(cuts, shell.Cut{From: from, To: to, Text: "exec " + procText})
 	bg := *background
 	bg.Background = false
-	replaced[background] = "exec " + printNode(&bg)
+	replaced[background] = "exec " + shell.Print(&bg)
 	out, err := applyCuts(text, s.file, cuts, replaced)
 	if err != nil {
 		return "", true, err.Error()
@@ -432,27 +410,20 @@ func (p *flagPlan) edit(s *shellScript) (string, bool, string) {
 	return out, true, ""
 }
 
-func funcName(st *syntax.Stmt) string {
-	if fd, ok := st.Cmd.(*syntax.FuncDecl); ok {
-		return fd.Name.Value
-	}
-	return ""
-}
-
 // flagFuncs plans the edit of the script's functions that write the flag (an EXIT trap
 // calls them): a function that only writes it goes, with the traps that call it (it
 // returns their names); in one that does more, only the writing statements go.
-func (p *flagPlan) flagFuncs(text string, f *syntax.File, funcs map[string]*syntax.Stmt, cuts *[]cut, replaced map[*syntax.Stmt]string) (map[string]bool, string) {
+func (p *flagPlan) flagFuncs(text string, f *syntax.File, funcs map[string]*syntax.Stmt, cuts *[]shell.Cut, replaced map[*syntax.Stmt]string) (map[string]bool, string) {
 	gone := map[string]bool{}
 	word := func(name string) *regexp.Regexp {
 		return regexp.MustCompile(`(^|[^\w-])` + regexp.QuoteMeta(name) + `($|[^\w-])`)
 	}
-	for _, name := range funcsInOrder(f, funcs) { // in script order: findings name the first
+	for _, name := range shell.FuncsInOrder(f, funcs) { // in script order: findings name the first
 		st := funcs[name]
 		if !strings.Contains(text[st.Pos().Offset():st.End().Offset()], p.flag) {
 			continue
 		}
-		body := funcBody(st)
+		body := shell.FuncBody(st)
 		var writes, others []*syntax.Stmt
 		for _, b := range body {
 			if writtenFlag(text, b, nil) == p.flag {
@@ -465,12 +436,12 @@ func (p *flagPlan) flagFuncs(text string, f *syntax.File, funcs map[string]*synt
 		case len(writes) == 0:
 			return nil, "function " + name + " uses " + p.flag + " in a way this tool does not recognise"
 		case len(others) > 0:
-			var inner []cut
+			var inner []shell.Cut
 			for _, w := range writes {
-				inner = append(inner, stmtCut(text, w))
+				inner = append(inner, shell.StmtCut(text, w))
 			}
 			*cuts = append(*cuts, inner...)
-			replaced[st] = editedStmt(text, st, inner)
+			replaced[st] = shell.EditedStmt(text, st, inner)
 			continue
 		}
 		// Every use of the function must be an EXIT trap that calls only it.
@@ -484,7 +455,7 @@ func (p *flagPlan) flagFuncs(text string, f *syntax.File, funcs map[string]*synt
 			return nil, "function " + name + " writes " + p.flag + " and is called outside an EXIT trap"
 		}
 		gone[name] = true
-		*cuts = append(*cuts, stmtCut(text, st))
+		*cuts = append(*cuts, shell.StmtCut(text, st))
 	}
 	return gone, ""
 }

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/shell"
 	"mvdan.cc/sh/v3/syntax"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -150,7 +151,7 @@ func stmtsLongLived(text string, stmts []*syntax.Stmt, line func(syntax.Node) in
 	}
 	last := stmts[len(stmts)-1]
 	if inner := innerScript(last); inner != "" && depth < 3 {
-		f, err := parseShell(inner)
+		f, err := shell.Parse(inner)
 		if err != nil {
 			return &unproven{quote(last), line(last), "runs a script that does not parse; fix it"}
 		}
@@ -209,7 +210,7 @@ func waitsToStart(st *syntax.Stmt) bool {
 		return false
 	}
 	for _, b := range loop.Do {
-		if _, name := callName(b); b.Background || (name != "sleep" && name != "echo" && name != "printf" && !isTrue(b)) {
+		if _, name := shell.CallName(b); b.Background || (name != "sleep" && name != "echo" && name != "printf" && !isTrue(b)) {
 			return false
 		}
 	}
@@ -240,25 +241,25 @@ func innerScript(st *syntax.Stmt) string {
 	if bin, ok := st.Cmd.(*syntax.BinaryCmd); ok && bin.Op == syntax.OrStmt && isTrue(bin.Y) {
 		st = bin.X
 	}
-	call, name := callName(st)
+	call, name := shell.CallName(st)
 	if call == nil || len(st.Redirs) > 0 {
 		return ""
 	}
 	args := call.Args
 	if name == "exec" && len(args) > 1 {
 		args = args[1:]
-		name = path.Base(wordText(args[0]))
+		name = path.Base(shell.WordText(args[0]))
 	}
 	if !isShell(name) {
 		return ""
 	}
 	for i, a := range args[1:] {
-		w := wordText(a)
+		w := shell.WordText(a)
 		if !strings.HasPrefix(w, "-") || strings.HasPrefix(w, "--") {
 			return ""
 		}
 		if strings.Contains(w, "c") && i+2 < len(args) {
-			return wordText(args[i+2])
+			return shell.WordText(args[i+2])
 		}
 	}
 	return ""
@@ -274,7 +275,7 @@ func setupStmt(st *syntax.Stmt) bool {
 	case *syntax.DeclClause: // export, local, declare, readonly
 		return true
 	case *syntax.CallExpr:
-		_, name := callName(st)
+		_, name := shell.CallName(st)
 		return setupCommands[name]
 	case *syntax.BinaryCmd:
 		return (cmd.Op == syntax.AndStmt || cmd.Op == syntax.OrStmt) && setupStmt(cmd.X) && setupStmt(cmd.Y)
@@ -298,7 +299,7 @@ func finalProgram(st *syntax.Stmt) string {
 		}
 		return "joins commands, and the script ends when the first ends; run one program (exec)"
 	case *syntax.CallExpr:
-		call, name := callName(st)
+		call, name := shell.CallName(st)
 		args := call.Args
 		if name == "exec" {
 			if len(args) < 2 {
@@ -311,7 +312,7 @@ func finalProgram(st *syntax.Stmt) string {
 		case name == "":
 			return "is not a literal program; run the sidecar's program by name"
 		case name == "sleep":
-			if len(args) == 2 && wordText(args[1]) == "infinity" {
+			if len(args) == 2 && shell.WordText(args[1]) == "infinity" {
 				return ""
 			}
 			return "ends after a time; a native sidecar that exits is restarted"
@@ -319,23 +320,12 @@ func finalProgram(st *syntax.Stmt) string {
 			return "returns at once, so the container exits; run the sidecar's program last"
 		case isShell(name) || name == "source" || name == ".":
 			return "runs another script this tool cannot read; run the program directly"
-		case name == "linkerd-await" && hasArg(args, "--shutdown", "-S"):
+		case name == "linkerd-await" && shell.HasArg(args, "--shutdown", "-S"):
 			return "shuts the proxy down and exits when its command ends; drop --shutdown"
 		}
 		return ""
 	}
 	return "is not a simple command; run one program (exec)"
-}
-
-func hasArg(args []*syntax.Word, values ...string) bool {
-	for _, a := range args {
-		for _, v := range values {
-			if wordText(a) == v {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // scriptLine returns the line in the file of a node of a script: exact for a block scalar,
@@ -431,7 +421,7 @@ func stopsContainer(other, c container, shared bool) *unproven {
 			if signalsContainer(call, name, c) {
 				found = &unproven{src, scriptLine(s, call), "signals its process through the shared process namespace; remove the statement, or the shared process namespace if nothing needs it"}
 			}
-		case name == "linkerd-await" && hasArg(call.Args, "--shutdown", "-S") && listensOn(c, "4191"):
+		case name == "linkerd-await" && shell.HasArg(call.Args, "--shutdown", "-S") && listensOn(c, "4191"):
 			found = &unproven{src, scriptLine(s, call), "shuts this proxy down; drop --shutdown"}
 		}
 		return found == nil
@@ -443,7 +433,7 @@ func stopsContainer(other, c container, shared bool) *unproven {
 // one of c's processes, or names what it kills in a way this tool cannot read.
 func signalsContainer(call *syntax.CallExpr, name string, c container) bool {
 	for _, a := range call.Args[1:] {
-		w := wordText(a)
+		w := shell.WordText(a)
 		switch {
 		case w == "":
 			if name == "kill" {
@@ -480,12 +470,12 @@ func pidLookup(w *syntax.Word) string {
 	if !ok || len(cs.Stmts) != 1 {
 		return ""
 	}
-	inner, tool := callName(cs.Stmts[0])
+	inner, tool := shell.CallName(cs.Stmts[0])
 	if inner == nil || (tool != "pidof" && tool != "pgrep") {
 		return ""
 	}
 	for _, a := range inner.Args[1:] {
-		if v := wordText(a); v != "" && !strings.HasPrefix(v, "-") {
+		if v := shell.WordText(a); v != "" && !strings.HasPrefix(v, "-") {
 			return v
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/shell"
 	"mvdan.cc/sh/v3/syntax"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -78,20 +79,20 @@ func planKubexit(all []container) kubexitPlan {
 // stripKubexit returns the script without "kubexit " in front of its statements (also as the
 // first command of an && or || list).
 func stripKubexit(s *shellScript) (string, error) {
-	var cuts []cut
+	var cuts []shell.Cut
 	replaced := map[*syntax.Stmt]string{}
 	for _, st := range s.file.Stmts {
-		call := leadingCall(st)
+		call := shell.LeadingCall(st)
 		if call == nil || path.Base(call.Args[0].Lit()) != "kubexit" {
 			continue
 		}
 		if len(call.Args) < 2 {
 			return "", errorf("kubexit without a command")
 		}
-		cuts = append(cuts, cut{from: int(call.Args[0].Pos().Offset()), to: int(call.Args[1].Pos().Offset())})
+		cuts = append(cuts, shell.Cut{From: int(call.Args[0].Pos().Offset()), To: int(call.Args[1].Pos().Offset())})
 		args := call.Args
 		call.Args = args[1:]
-		replaced[st] = printNode(st)
+		replaced[st] = shell.Print(st)
 		call.Args = args
 	}
 	out, err := applyCuts(s.node.Value, s.file, cuts, replaced)
@@ -99,19 +100,6 @@ func stripKubexit(s *shellScript) (string, error) {
 		err = errorf("kubexit is used in a way this tool does not recognise")
 	}
 	return out, err
-}
-
-// leadingCall returns the simple command that a statement runs first, through && and ||.
-func leadingCall(st *syntax.Stmt) *syntax.CallExpr {
-	switch cmd := st.Cmd.(type) {
-	case *syntax.CallExpr:
-		if len(cmd.Args) > 0 {
-			return cmd
-		}
-	case *syntax.BinaryCmd:
-		return leadingCall(cmd.X)
-	}
-	return nil
 }
 
 // kubexitFamily proposes to remove kubexit as planned (m.kubexit): the wrappers, the

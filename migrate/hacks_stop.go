@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/shell"
 	"mvdan.cc/sh/v3/syntax"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -218,12 +219,12 @@ func (sc stopScan) only(text string, st *syntax.Stmt, last bool) ([]hit, bool) {
 		if isTrue(st) || (last && exitVar(st) != "") {
 			return nil, true
 		}
-		call, name := callName(st)
+		call, name := shell.CallName(st)
 		if name != "trap" || len(call.Args) != 3 || call.Args[2].Lit() != "EXIT" {
 			return nil, false
 		}
 		handler := unquote(text[call.Args[1].Pos().Offset():call.Args[1].End().Offset()])
-		f, err := parseShell(handler)
+		f, err := shell.Parse(handler)
 		if err != nil || len(f.Stmts) == 0 {
 			return nil, false
 		}
@@ -246,7 +247,7 @@ func (sc stopScan) only(text string, st *syntax.Stmt, last bool) ([]hit, bool) {
 // leaf recognises one stop call: curl or wget of a shutdown URL, a request written to
 // /dev/tcp, and, with a shared process namespace, a kill of another process.
 func (sc stopScan) leaf(text string, st *syntax.Stmt) (hit, bool) {
-	call, name := callName(st)
+	call, name := shell.CallName(st)
 	if call == nil {
 		return hit{}, false
 	}
@@ -258,7 +259,7 @@ func (sc stopScan) leaf(text string, st *syntax.Stmt) (hit, bool) {
 		}
 	case "echo", "printf":
 		for _, r := range st.Redirs {
-			if m := devTCP.FindStringSubmatch(wordText(r.Word)); m != nil && shutdownPath.MatchString(src) {
+			if m := devTCP.FindStringSubmatch(shell.WordText(r.Word)); m != nil && shutdownPath.MatchString(src) {
 				return hit{kind: stopShutdown, port: m[1]}, true
 			}
 		}
@@ -278,13 +279,13 @@ func killCall(call *syntax.CallExpr, name string) (process string, full bool) {
 	signal := ""
 	var operands []*syntax.Word
 	for i := 0; i < len(args); i++ {
-		a := wordText(args[i])
+		a := shell.WordText(args[i])
 		switch {
 		case a == "-f" || a == "--full":
 			full = true
 		case a == "-s" || a == "--signal":
 			if i+1 < len(args) {
-				signal = wordText(args[i+1])
+				signal = shell.WordText(args[i+1])
 				i++
 			}
 		case strings.HasPrefix(a, "--signal="):
@@ -301,7 +302,7 @@ func killCall(call *syntax.CallExpr, name string) (process string, full bool) {
 		return "", false
 	}
 	if name != "kill" {
-		return wordText(operands[0]), full
+		return shell.WordText(operands[0]), full
 	}
 	// kill $(pidof NAME), kill "$(pgrep -f NAME)"
 	parts := operands[0].Parts
@@ -317,13 +318,13 @@ func killCall(call *syntax.CallExpr, name string) (process string, full bool) {
 	if !ok || len(cs.Stmts) != 1 {
 		return "", false
 	}
-	inner, tool := callName(cs.Stmts[0])
+	inner, tool := shell.CallName(cs.Stmts[0])
 	if inner == nil || (tool != "pidof" && tool != "pgrep") {
 		return "", false
 	}
 	process, full = "", false
 	for _, a := range inner.Args[1:] {
-		switch w := wordText(a); {
+		switch w := shell.WordText(a); {
 		case w == "-f":
 			full = true
 		case !strings.HasPrefix(w, "-"):
@@ -355,11 +356,11 @@ func waitLoop(text string, st *syntax.Stmt) (port, path string) {
 		return "", ""
 	}
 	for _, s := range loop.Do {
-		if _, name := callName(s); name != "sleep" && name != "echo" && name != "printf" && !isTrue(s) {
+		if _, name := shell.CallName(s); name != "sleep" && name != "echo" && name != "printf" && !isTrue(s) {
 			return "", ""
 		}
 	}
-	call, name := callName(cond)
+	call, name := shell.CallName(cond)
 	switch name {
 	case "curl", "wget":
 		if r := readRequest(call, name); r.nearMiss == "" && quietRedirs(cond) {
@@ -369,7 +370,7 @@ func waitLoop(text string, st *syntax.Stmt) (port, path string) {
 	case "nc":
 		host, port := "", ""
 		for _, a := range call.Args[1:] {
-			switch w := wordText(a); {
+			switch w := shell.WordText(a); {
 			case w == "localhost" || w == "127.0.0.1":
 				host = w
 			case host != "" && w != "" && strings.Trim(w, "0123456789") == "":
@@ -384,7 +385,7 @@ func waitLoop(text string, st *syntax.Stmt) (port, path string) {
 // awaitCall returns the linkerd-await call of a statement that runs the app under
 // linkerd-await --shutdown, or nil.
 func awaitCall(st *syntax.Stmt) *syntax.CallExpr {
-	call, name := callName(st)
+	call, name := shell.CallName(st)
 	if name == "exec" && call != nil && len(call.Args) > 1 {
 		name = path.Base(call.Args[1].Lit())
 	}
@@ -392,7 +393,7 @@ func awaitCall(st *syntax.Stmt) *syntax.CallExpr {
 		return nil
 	}
 	for _, a := range call.Args {
-		switch wordText(a) {
+		switch shell.WordText(a) {
 		case "--shutdown", "-S":
 			return call
 		case "--":
@@ -495,7 +496,7 @@ func runsProcess(c container, name string, full bool) bool {
 	}
 	if s := containerScript(c.node); s != nil && s.file != nil {
 		for _, st := range s.file.Stmts {
-			if call := leadingCall(st); call != nil {
+			if call := shell.LeadingCall(st); call != nil {
 				w := call.Args[0].Lit()
 				if w == "exec" && len(call.Args) > 1 {
 					w = call.Args[1].Lit()
@@ -512,34 +513,6 @@ func runsProcess(c container, name string, full bool) bool {
 	return full && strings.Contains(strings.Join(c.words, " "), name)
 }
 
-// wordText returns the literal value of a word, quotes removed, or "" when it expands
-// anything.
-func wordText(w *syntax.Word) string {
-	if w == nil {
-		return ""
-	}
-	var b strings.Builder
-	for _, p := range w.Parts {
-		switch p := p.(type) {
-		case *syntax.Lit:
-			b.WriteString(p.Value)
-		case *syntax.SglQuoted:
-			b.WriteString(p.Value)
-		case *syntax.DblQuoted:
-			for _, q := range p.Parts {
-				lit, ok := q.(*syntax.Lit)
-				if !ok {
-					return ""
-				}
-				b.WriteString(lit.Value)
-			}
-		default:
-			return ""
-		}
-	}
-	return b.String()
-}
-
 // statusVar returns X for the exit status bookkeeping `X=$?` or `X=$(echo $?)`, or "".
 func statusVar(st *syntax.Stmt) string {
 	call, ok := st.Cmd.(*syntax.CallExpr)
@@ -547,7 +520,7 @@ func statusVar(st *syntax.Stmt) string {
 		return ""
 	}
 	a := call.Assigns[0]
-	switch v := strings.Trim(printNode(a.Value), `"`); v {
+	switch v := strings.Trim(shell.Print(a.Value), `"`); v {
 	case "$?", "$(echo $?)", "`echo $?`":
 		return a.Name.Value
 	}
@@ -556,11 +529,11 @@ func statusVar(st *syntax.Stmt) string {
 
 // exitVar returns X for `exit $X`, or "".
 func exitVar(st *syntax.Stmt) string {
-	call, name := callName(st)
+	call, name := shell.CallName(st)
 	if name != "exit" || len(call.Args) != 2 {
 		return ""
 	}
-	v := strings.Trim(printNode(call.Args[1]), `"`)
+	v := strings.Trim(shell.Print(call.Args[1]), `"`)
 	if strings.HasPrefix(v, "${") && strings.HasSuffix(v, "}") {
 		return v[2 : len(v)-1]
 	}
@@ -571,6 +544,6 @@ func exitVar(st *syntax.Stmt) string {
 }
 
 func isTrue(s *syntax.Stmt) bool {
-	_, name := callName(s)
+	_, name := shell.CallName(s)
 	return name == "true" || name == ":"
 }

@@ -7,6 +7,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/shell"
 	"mvdan.cc/sh/v3/syntax"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -207,7 +208,7 @@ func (m *migration) meshMadeNative(t podTemplate, port string) bool {
 // status bookkeeping that only served them.
 func scriptProposal(t podTemplate, s *shellScript, chosen []*appStop, natives []container) (Proposal, error) {
 	text := s.node.Value
-	var cuts []cut
+	var cuts []shell.Cut
 	replaced := map[*syntax.Stmt]string{}
 	removed := map[stopKind]int{}
 	for _, st := range chosen {
@@ -220,10 +221,10 @@ func scriptProposal(t podTemplate, s *shellScript, chosen []*appStop, natives []
 			cuts = append(cuts, c)
 			replaced[st.stmt] = printed
 		case st.keep != nil:
-			cuts = append(cuts, cut{from: int(st.keep.End().Offset()), to: int(st.stmt.End().Offset())})
-			replaced[st.stmt] = printNode(st.keep)
+			cuts = append(cuts, shell.Cut{From: int(st.keep.End().Offset()), To: int(st.stmt.End().Offset())})
+			replaced[st.stmt] = shell.Print(st.keep)
 		default:
-			cuts = append(cuts, stmtCut(text, st.stmt))
+			cuts = append(cuts, shell.StmtCut(text, st.stmt))
 		}
 		removed[st.hits[0].kind]++
 	}
@@ -290,17 +291,17 @@ func stopMessage(k stopKind, n int, chosen []*appStop) string {
 // bookkeeping returns the cuts of exit status bookkeeping left without purpose by the cuts:
 // `X=$?` (or `X=$(echo $?)`) before a removed workaround, when the script then ends, or
 // ends with `exit $X`, and X is used nowhere else.
-func bookkeeping(text string, f *syntax.File, cuts []cut) []cut {
-	var out []cut
+func bookkeeping(text string, f *syntax.File, cuts []shell.Cut) []shell.Cut {
+	var out []shell.Cut
 	for i, st := range f.Stmts {
 		x := statusVar(st)
-		if x == "" || covered(st, cuts) {
+		if x == "" || shell.Covered(st, cuts) {
 			continue
 		}
 		removedAfter := false
 		var rest []*syntax.Stmt
 		for _, later := range f.Stmts[i+1:] {
-			if covered(later, cuts) {
+			if shell.Covered(later, cuts) {
 				removedAfter = true
 			} else {
 				rest = append(rest, later)
@@ -317,16 +318,16 @@ func bookkeeping(text string, f *syntax.File, cuts []cut) []cut {
 		}
 		var others []*syntax.Stmt
 		for j, s := range f.Stmts {
-			if j != i && !covered(s, cuts) && (len(rest) != 1 || s != rest[0]) {
+			if j != i && !shell.Covered(s, cuts) && (len(rest) != 1 || s != rest[0]) {
 				others = append(others, s)
 			}
 		}
 		switch {
 		case !removedAfter || used(others):
 		case len(rest) == 0:
-			out = append(out, stmtCut(text, st))
+			out = append(out, shell.StmtCut(text, st))
 		case len(rest) == 1 && exitVar(rest[0]) == x:
-			out = append(out, stmtCut(text, st), stmtCut(text, rest[0]))
+			out = append(out, shell.StmtCut(text, st), shell.StmtCut(text, rest[0]))
 		}
 	}
 	return out
@@ -349,12 +350,12 @@ func awaitWhole(st *appStop, natives []container) bool {
 // awaitCut returns the cut that removes linkerd-await --shutdown (up to its "--") from a
 // statement, or only --shutdown when the wait is still needed, and the statement as it
 // then prints.
-func awaitCut(st *appStop, natives []container) (cut, string, error) {
+func awaitCut(st *appStop, natives []container) (shell.Cut, string, error) {
 	call := awaitCall(st.stmt)
 	args := call.Args
 	first, flag, dashes := -1, -1, -1
 	for i, a := range args {
-		switch w := wordText(a); {
+		switch w := shell.WordText(a); {
 		case first < 0 && path.Base(w) == "linkerd-await":
 			first = i
 		case flag < 0 && (w == "--shutdown" || w == "-S"):
@@ -363,21 +364,21 @@ func awaitCut(st *appStop, natives []container) (cut, string, error) {
 			dashes = i
 		}
 	}
-	var c cut
+	var c shell.Cut
 	var keep []*syntax.Word
 	switch {
 	case awaitWhole(st, natives) && dashes > 0 && dashes+1 < len(args):
-		c = cut{from: int(args[first].Pos().Offset()), to: int(args[dashes+1].Pos().Offset())}
+		c = shell.Cut{From: int(args[first].Pos().Offset()), To: int(args[dashes+1].Pos().Offset())}
 		keep = append(append(keep, args[:first]...), args[dashes+1:]...)
 	case flag+1 < len(args):
 		st.waitStays = true
-		c = cut{from: int(args[flag].Pos().Offset()), to: int(args[flag+1].Pos().Offset())}
+		c = shell.Cut{From: int(args[flag].Pos().Offset()), To: int(args[flag+1].Pos().Offset())}
 		keep = append(append(keep, args[:flag]...), args[flag+1:]...)
 	default:
-		return cut{}, "", fmt.Errorf("linkerd-await has no command after --shutdown")
+		return shell.Cut{}, "", fmt.Errorf("linkerd-await has no command after --shutdown")
 	}
 	call.Args = keep
-	printed := printNode(st.stmt)
+	printed := shell.Print(st.stmt)
 	call.Args = args
 	return c, printed, nil
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/shell"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -103,7 +104,7 @@ func (m *migration) reportInjectedStops(t podTemplate, apps []container) {
 				for _, call := range stopCalls(s.node.Value, st, inj) {
 					m.report(ruleHackKept, Warning, t, s.node, c.name,
 						"%q (line %d) stops the %s proxy that %s: %q injects at admission; it stays, because %s",
-						firstLine(printNode(call)), scriptLine(s, st), inj.name, inj.annotation, v, inj.why())
+						firstLine(shell.Print(call)), scriptLine(s, st), inj.name, inj.annotation, v, inj.why())
 				}
 			}
 		}
@@ -124,7 +125,7 @@ func stopCalls(text string, st *syntax.Stmt, inj injector) []*syntax.CallExpr {
 	}
 	walk(st)
 	if handler := trapHandler(text, st); handler != "" {
-		if f, err := parseShell(handler); err == nil {
+		if f, err := shell.Parse(handler); err == nil {
 			walk(f)
 		}
 	}
@@ -141,13 +142,13 @@ func (inj injector) stops(call *syntax.CallExpr) bool {
 	case "curl", "wget":
 		for _, a := range call.Args[1:] {
 			// printed, not wordText: the port is often ${DAPR_HTTP_PORT}
-			if inj.url.MatchString(strings.Trim(printNode(a), `"'`)) {
+			if inj.url.MatchString(strings.Trim(shell.Print(a), `"'`)) {
 				return true
 			}
 		}
 	case "pkill", "killall":
 		for _, a := range call.Args[1:] {
-			if inj.processes[wordText(a)] {
+			if inj.processes[shell.WordText(a)] {
 				return true
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/shell"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -15,11 +16,11 @@ import (
 // explainingComments returns cuts for the block of comment lines directly above (no blank
 // line between) a statement that a deletion removes from its own line, when the block names
 // it: it shares a word with the statement, or speaks of the sidecar or proxy it stopped.
-func explainingComments(text string, f *syntax.File, cuts []cut) []cut {
-	var extra []cut
+func explainingComments(text string, f *syntax.File, cuts []shell.Cut) []shell.Cut {
+	var extra []shell.Cut
 	for i, st := range f.Stmts {
 		c, ok := deletionOf(st, cuts)
-		if !ok || c.from != lineStart(text, int(st.Pos().Offset())) {
+		if !ok || c.From != lineStart(text, int(st.Pos().Offset())) {
 			continue // not removed, or removed from a line it shares
 		}
 		floor := 0 // a comment must lie after the previous statement
@@ -28,8 +29,8 @@ func explainingComments(text string, f *syntax.File, cuts []cut) []cut {
 		}
 		// The block of comment lines directly above is the statement's comment: it goes
 		// whole when one of its lines names the statement, so no half sentence is left.
-		words := namingWords(printNode(st))
-		from, named := c.from, false
+		words := namingWords(shell.Print(st))
+		from, named := c.From, false
 		for from > floor {
 			prev := lineStart(text, from-1)
 			line := strings.TrimSpace(text[prev : from-1])
@@ -40,20 +41,20 @@ func explainingComments(text string, f *syntax.File, cuts []cut) []cut {
 			from = prev
 		}
 		if named {
-			extra = append(extra, cut{from: from, to: c.from})
+			extra = append(extra, shell.Cut{From: from, To: c.From})
 		}
 	}
 	return extra
 }
 
 // deletionOf returns the deletion cut that covers a statement.
-func deletionOf(st *syntax.Stmt, cuts []cut) (cut, bool) {
+func deletionOf(st *syntax.Stmt, cuts []shell.Cut) (shell.Cut, bool) {
 	for _, c := range cuts {
-		if c.text == "" && int(st.Pos().Offset()) >= c.from && int(st.End().Offset()) <= c.to {
+		if c.Text == "" && int(st.Pos().Offset()) >= c.From && int(st.End().Offset()) <= c.To {
 			return c, true
 		}
 	}
-	return cut{}, false
+	return shell.Cut{}, false
 }
 
 func lineStart(text string, at int) int {

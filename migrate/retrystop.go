@@ -1,6 +1,7 @@
 package migrate
 
 import (
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/shell"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -34,7 +35,7 @@ func (sc stopScan) guardedStop(text string, st *syntax.Stmt, ifc *syntax.IfClaus
 	}
 	var hits []hit
 	for _, s := range ifc.Then {
-		if _, name := callName(s); (name == "echo" || name == "printf") && len(s.Redirs) == 0 && !expands(s) {
+		if _, name := shell.CallName(s); (name == "echo" || name == "printf") && len(s.Redirs) == 0 && !shell.Expands(s) {
 			continue
 		}
 		h, ok := sc.only(text, s, false)
@@ -50,9 +51,9 @@ func (sc stopScan) guardedStop(text string, st *syntax.Stmt, ifc *syntax.IfClaus
 // that expands a command; print says echo and printf count.
 func onlyWaits(stmts []*syntax.Stmt, print bool) bool {
 	for _, s := range stmts {
-		_, name := callName(s)
+		_, name := shell.CallName(s)
 		switch {
-		case s.Background || len(s.Redirs) > 0 || expands(s):
+		case s.Background || len(s.Redirs) > 0 || shell.Expands(s):
 			return false
 		case name == "sleep" || isTrue(s):
 		case print && (name == "echo" || name == "printf"):
@@ -67,37 +68,17 @@ func onlyWaits(stmts []*syntax.Stmt, print bool) bool {
 // expand nothing but parameters: it reads the script's state and changes none.
 func pureTests(stmts []*syntax.Stmt) bool {
 	for _, s := range stmts {
-		if s.Background || len(s.Redirs) > 0 || expands(s) {
+		if s.Background || len(s.Redirs) > 0 || shell.Expands(s) {
 			return false
 		}
 		if _, ok := s.Cmd.(*syntax.TestClause); ok {
 			continue
 		}
-		if _, name := callName(s); name != "[" && name != "test" {
+		if _, name := shell.CallName(s); name != "[" && name != "test" {
 			return false
 		}
 	}
 	return len(stmts) > 0
-}
-
-// expands reports whether a node runs anything or assigns when it expands: a command or
-// process substitution, arithmetic, or ${x:=y}.
-func expands(n syntax.Node) bool {
-	found := false
-	syntax.Walk(n, func(n syntax.Node) bool {
-		switch n := n.(type) {
-		case *syntax.CmdSubst, *syntax.ProcSubst, *syntax.ArithmExp, *syntax.ArithmCmd:
-			found = true
-		case *syntax.ParamExp:
-			if n.Exp != nil && (n.Exp.Op == syntax.AssignUnset || n.Exp.Op == syntax.AssignUnsetOrNull) {
-				found = true
-			}
-		case *syntax.CallExpr:
-			found = found || len(n.Assigns) > 0
-		}
-		return !found
-	})
-	return found
 }
 
 // wrappedProblem says why a stop call inside a loop or an if stays, or "" when the

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/txtar"
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/shell"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"mvdan.cc/sh/v3/syntax"
@@ -65,7 +66,7 @@ func TestEditedScriptsKeepStatements(t *testing.T) {
 					continue
 				}
 				text := before.node.Value[st.Pos().Offset():st.End().Offset()]
-				assert.Regexp(t, hackMarker, text, "%s: %s: statement %q was dropped", file, name, printNode(st))
+				assert.Regexp(t, hackMarker, text, "%s: %s: statement %q was dropped", file, name, shell.Print(st))
 			}
 			assert.Empty(t, got, "%s: %s: statements not from the original script, or out of order", file, name)
 		}
@@ -81,13 +82,13 @@ func execFormOf(before *shellScript, after *yaml.Node) bool {
 		words = append(words, w.Value)
 	}
 	for _, st := range before.file.Stmts {
-		call := leadingCall(st)
+		call := shell.LeadingCall(st)
 		if call == nil || !st.Background || len(call.Args) != len(words) {
 			continue
 		}
 		same := true
 		for i, a := range call.Args {
-			same = same && wordText(a) == words[i]
+			same = same && shell.WordText(a) == words[i]
 		}
 		if same {
 			return true
@@ -100,7 +101,7 @@ func execFormOf(before *shellScript, after *yaml.Node) bool {
 // statement's original positions.
 func printed(s *syntax.Stmt) string {
 	var lines []string
-	for _, l := range strings.Split(printNode(s), "\n") {
+	for _, l := range strings.Split(shell.Print(s), "\n") {
 		if strings.TrimSpace(l) != "" {
 			lines = append(lines, l)
 		}
@@ -123,7 +124,7 @@ func keptAs(s *syntax.Stmt) map[string]bool {
 			body := block.Stmts
 			block.Stmts = nil
 			for _, b := range body {
-				if !hackMarker.MatchString(printNode(b)) {
+				if !hackMarker.MatchString(shell.Print(b)) {
 					block.Stmts = append(block.Stmts, b)
 				}
 			}
@@ -131,24 +132,24 @@ func keptAs(s *syntax.Stmt) map[string]bool {
 			block.Stmts = body
 		}
 	}
-	call := leadingCall(s)
+	call := shell.LeadingCall(s)
 	if call == nil {
 		return forms
 	}
 	args := call.Args
 	for i, a := range args {
-		w := wordText(a)
+		w := shell.WordText(a)
 		switch {
 		case i == 0 && strings.HasSuffix(w, "kubexit") && len(args) > 1:
 			call.Args = args[1:]
 			forms[printed(s)] = true
-		case isWrapper(w) && i+1 < len(args) && (i == 0 || i == 1 && wordText(args[0]) == "exec"):
+		case isWrapper(w) && i+1 < len(args) && (i == 0 || i == 1 && shell.WordText(args[0]) == "exec"):
 			call.Args = append(append([]*syntax.Word{}, args[:i]...), args[i+1:]...)
 			forms[printed(s)] = true
 		case w == "--shutdown" || w == "-S":
 			call.Args = append(append([]*syntax.Word{}, args[:i]...), args[i+1:]...)
 			forms[printed(s)] = true
-		case w == "--" && strings.HasSuffix(wordText(args[0]), "linkerd-await"):
+		case w == "--" && strings.HasSuffix(shell.WordText(args[0]), "linkerd-await"):
 			call.Args = args[i+1:]
 			forms[printed(s)] = true
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sidecar-migrate/sidecar-migrate/internal/textedit"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/shell"
 	"mvdan.cc/sh/v3/syntax"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -125,14 +126,14 @@ func unwrapScript(t podTemplate, app container, s *shellScript) *wrapped {
 				return w == nil
 			}
 			at := 0
-			if len(call.Args) > 1 && wordText(call.Args[0]) == "exec" {
+			if len(call.Args) > 1 && shell.WordText(call.Args[0]) == "exec" {
 				at = 1
 			}
-			if at >= len(call.Args) || !isWrapper(wordText(call.Args[at])) {
+			if at >= len(call.Args) || !isWrapper(shell.WordText(call.Args[at])) {
 				return true
 			}
-			word := wordText(call.Args[at])
-			w = &wrapped{app: app, name: path.Base(word), at: s.node, stmt: printNode(st), word: word, mounted: map[string]bool{path.Dir(word): true}}
+			word := shell.WordText(call.Args[at])
+			w = &wrapped{app: app, name: path.Base(word), at: s.node, stmt: shell.Print(st), word: word, mounted: map[string]bool{path.Dir(word): true}}
 			if at+1 >= len(call.Args) {
 				w.problem = "it has no command to run"
 				return false

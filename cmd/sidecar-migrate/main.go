@@ -1,6 +1,3 @@
-// Command sidecar-migrate moves Kubernetes legacy sidecars (helper containers in a pod's
-// containers) to native sidecars (initContainers with restartPolicy: Always), keeping the
-// manifests' comments and formatting, and shows every change as a unified diff.
 package main
 
 import (

@@ -37,25 +37,10 @@ func TestInterruptedApply(t *testing.T) {
 		return err
 	}))
 
-	cmd := exec.Command(bin, "apply", "--allow-no-vcs", "--jobs", "1", tree)
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	require.NoError(t, cmd.Start())
-	lines := bufio.NewScanner(stdout)
-	written := 0
-	for lines.Scan() {
-		if written++; written == 20 {
-			require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
-		}
-	}
-	err = cmd.Wait()
-	var exit *exec.ExitError
-	require.ErrorAs(t, err, &exit, "an interrupted run exits non-zero")
-	assert.Equal(t, exitFailed, exit.ExitCode())
-	assert.Contains(t, stderr.String(), "interrupted")
-	assert.Contains(t, stderr.String(), "files scanned")
+	code, stderr := interruptApply(t, bin, tree)
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, stderr, "interrupted")
+	assert.Contains(t, stderr, "files scanned")
 
 	changed := 0
 	for p, old := range before {
@@ -111,6 +96,20 @@ patches:
 		require.NoError(t, os.WriteFile(filepath.Join(tree, name), []byte(text), 0o644))
 	}
 
+	_, stderr := interruptApply(t, bin, tree)
+	require.Contains(t, stderr, "interrupted")
+	assert.Contains(t, stderr, "a-base/web.yaml: rolled back: the run stopped before every file of its kustomization root was written")
+	for name, text := range files {
+		now, err := os.ReadFile(filepath.Join(tree, name))
+		require.NoError(t, err)
+		assert.Equal(t, text, string(now), "%s is as it was", name)
+	}
+}
+
+// interruptApply runs `apply` over tree and sends it SIGINT once it has reported 20 files
+// written; the run must exit non-zero. It returns the exit status and stderr.
+func interruptApply(t *testing.T, bin, tree string) (int, string) {
+	t.Helper()
 	cmd := exec.Command(bin, "apply", "--allow-no-vcs", "--jobs", "1", tree)
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
@@ -127,11 +126,5 @@ patches:
 	err = cmd.Wait()
 	var exit *exec.ExitError
 	require.ErrorAs(t, err, &exit, "an interrupted run exits non-zero")
-	require.Contains(t, stderr.String(), "interrupted")
-	assert.Contains(t, stderr.String(), "a-base/web.yaml: rolled back: the run stopped before every file of its kustomization root was written")
-	for name, text := range files {
-		now, err := os.ReadFile(filepath.Join(tree, name))
-		require.NoError(t, err)
-		assert.Equal(t, text, string(now), "%s is as it was", name)
-	}
+	return exit.ExitCode(), stderr.String()
 }

@@ -1,6 +1,3 @@
-// Package codesize holds the test that keeps the module's files and functions small: no
-// non-test Go file over 600 lines and no function over 80, so each reads in one sitting.
-// Test files and generated files are exempt.
 package codesize
 
 import (

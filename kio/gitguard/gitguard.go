@@ -1,10 +1,3 @@
-// Package gitguard tells, for files about to be rewritten, whether git can give their
-// present content back: it finds each file's repository (nested ones and submodules
-// included) and asks git for the file's state there.
-//
-// git runs with core.fsmonitor=false, hooks pointed at an empty path, no pager, no optional
-// locks and every configured filter driver emptied, so that no repository configuration
-// makes a check run a command.
 package gitguard
 
 import (
