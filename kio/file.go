@@ -38,10 +38,10 @@ type FileResult struct {
 // Changed reports whether the file's content changed.
 func (r FileResult) Changed() bool { return r.Err == nil && !bytes.Equal(r.Before, r.After) }
 
-// MigrateBytes migrates the documents of one file. Documents that need no change are kept
+// File migrates the documents of one file. Documents that need no change are kept
 // byte for byte; changed documents keep every line the migration did not touch. path is
 // used in messages and to tell JSON from YAML.
-func MigrateBytes(path string, data []byte, opts migrate.Options) FileResult {
+func File(path string, data []byte, opts migrate.Options) FileResult {
 	r := FileResult{Path: path, Before: data, After: data}
 	if err := checkText(data); err != nil {
 		r.fail(err)
@@ -205,3 +205,10 @@ func checkText(data []byte) *Error {
 
 // UnifiedDiff is udiff.Unified, kept for the golden tests of migrate, which name it.
 func UnifiedDiff(path string, before, after []byte) []byte { return udiff.Unified(path, before, after) }
+
+// aliasBombError is the error of a document whose aliases stand for more than maxAliasNodes
+// nodes, at line.
+func aliasBombError(line int) *Error {
+	return &Error{Line: line, Msg: fmt.Sprintf(
+		"YAML aliases here stand for more than %d nodes (a \"billion laughs\" alias bomb?): refused, since kubectl would have to expand them", maxAliasNodes)}
+}
