@@ -3,6 +3,7 @@ package kio
 import (
 	"bytes"
 	"fmt"
+	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
 
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -16,7 +17,7 @@ const maxAliasNodes = 1_000_000
 
 // checkDocument turns a document that parsed into something no Kubernetes tool can read, or
 // that did not parse because it is a template, into an error with the line to look at. doc
-// and perr are what parseDocument returned for content, which starts at line of the file.
+// and perr are what yamldoc.Parse returned for content, which starts at line of the file.
 func checkDocument(content []byte, line int, doc *yaml.Node, perr *Error) *Error {
 	if perr != nil {
 		if at := templateLine(content); at > 0 {
@@ -31,17 +32,17 @@ func checkDocument(content []byte, line int, doc *yaml.Node, perr *Error) *Error
 	c.walk(doc)
 	switch {
 	case c.badKey != nil:
-		if bytes.Contains(lineNumbered(content, c.badKey.Line), []byte("{{")) {
+		if bytes.Contains(yamldoc.NumberedLine(content, c.badKey.Line), []byte("{{")) {
 			return templateError(line + c.badKey.Line - 1)
 		}
 		e := &Error{Msg: fmt.Sprintf("a mapping key that is a %s: not a Kubernetes object", kindName(c.badKey.Kind))}
-		return e.at(content, line, c.badKey.Line, c.badKey.Column)
+		return e.At(content, line, c.badKey.Line, c.badKey.Column)
 	case c.dupKey != nil:
 		e := &Error{Msg: fmt.Sprintf("the key %q is already set at line %d of this mapping: kubectl refuses it, and YAML tools differ on which value counts",
 			c.dupKey.Value, line+c.dupFirst.Line-1)}
-		return e.at(content, line, c.dupKey.Line, c.dupKey.Column)
+		return e.At(content, line, c.dupKey.Line, c.dupKey.Column)
 	case c.aliased > maxAliasNodes:
-		return aliasBombError(line+c.bigAlias.Line-1).at(content, line, c.bigAlias.Line, c.bigAlias.Column)
+		return aliasBombError(line+c.bigAlias.Line-1).At(content, line, c.bigAlias.Line, c.bigAlias.Column)
 	}
 	return nil
 }
@@ -101,96 +102,6 @@ func templateLine(content []byte) int {
 	return 1 + bytes.Count(content[:i], []byte("\n"))
 }
 
-// lineNumbered returns the 1-based line n of content.
-func lineNumbered(content []byte, n int) []byte {
-	for i := 1; i < n; i++ {
-		j := bytes.IndexByte(content, '\n')
-		if j < 0 {
-			return nil
-		}
-		content = content[j+1:]
-	}
-	if j := bytes.IndexByte(content, '\n'); j >= 0 {
-		return content[:j]
-	}
-	return content
-}
-
-// contentScanner is an io.Writer that tells whether the text written to it, in any number
-// of chunks, holds anything but blank lines, comments and document markers ("---", "...").
-type contentScanner struct {
-	offset  int  // bytes written so far
-	state   int  // one of the scan states below
-	marker  byte // '-' or '.' in scanMarker
-	markers int  // how many of them
-	found   bool
-}
-
-const (
-	scanLineStart   = iota // only blanks so far on this line
-	scanComment            // in a comment, up to the end of the line
-	scanMarker             // in a "---" or "..." at the start of the line
-	scanAfterMarker        // after a marker: blanks or a comment may follow
-)
-
-func (s *contentScanner) Write(p []byte) (int, error) {
-	for i := 0; i < len(p) && !s.found; i, s.offset = i+1, s.offset+1 {
-		b := p[i]
-		if s.offset < len(utf8BOM) && b == utf8BOM[s.offset] {
-			continue
-		}
-		if b == '\n' {
-			s.endLine()
-			continue
-		}
-		switch s.state {
-		case scanLineStart, scanAfterMarker:
-			switch {
-			case b == '#':
-				s.state = scanComment
-			case b == ' ' || b == '\t' || b == '\r':
-			case s.state == scanLineStart && (b == '-' || b == '.'):
-				s.state, s.marker, s.markers = scanMarker, b, 1
-			default:
-				s.found = true
-			}
-		case scanMarker:
-			switch {
-			case s.markers < 3 && b == s.marker:
-				s.markers++
-			case s.markers == 3 && (b == ' ' || b == '\t' || b == '\r'):
-				s.state = scanAfterMarker
-			default:
-				s.found = true
-			}
-		}
-	}
-	return len(p), nil
-}
-
-func (s *contentScanner) endLine() {
-	if s.state == scanMarker && s.markers < 3 {
-		s.found = true // "-" or ".." is content
-	}
-	s.state = scanLineStart
-}
-
-// Found reports whether the text written so far holds content.
-func (s *contentScanner) Found() bool {
-	if !s.found {
-		s.endLine()
-	}
-	return s.found
-}
-
-// hasContent reports whether data holds anything but blank lines, comments and document
-// markers.
-func hasContent(data []byte) bool {
-	var s contentScanner
-	s.Write(data)
-	return s.Found()
-}
-
 // emptyFinding is the info line for a file with no object: in a repository such files are
 // common (placeholders, values kept for later, everything commented out), so it is not an
 // error, but it is said, since a manifest emptied by mistake is worth noticing.
@@ -203,4 +114,11 @@ func emptyFinding() migrate.Finding {
 func listFinding(line int) migrate.Finding {
 	return migrate.Finding{Rule: migrate.RuleEmptyFile, Severity: migrate.Info, Line: line, Column: 1,
 		Message: "no Kubernetes object: the document is a list (a JSON 6902 patch or kustomize replacements are; kubectl and kustomize never read one as an object)"}
+}
+
+// aliasBombError is the error of a document whose aliases stand for more than maxAliasNodes
+// nodes, at line.
+func aliasBombError(line int) *Error {
+	return &Error{Line: line, Msg: fmt.Sprintf(
+		"YAML aliases here stand for more than %d nodes (a \"billion laughs\" alias bomb?): refused, since kubectl would have to expand them", maxAliasNodes)}
 }

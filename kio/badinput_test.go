@@ -2,6 +2,7 @@ package kio
 
 import (
 	"fmt"
+	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
 	"strings"
 	"testing"
 
@@ -38,7 +39,7 @@ func TestDuplicateKeys(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			const first = 11 // the document starts at line 11 of its file
-			doc, perr := parseDocument([]byte(tc.doc), first)
+			doc, perr := yamldoc.Parse([]byte(tc.doc), first)
 			require.Nil(t, perr)
 			err := checkDocument([]byte(tc.doc), first, doc, nil)
 			if tc.want == "" {

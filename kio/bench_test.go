@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/sidecar-migrate/sidecar-migrate/internal/gentree/gen"
-	"github.com/sidecar-migrate/sidecar-migrate/kio/udiff"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 )
 
@@ -76,7 +75,7 @@ func BenchmarkPipeline(b *testing.B) {
 		Tree(context.Background(), Inputs(inputs), 0, migrate.Options{}, nil, Emit{File: func(r FileResult) {
 			if r.Changed() {
 				changed++
-				_ = udiff.Unified(r.Path, r.Before, r.After)
+				_ = r.Diff()
 			}
 		}})
 		if changed == 0 {

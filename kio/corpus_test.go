@@ -3,6 +3,7 @@ package kio
 import (
 	"flag"
 	"fmt"
+	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
 	"os"
 	"path/filepath"
 	"strings"
@@ -67,9 +68,8 @@ func TestCorpus(t *testing.T) {
 }
 
 func checkDocumentsParse(t *testing.T, file string, data []byte) {
-	txt := decodeText(data)
-	for _, d := range splitDocuments(txt.body) {
-		_, err := parseDocument(txt.body[d.start:d.end], d.line)
+	for _, d := range yamldoc.Decode(file, data).Docs() {
+		_, err := d.Parse()
 		assert.Nil(t, err, "%s: output does not parse", file)
 	}
 }

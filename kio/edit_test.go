@@ -8,24 +8,6 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// TestJSONFile: migration and edits agree on which files are JSON, so a serialized document
-// stays in its file's language either way.
-func TestJSONFile(t *testing.T) {
-	for _, tc := range []struct {
-		path, body string
-		want       bool
-	}{
-		{"a.json", "kind: Pod\n", true},
-		{"a.JSON", "", true},
-		{"a.yaml", "  {\"kind\": \"Pod\"}\n", true},
-		{"patch.yaml", "[{\"op\": \"remove\", \"path\": \"/spec\"}]\n", true},
-		{"a.yaml", "kind: Pod\n", false},
-		{"a.yaml", "# {\n", false},
-	} {
-		assert.Equal(t, tc.want, jsonFile(tc.path, []byte(tc.body)), "%s %q", tc.path, tc.body)
-	}
-}
-
 // TestEditBytesLoneCR: a document with a carriage return that starts no CRLF is serialized,
 // as in a migration, since its node positions do not match its lines.
 func TestEditBytesLoneCR(t *testing.T) {

@@ -3,14 +3,19 @@ package kio
 import (
 	"bytes"
 	"fmt"
-	"github.com/sidecar-migrate/sidecar-migrate/kio/splice"
 	"github.com/sidecar-migrate/sidecar-migrate/kio/udiff"
+	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
 	"os"
-	"unicode/utf8"
 
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
+
+// Error is an input that could not be processed, with the file and line it is about.
+type Error = yamldoc.Error
+
+// Excerpt is one line of a file, with where in it to point.
+type Excerpt = yamldoc.Excerpt
 
 // FileResult is the outcome of migrating one file.
 type FileResult struct {
@@ -30,6 +35,9 @@ type FileResult struct {
 	// file's autoscalers, so a caller can warn about autoscalers of moved containers.
 	Moved         []migrate.MovedContainer
 	ContainerRefs []migrate.ContainerRef
+	// MovedLines are the blocks of lines the moves took, where they were and where they
+	// are, so that the diff shows them moving and keeps the lines around them (Diff).
+	MovedLines []udiff.Move
 	// Info is the file as it was before it was read (nil for standard input): with Before,
 	// what WriteFile checks the file still is.
 	Info os.FileInfo
@@ -42,68 +50,100 @@ func (r FileResult) Changed() bool { return r.Err == nil && !bytes.Equal(r.Befor
 // byte for byte; changed documents keep every line the migration did not touch. path is
 // used in messages and to tell JSON from YAML.
 func File(path string, data []byte, opts migrate.Options) FileResult {
-	r := FileResult{Path: path, Before: data, After: data}
-	if err := checkText(data); err != nil {
+	t, err := yamldoc.Read(path, data)
+	if err != nil {
+		r := FileResult{Path: path, Before: data, After: data}
 		r.fail(err)
 		return r
 	}
-	t := decodeText(data)
-	isJSON := jsonFile(path, t.body)
-	var out bytes.Buffer
-	prev := 0
-	for _, d := range splitDocuments(t.body) {
-		content := t.body[d.start:d.end]
+	return migrateText(t, data, opts)
+}
+
+// migrateText migrates the documents of a file's text, data as read.
+func migrateText(t *yamldoc.Text, data []byte, opts migrate.Options) FileResult {
+	r := FileResult{Path: t.Path, Before: data, After: data}
+	var moved []docMoves
+	index := -1
+	out, changed, err := t.Rewrite(func(d yamldoc.Doc) ([]byte, error) {
+		index++
 		// Most documents of a repository are not workloads: skip them before any parsing.
-		if !bytes.Contains(content, []byte("containers")) {
-			if bytes.Contains(content, []byte("containerResource")) || bytes.Contains(content, []byte("containerPolicies")) {
-				r.collectRefs(content, d.line)
+		if !bytes.Contains(d.Content, []byte("containers")) {
+			if bytes.Contains(d.Content, []byte("containerResource")) || bytes.Contains(d.Content, []byte("containerPolicies")) {
+				r.collectRefs(d)
 			}
-			continue
+			return nil, nil
 		}
-		edited, err := r.migrateDocument(content, d.line, isJSON, opts)
+		text, moves, err := r.migrateDocument(d, opts)
 		if err != nil {
-			r.fail(err)
-			return r
+			return nil, err // not a nil *Error, which would not be a nil error
 		}
-		if edited != nil {
-			if prev == 0 {
-				out.Grow(len(t.body) + len(edited) - len(content) + 4096) // one allocation, in most files
-			}
-			out.Write(t.body[prev:d.start])
-			out.Write(edited)
-			prev = d.end
+		if len(moves) > 0 {
+			moved = append(moved, docMoves{index, d.Line, moves})
 		}
-	}
-	if prev == 0 {
-		if len(r.Findings) == 0 && !hasContent(data) {
-			r.Findings = append(r.Findings, emptyFinding())
-		}
+		return text, nil
+	})
+	if err != nil {
+		r.fail(err)
 		return r
 	}
-	out.Write(t.body[prev:])
-	r.After = t.encode(out.Bytes())
+	if !changed && len(r.Findings) == 0 && !yamldoc.HasContent(data) {
+		r.Findings = append(r.Findings, emptyFinding())
+	}
+	r.After = out
+	r.configScripts(opts) // a cross-document step: ConfigMap scripts the workloads run
+	r.placeMoves(moved)
 	return r
 }
 
+// docMoves are the blocks of lines the migration of the document at index (its content
+// starting on file line line) moved, counted from 0 in the document.
+type docMoves struct {
+	index, line int
+	moves       []udiff.Move
+}
+
+// placeMoves records the moved blocks of lines as lines of the file, once r.After is final:
+// the documents before a moved block may have grown or shrunk, ConfigMaps edited after the
+// migration included. The documents are the same, in the same order.
+func (r *FileResult) placeMoves(moved []docMoves) {
+	if len(moved) == 0 || r.Err != nil {
+		return
+	}
+	docs := yamldoc.Decode(r.Path, r.After).Docs()
+	for _, dm := range moved {
+		if dm.index >= len(docs) {
+			return
+		}
+		after := docs[dm.index].Line
+		for _, m := range dm.moves {
+			m.Before.From, m.Before.To = m.Before.From+dm.line-1, m.Before.To+dm.line-1
+			m.After.From, m.After.To = m.After.From+after-1, m.After.To+after-1
+			r.MovedLines = append(r.MovedLines, m)
+		}
+	}
+}
+
 // migrateDocument migrates one document and returns its new content, or nil when it does not
-// change.
-func (r *FileResult) migrateDocument(content []byte, line int, isJSON bool, opts migrate.Options) ([]byte, *Error) {
-	doc, err := parseDocument(content, line)
-	if err = checkDocument(content, line, doc, err); err != nil || doc == nil {
-		return nil, err
+// change, with the blocks of lines its moves took (udiff.Move, from 0 in the document).
+func (r *FileResult) migrateDocument(d yamldoc.Doc, opts migrate.Options) ([]byte, []udiff.Move, *Error) {
+	line := d.Line
+	doc, err := d.Parse()
+	if err = checkDocument(d.Content, line, doc, err); err != nil || doc == nil {
+		return nil, nil, err
 	}
 	root := doc.Content[0]
 	if root.Kind == yaml.SequenceNode {
 		// A list at the root is never an object to kustomize or kubectl: a JSON 6902 patch
 		// or a replacements file, which kustomize reads as data.
 		r.Findings = append(r.Findings, listFinding(line+root.Line-1))
-		return nil, nil
+		return nil, nil, nil
 	}
 	if root.Kind != yaml.MappingNode {
-		return nil, &Error{Line: line + root.Line - 1, Msg: fmt.Sprintf("the document is a %s, not a Kubernetes object", kindName(root.Kind))}
+		return nil, nil, &Error{Line: line + root.Line - 1, Msg: fmt.Sprintf("the document is a %s, not a Kubernetes object", kindName(root.Kind))}
 	}
 	r.addRefs(doc, line) // an autoscaler whose comments or fields mention containers
 	decision := migrate.Decide(yaml.NewRNode(doc), opts)
+	decision = keepFencesWhole(d, doc, decision, opts)
 	res := decision.Result
 	for i := range res.Findings {
 		res.Findings[i].Line += line - 1
@@ -121,32 +161,33 @@ func (r *FileResult) migrateDocument(content []byte, line int, isJSON bool, opts
 			if f.Container != "" {
 				where += " container " + f.Container
 			}
-			return nil, &Error{Line: f.Line, Msg: where + ": " + f.Message}
+			return nil, nil, &Error{Line: f.Line, Msg: where + ": " + f.Message}
 		}
 	}
 	if !res.Changed() {
-		return nil, nil
+		return nil, nil, nil
 	}
 	// Rendering needs the layout of the tree before the edit. Taking it costs as much as
 	// parsing, and most documents need no change: so it is taken only now, on the tree the
 	// decision read, which the decision then edits.
-	l := splice.Snapshot(content, doc)
-	decision.Apply(yaml.NewRNode(doc))
-	text, fell, werr := writeEdited(l, doc, content, isJSON)
+	text, moves, fell, werr := d.WriteMoved(doc, func() (bool, error) {
+		decision.Apply(yaml.NewRNode(doc))
+		return true, nil
+	})
 	if fell {
 		r.fallback(res, root, line, "the edit could not be spliced into the original lines")
 	}
 	if werr != nil {
-		return nil, &Error{Line: line, Msg: werr.Error()}
+		return nil, nil, &Error{Line: line, Msg: werr.Error()}
 	}
-	return []byte(text), nil
+	return text, moves, nil
 }
 
 // collectRefs records the containers an autoscaler document names. A document that does not
 // parse is left to the tools that own it: it holds no workload.
-func (r *FileResult) collectRefs(content []byte, line int) {
-	if doc, err := parseDocument(content, line); err == nil && doc != nil {
-		r.addRefs(doc, line)
+func (r *FileResult) collectRefs(d yamldoc.Doc) {
+	if doc, err := d.Parse(); err == nil && doc != nil {
+		r.addRefs(doc, d.Line)
 	}
 }
 
@@ -187,28 +228,8 @@ func kindName(k yaml.Kind) string {
 	return "mapping"
 }
 
-// checkText rejects content that is not UTF-8 text, naming the first bad line.
-func checkText(data []byte) *Error {
-	if i := bytes.IndexByte(data, 0); i >= 0 {
-		return &Error{Line: 1 + bytes.Count(data[:i], []byte("\n")), Msg: "binary content (a NUL byte), not YAML"}
-	}
-	if utf8.Valid(data) {
-		return nil
-	}
-	for i, line := range bytes.SplitAfter(data, []byte("\n")) {
-		if !utf8.Valid(line) {
-			return &Error{Line: i + 1, Msg: "not UTF-8 text"}
-		}
-	}
-	return nil
-}
-
-// UnifiedDiff is udiff.Unified, kept for the golden tests of migrate, which name it.
-func UnifiedDiff(path string, before, after []byte) []byte { return udiff.Unified(path, before, after) }
-
-// aliasBombError is the error of a document whose aliases stand for more than maxAliasNodes
-// nodes, at line.
-func aliasBombError(line int) *Error {
-	return &Error{Line: line, Msg: fmt.Sprintf(
-		"YAML aliases here stand for more than %d nodes (a \"billion laughs\" alias bomb?): refused, since kubectl would have to expand them", maxAliasNodes)}
+// Diff returns the unified diff of the file's migration (nil when nothing changed), which
+// shows the moved blocks removed where they were and added where they are.
+func (r FileResult) Diff() []byte {
+	return udiff.Unified(r.Path, r.Before, r.After, r.MovedLines...)
 }

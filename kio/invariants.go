@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 	"slices"
 	"strings"
@@ -17,7 +18,8 @@ import (
 // comes back byte for byte; a changed file parses, keeps every container (nothing lost,
 // nothing duplicated, but for the workaround containers it reports deleted), proves every
 // container it made native where an exit may be final, removes only proposed statements
-// (migrate.CheckOutcome), and does not change when migrated again. It returns the result and an
+// (migrate.CheckOutcome), shows no line of a container that stays where it was as removed
+// or added in its diff, and does not change when migrated again. It returns the result and an
 // error naming the first property that does not hold. The fuzz tests call it, here and in
 // the validation module.
 func CheckInvariants(path string, data []byte, opts migrate.Options) (FileResult, error) {
@@ -51,6 +53,9 @@ func CheckInvariants(path string, data []byte, opts migrate.Options) (FileResult
 	if err := outcomeHolds(r.Before, r.After, opts); err != nil {
 		return r, err
 	}
+	if err := unmovedContainersKept(r, opts); err != nil {
+		return r, err
+	}
 	again := File(path, r.After, opts)
 	if again.Err != nil || !bytes.Equal(again.After, r.After) {
 		return r, fmt.Errorf("second run changed the output (err %v):\n%s\n---\n%s", again.Err, r.After, again.After)
@@ -75,21 +80,20 @@ func deletedBack(after, before []string, findings []migrate.Finding) []string {
 // container made native where an exit may be final is proven long-lived on the output, and
 // every statement that went from a script was proposed by a recogniser.
 func outcomeHolds(before, after []byte, opts migrate.Options) error {
-	in, out := decodeText(before), decodeText(after)
-	ins, outs := splitDocuments(in.body), splitDocuments(out.body)
+	ins, outs := yamldoc.Decode("", before).Docs(), yamldoc.Decode("", after).Docs()
 	if len(ins) != len(outs) {
 		return fmt.Errorf("%d documents became %d", len(ins), len(outs))
 	}
 	for i := range ins {
-		a, b := in.body[ins[i].start:ins[i].end], out.body[outs[i].start:outs[i].end]
+		a, b := ins[i].Content, outs[i].Content
 		if bytes.Equal(a, b) || !bytes.Contains(a, []byte("containers")) {
 			continue
 		}
-		x, err := parseDocument(a, ins[i].line)
+		x, err := ins[i].Parse()
 		if err != nil || x == nil {
 			continue
 		}
-		y, perr := parseDocument(b, outs[i].line)
+		y, perr := outs[i].Parse()
 		if perr != nil || y == nil {
 			return fmt.Errorf("output document %d does not parse", i+1)
 		}
@@ -104,14 +108,12 @@ func outcomeHolds(before, after []byte, opts migrate.Options) error {
 // documents in data. Documents that may hold a pod template must parse; the others are
 // never parsed by the tool either, so they may be anything.
 func containerNames(data []byte) ([]string, error) {
-	txt := decodeText(data)
 	var names []string
-	for _, d := range splitDocuments(txt.body) {
-		content := txt.body[d.start:d.end]
-		if !bytes.Contains(content, []byte("containers")) {
+	for _, d := range yamldoc.Decode("", data).Docs() {
+		if !bytes.Contains(d.Content, []byte("containers")) {
 			continue
 		}
-		doc, err := parseDocument(content, d.line)
+		doc, err := d.Parse()
 		if err != nil {
 			return nil, fmt.Errorf("does not parse: %w", err)
 		}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"unicode/utf8"
 
+	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 )
 
@@ -147,7 +148,7 @@ func migrateFile(in Input, opts migrate.Options, buf []byte) FileResult {
 	}
 	// Most files of a repository hold no container at all: scan them in chunks and never
 	// hold them whole, so memory does not depend on the largest file.
-	var text contentScanner
+	var text yamldoc.ContentScanner
 	found, whole, serr := scanFor(io.TeeReader(f, &text), "container", buf)
 	if serr != nil {
 		serr.Path = in.Path
@@ -160,13 +161,17 @@ func migrateFile(in Input, opts migrate.Options, buf []byte) FileResult {
 		}
 		return r
 	}
-	data := bytes.Clone(whole) // the result outlives buf
-	if whole == nil {
-		if data, err = readAgain(f); err != nil {
+	var r FileResult
+	if whole != nil {
+		data := bytes.Clone(whole)                                 // the result outlives buf
+		r = migrateText(yamldoc.Decode(in.Path, data), data, opts) // scanFor checked these bytes
+	} else {
+		data, err := readAgain(f)
+		if err != nil {
 			return FileResult{Path: in.Path, Err: err}
 		}
+		r = File(in.Path, data, opts) // read again: checked again
 	}
-	r := File(in.Path, data, opts)
 	r.Info = info
 	return r
 }
@@ -197,9 +202,6 @@ func scanFor(r io.Reader, word string, buf []byte) (found bool, whole []byte, _ 
 			return false, nil, &Error{Msg: err.Error()}
 		}
 		chunk := buf[:carry+n]
-		if i := bytes.IndexByte(chunk, 0); i >= 0 {
-			return false, nil, &Error{Line: line + bytes.Count(chunk[:i], []byte("\n")), Msg: "binary content (a NUL byte), not YAML"}
-		}
 		found = found || bytes.Contains(chunk, []byte(word))
 		// Keep an incomplete rune at the end for the next chunk; validate the rest.
 		cut := len(chunk)
@@ -213,12 +215,8 @@ func scanFor(r io.Reader, word string, buf []byte) (found bool, whole []byte, _ 
 				}
 			}
 		}
-		if !utf8.Valid(chunk[:cut]) {
-			for i, l := range bytes.SplitAfter(chunk[:cut], []byte("\n")) {
-				if !utf8.Valid(l) {
-					return false, nil, &Error{Line: line + i, Msg: "not UTF-8 text"}
-				}
-			}
+		if cerr := yamldoc.CheckText(chunk[:cut], line); cerr != nil {
+			return false, nil, cerr // the incomplete rune cut off holds no NUL
 		}
 		if eof {
 			if first {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
+
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	kyio "sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -45,17 +47,16 @@ func ReadResourceList(path string, data []byte) (*ResourceList, error) {
 
 // checkInput runs File's input checks on every document of data.
 func checkInput(path string, data []byte) error {
-	fail := func(e *Error) error { e.Path = path; return e }
-	if err := checkText(data); err != nil {
-		return fail(err)
+	t, terr := yamldoc.Read(path, data)
+	if terr != nil {
+		return terr
 	}
-	t := decodeText(data)
 	docs := 0
-	for _, d := range splitDocuments(t.body) {
-		content := t.body[d.start:d.end]
-		doc, perr := parseDocument(content, d.line)
-		if err := checkDocument(content, d.line, doc, perr); err != nil {
-			return fail(err)
+	for _, d := range t.Docs() {
+		doc, perr := d.Parse()
+		if err := checkDocument(d.Content, d.Line, doc, perr); err != nil {
+			err.Path = path
+			return err
 		}
 		if doc != nil {
 			docs++

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sidecar-migrate/sidecar-migrate/kio"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -40,7 +41,7 @@ func (p *Plan) blame(chains map[*Workload][]chain) {
 				if !named && (namesPatch(why) || !strings.Contains(why, "would not give the migration")) {
 					continue // the reason is another patch's, or no patch's
 				}
-				file, line, what := p.blameStep(w, s)
+				file, line, what := p.blameStep(w, s, why)
 				if named && what == "" {
 					file, line, what = s.patch.Owner.File, s.patch.Line, "this patch cannot follow the migration of its base"
 				}
@@ -57,7 +58,7 @@ func (p *Plan) blame(chains map[*Workload][]chain) {
 
 // blameStep returns where a patch step touches the workload's containers in a way the
 // reviewer has to look at, and what it does; what is "" when it does neither.
-func (p *Plan) blameStep(w *Workload, s step) (string, int, string) {
+func (p *Plan) blameStep(w *Workload, s step, why string) (string, int, string) {
 	pt := s.patch
 	file := pt.Path
 	if pt.inline {
@@ -68,17 +69,7 @@ func (p *Plan) blameStep(w *Workload, s step) (string, int, string) {
 		return "", 0, ""
 	}
 	if pt.JSON {
-		for _, n := range ops(docs) {
-			op := readOp(n)
-			if indexPath.MatchString(op.Path) || indexPath.MatchString(op.From) {
-				line := pt.Line
-				if !pt.inline {
-					line = docs[0].LineOf(n)
-				}
-				return file, line, fmt.Sprintf("this %s addresses a container by index (%s)", op.Op, op.Path)
-			}
-		}
-		return "", 0, ""
+		return blameOp(pt, file, docs, why)
 	}
 	d := docs[s.doc]
 	base, err := p.node(w)
@@ -107,6 +98,43 @@ func (p *Plan) blameStep(w *Workload, s step) (string, int, string) {
 					return file, line, fmt.Sprintf("this patch adds the container %s", name)
 				}
 			}
+		}
+	}
+	return "", 0, ""
+}
+
+// addsContainer matches the path of an operation that adds a container to a list.
+var addsContainer = regexp.MustCompile(`/(init)?[cC]ontainers/([0-9]+|-)$`)
+
+// blameOp returns the JSON 6902 operation a reviewer has to change: the one the reason
+// names, or else the first that adds a whole container, or else the first that addresses
+// a container by index.
+func blameOp(pt *Patch, file string, docs []kio.Document, why string) (string, int, string) {
+	at := func(n *yaml.Node) int {
+		if pt.inline {
+			return pt.Line
+		}
+		return docs[0].LineOf(n)
+	}
+	for _, n := range ops(docs) {
+		op := readOp(n)
+		if !strings.Contains(why, op.Op+" "+op.Path+" ") {
+			continue
+		}
+		if name := str(op.Value, "name"); name != "" && strings.Contains(op.Path, "ontainers/") {
+			return file, at(n), fmt.Sprintf("this %s adds the container %s at %s", op.Op, name, op.Path)
+		}
+		return file, at(n), fmt.Sprintf("this %s cannot follow the migration (%s)", op.Op, op.Path)
+	}
+	for _, n := range ops(docs) { // an op that adds a whole container, often the sidecar
+		if op := readOp(n); op.Op == "add" && str(op.Value, "name") != "" && addsContainer.MatchString(op.Path) {
+			return file, at(n), fmt.Sprintf("this %s adds the container %s at %s", op.Op, str(op.Value, "name"), op.Path)
+		}
+	}
+	for _, n := range ops(docs) {
+		op := readOp(n)
+		if indexPath.MatchString(op.Path) || indexPath.MatchString(op.From) {
+			return file, at(n), fmt.Sprintf("this %s addresses a container by index (%s)", op.Op, op.Path)
 		}
 	}
 	return "", 0, ""

@@ -29,10 +29,15 @@ type entryMove struct {
 // opEdit changes operation Index of a JSON 6902 patch: its path (when not "") and, for an
 // operation that adds or replaces a whole container that is now a native sidecar, the
 // restartPolicy of its value.
+//
+// List is set for an append to a list the migrated workload does not have (a sidecar
+// appended to containers, whose move lands in initContainers that the base lacks): the
+// operation adds the list, of its value alone, at Path.
 type opEdit struct {
 	Index         int
 	From, Path    string
 	RestartPolicy bool
+	List          bool
 }
 
 func (e patchEdit) identity() bool { return len(e.Moves) == 0 && len(e.Ops) == 0 }
@@ -61,6 +66,9 @@ func (e patchEdit) describe(ops []*yaml.Node) string {
 		}
 		if o.RestartPolicy {
 			parts = append(parts, fmt.Sprintf("%s %s: restartPolicy: Always added to the value", op.Op, op.Path))
+		}
+		if o.List {
+			parts = append(parts, fmt.Sprintf("%s %s: the value made a list, which the base does not have", op.Op, op.Path))
 		}
 	}
 	return strings.Join(parts, "; ")
@@ -115,6 +123,11 @@ func (e patchEdit) apply(doc *yaml.Node) {
 		}
 		if o.RestartPolicy {
 			setRestartPolicy(get(op, "value"))
+		}
+		if o.List {
+			v := get(op, "value")
+			seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{v}}
+			setNode(op, "value", seq)
 		}
 	}
 }
@@ -242,6 +255,10 @@ func jsonEdit(ops []*yaml.Node, sb, sa *yaml.Node, t target) (patchEdit, error) 
 			edited.Value = yaml.CopyYNode(op.Value)
 			setRestartPolicy(edited.Value)
 		}
+		if list, ok := strings.CutSuffix(edited.Path, "/-"); ok && edited.Op == "add" && oe.Path != "" && resolveLast(sa, list) {
+			oe.Path, oe.List, edited.Path = list, true, list
+			edited.Value = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{edited.Value}}
+		}
 		if err := applyOp(sa, edited); err != nil {
 			return e, fmt.Errorf("%s %s does not apply to the migrated workload: %w", op.Op, op.Path, err)
 		}
@@ -250,6 +267,16 @@ func jsonEdit(ops []*yaml.Node, sb, sa *yaml.Node, t target) (patchEdit, error) 
 		}
 	}
 	return e, nil
+}
+
+// resolveLast reports whether ptr names a missing key of a mapping that exists in n.
+func resolveLast(n *yaml.Node, ptr string) bool {
+	tokens, err := pointer(ptr)
+	if err != nil || len(tokens) == 0 {
+		return false
+	}
+	parent := resolve(n, tokens[:len(tokens)-1])
+	return parent != nil && parent.Kind == yaml.MappingNode && get(parent, tokens[len(tokens)-1]) == nil
 }
 
 // repoint maps a JSON pointer of an operation from sb to sa. main is true for the path

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio"
-	"github.com/sidecar-migrate/sidecar-migrate/kio/udiff"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -53,7 +52,7 @@ func describePlan(p *Plan) string {
 	sort.Strings(files)
 	for _, f := range files {
 		r := p.edits[f]
-		b.Write(udiff.Unified(r.Path, r.Before, r.After))
+		b.Write(r.Diff())
 		for _, fd := range r.Findings {
 			fmt.Fprintf(&b, "# %s:%s\n", r.Path, fd)
 		}

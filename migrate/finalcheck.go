@@ -195,6 +195,7 @@ func proposedRemovals(t podTemplate, native func(string) bool) removals {
 			r.containers[c.name] = true // the init container that installs kubexit
 		}
 	}
+	wrapperRemovals(t, all, r)
 	for _, c := range containers {
 		if deletable(t, c, native) == "" {
 			r.containers[c.name] = true

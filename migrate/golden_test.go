@@ -77,7 +77,7 @@ func runGolden(t *testing.T, file string) {
 	}
 	got := map[string]string{
 		"findings": findingsText(findings),
-		"diff":     string(kio.UnifiedDiff(inputName, r.Before, r.After)),
+		"diff":     string(r.Diff()),
 		"error":    "",
 	}
 	if r.Err != nil {

@@ -181,6 +181,8 @@ func (sc stopScan) scan(app container) []*appStop {
 				if s.node.Style&yaml.FoldedStyle != 0 {
 					stop.problem = "the folded scalar (>) joins its lines, so the call is an argument of the line before it; if separate commands were meant, write the script with | and run again"
 				}
+			} else if port, why := envURLStop(app, src); why != "" {
+				stop.hits, stop.problem = []hit{{kind: stopShutdown, port: port}}, why
 			}
 		}
 		if stop.hits != nil {
@@ -444,9 +446,13 @@ func (sc stopScan) resolve(app container, h hit) []container {
 }
 
 // listensOn reports whether a container serves port: a well-known sidecar port, a
-// containerPort, or a port in its flags (--admin-port=9091, --port 5432, =tcp:5432).
+// containerPort, or a port in its flags (--admin-port=9091, --port 5432, =tcp:5432) or in
+// the Cloud SQL proxy's CSQL_PROXY_ADMIN_PORT.
 func listensOn(c container, port string) bool {
 	if f := knownPorts[port]; f != nil && f(c) {
+		return true
+	}
+	if isCloudSQLProxy(c) && c.env[adminPortEnv] == port {
 		return true
 	}
 	for _, p := range seqItems(lookup(c.node, "ports")) {

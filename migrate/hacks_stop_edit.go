@@ -150,8 +150,10 @@ func (m *migration) stopStays(t podTemplate, st *appStop, natives []container) s
 		if len(targets) == 0 {
 			switch {
 			case m.meshMadeNative(t, h.port):
+			case h.kind.stops() && injectedMesh(t):
+				return "-" // injectedStops says which mesh and why the call stays
 			case h.port != "" && knownPorts[h.port] != nil && h.kind.stops():
-				return fmt.Sprintf("it stops the proxy on port %s, which this manifest does not show: injected at admission, it stays a legacy sidecar unless the mesh makes it native (--mesh-native %s)", h.port, meshOfPort(h.port))
+				return injectedStays(h.port)
 			default:
 				return "-" // not a sidecar of this pod: the app's own business
 			}
@@ -178,6 +180,15 @@ func meshOfPort(port string) string {
 		return "linkerd"
 	}
 	return "istio"
+}
+
+// injectedStays says why a stop of a proxy that Istio or Linkerd injects stays, and which
+// switch makes it native, in the words the other injected meshes' warnings use.
+func injectedStays(port string) string {
+	if meshOfPort(port) == "linkerd" {
+		return fmt.Sprintf("it stops the Linkerd proxy (port %s), which Linkerd injects at admission as a legacy sidecar; --mesh-native linkerd adds its native-sidecar annotation (config.alpha.linkerd.io/proxy-enable-native-sidecar; linkerd@2.19 writes the beta key), and the call then goes", port)
+	}
+	return fmt.Sprintf("it stops the Istio proxy (port %s), which Istio injects at admission as a legacy sidecar; --mesh-native istio adds sidecar.istio.io/nativeSidecar: \"true\", and the call then goes", port)
 }
 
 // meshMadeNative reports whether the proxy behind a well-known mesh port is injected at

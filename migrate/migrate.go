@@ -93,6 +93,8 @@ type migration struct {
 	controllers map[*yaml.Node]bool
 	// quitCallers counts the calls to /quitquitquit in the current pod as it was read.
 	quitCallers int
+	// linkerdCallers counts the callers of Linkerd's /shutdown, as read (shutdownswitch.go).
+	linkerdCallers int
 }
 
 // off reports whether a rule is disabled in the options or ignored on the current workload.
@@ -330,6 +332,7 @@ func (m *migration) template(t podTemplate) {
 	stops := planStops(t.spec, containers, all)
 	m.flags, m.stopped, m.terminatorListed = nil, nil, terminatorListed(t)
 	m.quitCallers = quitCallers(t.spec) // before anything is removed (switches.go)
+	m.linkerdCallers = linkerdCallers(t.spec)
 	if t.runToCompletion {
 		m.flags = planFlagFile(containers, t.spec)
 		m.stopped = stoppedBy(stops)

@@ -29,7 +29,7 @@ type family func(m *migration, p *pod) []Proposal
 
 // families are the workaround families run after the containers that move are chosen, in
 // order: each sees the tree as the accepted proposals of the ones before it left it.
-var families = []family{controllers, stops, processNamespace, injectedStops, quitSwitch, kruiseEnv, terminatorMarks, terminatorContainers}
+var families = []family{controllers, stops, processNamespace, injectedStops, wrappers, quitSwitch, shutdownSwitches, kruiseEnv, terminatorMarks, terminatorContainers, configScripts}
 
 // earlyFamilies run before the containers move, in order: what they remove decides whether a
 // container that it stops may move (the gate holds the others back).

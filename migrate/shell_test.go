@@ -22,8 +22,8 @@ var hackMarker = regexp.MustCompile(`quitquitquit|/shutdown|kubexit|linkerd-awai
 // edited script parses, and its statements are the original ones in order, but for
 // statements that a workaround removal may drop (they mention a workaround's marks) and
 // the changes it may make to a kept one: the background process run with exec, the left
-// side of `cmd && curl .../quitquitquit`, a command without its kubexit or linkerd-await
-// wrapper. A script that became an exec-form command must be one of its statements.
+// side of `cmd && curl .../quitquitquit`, a command without its kubexit, linkerd-await,
+// scuttle or envoy-preflight wrapper. A script that became an exec-form command must be one of its statements.
 func TestEditedScriptsKeepStatements(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txtar")
 	require.NoError(t, err)
@@ -141,6 +141,9 @@ func keptAs(s *syntax.Stmt) map[string]bool {
 		switch {
 		case i == 0 && strings.HasSuffix(w, "kubexit") && len(args) > 1:
 			call.Args = args[1:]
+			forms[printed(s)] = true
+		case isWrapper(w) && i+1 < len(args) && (i == 0 || i == 1 && wordText(args[0]) == "exec"):
+			call.Args = append(append([]*syntax.Word{}, args[:i]...), args[i+1:]...)
 			forms[printed(s)] = true
 		case w == "--shutdown" || w == "-S":
 			call.Args = append(append([]*syntax.Word{}, args[:i]...), args[i+1:]...)

@@ -12,7 +12,7 @@ import (
 // could stop it. Once this run removed every call and nothing else in the pod calls it, the
 // switch goes too.
 var (
-	ruleQuitSwitch = Rule{ID: "hack-quitquitquit-switch", Matches: "Cloud SQL Auth Proxy v2's --quitquitquit or CSQL_PROXY_QUITQUITQUIT on a native sidecar in a run-to-completion pod", Summary: "Removed when this run removed every call to /quitquitquit and nothing else (a preStop, another container, a probe) uses it; kept with an info finding when no caller is seen, since one may be hidden."}
+	ruleQuitSwitch = Rule{ID: "hack-quitquitquit-switch", Matches: "Cloud SQL Auth Proxy v2's --quitquitquit or CSQL_PROXY_QUITQUITQUIT on a native sidecar in a run-to-completion pod", Summary: "Removed when this run removed every call to /quitquitquit and nothing else (a preStop, another container, a probe) uses it, with --admin-port and CSQL_PROXY_ADMIN_PORT when no --debug keeps the admin server; kept with an info finding when no caller is seen, since one may be hidden."}
 	_              = rule.Register(rule.Workaround, ruleQuitSwitch)
 )
 
@@ -71,9 +71,14 @@ func quitSwitch(m *migration, p *pod) []Proposal {
 		case !quitSwitchExact(c.node):
 			m.report(ruleQuitSwitch, Info, t, c.node, c.name, "--quitquitquit stays: it is not set as a command item of its own or as %s: \"true\"", quitEnv)
 		default:
+			msg := "--quitquitquit removed: this run removed every call to /quitquitquit, and a native sidecar is stopped by the kubelet"
+			edits := quitSwitchEdits(c)
+			if admin := adminPortEdits(c); len(admin) > 0 {
+				msg += "; --admin-port goes too: without --debug its admin server served only /quitquitquit"
+				edits = append(edits, admin...)
+			}
 			out = append(out, Proposal{Rule: ruleQuitSwitch, Container: c.name, Line: c.node.Line, Column: c.node.Column,
-				Message: "--quitquitquit removed: this run removed every call to /quitquitquit, and a native sidecar is stopped by the kubelet",
-				Edits:   quitSwitchEdits(c), Workarounds: 1})
+				Message: msg, Edits: edits, Workarounds: 1})
 		}
 	}
 	return out

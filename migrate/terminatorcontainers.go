@@ -106,7 +106,8 @@ func terminatorRemovals(in, out podTemplate, native func(string) bool, allowed m
 }
 
 // DeletesContainer reports whether a fixed finding of the rule deletes its container: a
-// workaround container, or a terminator container.
+// workaround container, a terminator container, or the init container that installed a
+// wrapper.
 func DeletesContainer(rule string) bool {
-	return rule == ruleController.ID || rule == ruleTerminatorContainer.ID
+	return rule == ruleController.ID || rule == ruleTerminatorContainer.ID || rule == ruleWrapperInstaller.ID
 }

@@ -55,7 +55,7 @@ func (o *diffOptions) run(paths []string, s streams) error {
 		if err := o.out.changed(s.out, r); err != nil || !o.out.plain() {
 			return err
 		}
-		d := udiff.Unified(r.Path, r.Before, r.After)
+		d := r.Diff()
 		if color {
 			d = udiff.Colorize(d)
 		}

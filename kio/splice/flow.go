@@ -230,16 +230,33 @@ func (l *Layout) flowEdits(n *yaml.Node, old []*yaml.Node) ([]textedit.Edit, err
 			edits = append(edits, textedit.Edit{From: spans[lastKept].to, To: sp.to})
 		}
 	}
+	sep := entrySeparator(t, spans)
 	for _, a := range adds {
 		if a.before >= 0 {
-			sep := separatorBefore(t, spans[a.before].from)
 			edits = append(edits, textedit.Edit{From: spans[a.before].from, To: spans[a.before].from, Text: a.text + "," + sep})
 			continue
 		}
-		sep := separatorBefore(t, spans[lastKept].from)
 		edits = append(edits, textedit.Edit{From: spans[lastKept].to, To: spans[lastKept].to, Text: "," + sep + a.text})
 	}
 	return edits, nil
+}
+
+// entrySeparator returns the white space after the commas of a flow collection, whose
+// entries are spans: the white space in front of its second entry. With one entry, it is
+// the line break and indentation in front of that entry when it sits on its own line, else
+// one space, or none in a document that never writes one after a comma (compact JSON):
+// what follows the opening bracket ("[{") says nothing about what follows a comma.
+func entrySeparator(t string, spans []flowSpan) string {
+	if len(spans) > 1 {
+		return separatorBefore(t, spans[1].from)
+	}
+	if ws := separatorBefore(t, spans[0].from); strings.Contains(ws, "\n") {
+		return ws
+	}
+	if strings.Contains(t, ", ") {
+		return " "
+	}
+	return ""
 }
 
 // separatorBefore returns the white space in front of the entry at offset at: the line

@@ -172,7 +172,7 @@ func (l *Layout) walk(n *yaml.Node, lo, hi int) {
 				bound = c.entries[len(c.entries)-1].line + 1
 			}
 			dash := l.dashLine(item.Line-1, bound, c.col)
-			c.entries = append(c.entries, entry{node: item, value: item, line: dash, start: l.headStart(dash, bound, c.col)})
+			c.entries = append(c.entries, entry{node: item, value: item, line: dash, start: l.itemStart(dash, bound, c.col)})
 		}
 		l.close(c, lo, hi)
 	default:

@@ -90,7 +90,7 @@ func (l *Layout) entries(c *collection, n *yaml.Node) ([]string, error) {
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, lines...)
+			out = append(append(out, l.staying(c.entries[last+1:idx])...), lines...)
 			last, wasLast = idx, idx == len(c.entries)-1
 		case l.owner[key] != nil && n.Kind == yaml.SequenceNode:
 			lines, err := l.moved(key, c.col)
@@ -114,10 +114,13 @@ func (l *Layout) entries(c *collection, n *yaml.Node) ([]string, error) {
 			return nil, ErrUnsupported
 		}
 	}
-	if len(out) == 0 {
+	if len(out) == 0 || len(n.Content) == 0 {
 		return nil, ErrUnsupported // an emptied collection needs "[]" or "{}"
 	}
-	if !wasLast && len(n.Content) > 0 {
+	if stay := l.staying(c.entries[last+1:]); len(stay) > 0 {
+		out, wasLast = append(out, stay...), false
+	}
+	if !wasLast {
 		// The entry now last keeps no blank lines of its own: the original last entry's
 		// trailing blank lines, kept outside the entries, separate what follows.
 		out = trimBlankTail(out, n.Content[len(n.Content)-1])
@@ -210,7 +213,9 @@ func (l *Layout) entry(e entry, shift int) ([]string, error) {
 // when the item ends its new list.
 func (l *Layout) moved(item *yaml.Node, col int) ([]string, error) {
 	from := l.owner[item]
-	return l.entry(from.entries[indexOfEntry(from, item)], col-from.col)
+	e := from.entries[indexOfEntry(from, item)]
+	e.start = l.staysUntil(e) // what speaks of the place stays there
+	return l.entry(e, col-from.col)
 }
 
 // trimBlankTail drops the trailing blank lines of the text of node n, unless they belong to

@@ -14,5 +14,7 @@
 //
 // The edit script is go-diff's Myers diff on lines, with removals before additions inside a
 // change as GNU diff and git print them; Changes gives the same script as line indices, for
-// callers that count what changed.
+// callers that count what changed. A caller that moved blocks of lines names them (Move):
+// their lines are then shown removed and added, and the lines around them, which stayed,
+// are kept, even where a shorter script would keep the moved block instead.
 package udiff

@@ -23,12 +23,13 @@ const diffContext = 3
 // '\' or non-ASCII bytes, and with a tab after the "---" and "+++" names when it holds a
 // space. Lines keep their bytes ("\r" included) and a missing final newline is marked with
 // "\ No newline at end of file", so `git apply` of the result reproduces after exactly.
-func Unified(path string, before, after []byte) []byte {
+// The lines of moves are shown removed and added, never kept (Move).
+func Unified(path string, before, after []byte, moves ...Move) []byte {
 	if bytes.Equal(before, after) {
 		return nil
 	}
 	a, b := diffLines(bytesView(before)), diffLines(bytesView(after))
-	ops := documentOps(a, b)
+	ops := documentOps(a, b, moves)
 	var out bytes.Buffer
 	writeDiffHeader(&out, path)
 	for _, h := range diffHunks(ops) {
@@ -81,9 +82,10 @@ func lineOps(a, b []string) []op {
 
 // Changes returns the indices of the lines of a that the diff from a to b removes and of the
 // lines of b that it adds: the same script Unified prints, for callers that count changed
-// lines (kio's corpus test measures the lines a migration touches beyond its own).
-func Changes(a, b []string) (removed, added []int) {
-	for _, o := range lineOps(a, b) {
+// lines (kio's corpus test measures the lines a migration touches beyond its own, and its
+// invariants check that no line of a container that stays is among them).
+func Changes(a, b []string, moves ...Move) (removed, added []int) {
+	for _, o := range documentOps(a, b, moves) {
 		switch o.kind {
 		case '-':
 			removed = append(removed, o.a)
@@ -184,16 +186,18 @@ func appendOps(ops []op, diffs []diffmatchpatch.Diff, off int) []op {
 
 // documentOps computes the edit script document by document when before and after have the
 // same "---" separators, as a migration leaves them: a large multi-document file then costs
-// one small diff per changed document instead of one diff of the whole file.
-func documentOps(a, b []string) []op {
+// one small diff per changed document instead of one diff of the whole file. The lines of
+// moves are pinned (never kept) document by document, so that only the documents they are
+// in are copied.
+func documentOps(a, b []string, moves []Move) []op {
 	sa, sb := separators(a), separators(b)
-	if len(sa) == 0 || len(sa) != len(sb) {
-		return lineOps(a, b)
+	whole := len(sa) == 0 || len(sa) != len(sb)
+	for i := 0; !whole && i < len(sa); i++ {
+		whole = a[sa[i]] != b[sb[i]]
 	}
-	for i := range sa {
-		if a[sa[i]] != b[sb[i]] {
-			return lineOps(a, b)
-		}
+	ra, rb := sides(moves)
+	if whole {
+		return lineOps(pinned(a, 0, ra, "a"), pinned(b, 0, rb, "b"))
 	}
 	var ops []op
 	fromA, fromB := 0, 0
@@ -202,7 +206,7 @@ func documentOps(a, b []string) []op {
 		if i < len(sa) {
 			toA, toB = sa[i]+1, sb[i]+1 // the separator closes the segment
 		}
-		segA, segB := a[fromA:toA], b[fromB:toB]
+		segA, segB := pinned(a[fromA:toA], fromA, ra, "a"), pinned(b[fromB:toB], fromB, rb, "b")
 		if slices.Equal(segA, segB) {
 			ops = appendKept(ops, fromA, fromB, len(segA))
 		} else {

@@ -1,4 +1,4 @@
-package kio
+package yamldoc
 
 import (
 	"bytes"
@@ -82,16 +82,16 @@ func (e *Error) Quote() string {
 // excerpt returns line of content, a document that starts at file line firstLine, with the
 // column to point at; nil when the line is blank.
 func excerpt(content []byte, firstLine, line, col int) *Excerpt {
-	text := string(bytes.TrimRight(lineNumbered(content, line), " \t\r"))
+	text := string(bytes.TrimRight(NumberedLine(content, line), " \t\r"))
 	if strings.TrimSpace(text) == "" {
 		return nil
 	}
 	return &Excerpt{Line: firstLine + line - 1, Column: col, Text: text}
 }
 
-// at places e at a line and column of content, a document that starts at file line
+// At places e at a line and column of content, a document that starts at file line
 // firstLine, and quotes that line.
-func (e *Error) at(content []byte, firstLine, line, col int) *Error {
+func (e *Error) At(content []byte, firstLine, line, col int) *Error {
 	e.Line, e.Column = firstLine+line-1, col
 	e.Quoted = excerpt(content, firstLine, line, col)
 	return e
@@ -120,11 +120,11 @@ func parseError(err error, content []byte, firstLine int) *Error {
 	if errors.As(yaml4.Unmarshal(readable, &yaml4.Node{}), &le) && le.Message == problem && le.Mark.Line > 0 {
 		if c := le.ContextMark; le.ContextMsg != "" && c.Line > 0 && c.Line != le.Mark.Line {
 			e.Msg += fmt.Sprintf(", %s at line %d, column %d", le.ContextMsg, firstLine+c.Line-1, c.Column)
-			if e.at(content, firstLine, le.Mark.Line, le.Mark.Column); e.Quoted == nil {
+			if e.At(content, firstLine, le.Mark.Line, le.Mark.Column); e.Quoted == nil {
 				e.Quoted = excerpt(content, firstLine, c.Line, c.Column) // where what never ended began
 			}
 		} else {
-			e.at(content, firstLine, le.Mark.Line, le.Mark.Column)
+			e.At(content, firstLine, le.Mark.Line, le.Mark.Column)
 		}
 		for l := le.Mark.Line - 1; e.Quoted == nil && l > 0; l-- {
 			e.Quoted = excerpt(content, firstLine, l, 0) // the end of the text: its last line
@@ -135,5 +135,20 @@ func parseError(err error, content []byte, firstLine int) *Error {
 	if m[2] >= 0 {
 		line, _ = strconv.Atoi(msg[m[2]:m[3]])
 	}
-	return e.at(content, firstLine, line, 0)
+	return e.At(content, firstLine, line, 0)
+}
+
+// NumberedLine returns the 1-based line n of content, without its line break.
+func NumberedLine(content []byte, n int) []byte {
+	for i := 1; i < n; i++ {
+		j := bytes.IndexByte(content, '\n')
+		if j < 0 {
+			return nil
+		}
+		content = content[j+1:]
+	}
+	if j := bytes.IndexByte(content, '\n'); j >= 0 {
+		return content[:j]
+	}
+	return content
 }

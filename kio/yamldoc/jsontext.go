@@ -1,4 +1,4 @@
-package kio
+package yamldoc
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package kio
+package yamldoc
 
 import (
 	"strings"
@@ -35,7 +35,7 @@ func TestErrorQuote(t *testing.T) {
 // document that starts at line 10; the line quoted is the problem's own.
 func TestParseErrorPosition(t *testing.T) {
 	content := []byte("a: 1\nb:\n  c: 1\n   d: 2\n")
-	_, err := parseDocument(content, 10)
+	_, err := Parse(content, 10)
 	if assert.NotNil(t, err) {
 		assert.Equal(t, 13, err.Line)
 		assert.Equal(t, 5, err.Column)

@@ -1,0 +1,189 @@
+package migrate
+
+import (
+	"path"
+	"strconv"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Scripts of a ConfigMap in the same file as the workload that runs them: once the workload
+// is migrated, the script is read like an inline one. The app's command is replaced, in a
+// copy of the migrated workload, by the shell running the ConfigMap's script with -c; the
+// copy is migrated, and the script's edit goes back to the ConfigMap's value (its scalar
+// style kept) only when nothing else of the copy changed: the workload's decision, made
+// without the script, stands as it was.
+
+// ConfigScriptRun is a container of a migrated workload that runs a script from a key of a
+// ConfigMap by a direct form (`command: [FILE]`, or `[sh, FILE]`, with no arguments).
+type ConfigScriptRun struct {
+	Namespace, ConfigMap, Key string
+	Container                 string
+	Resource                  Resource // the workload
+	shell                     string
+	workload                  *yaml.Node
+}
+
+// ConfigScriptRuns returns the containers of a migrated workload document that run a
+// ConfigMap script in a run-to-completion pod.
+func ConfigScriptRuns(doc *yaml.Node, opts Options) []ConfigScriptRun {
+	root := documentRoot(doc)
+	var out []ConfigScriptRun
+	for _, t := range findPodTemplates(root, "", opts) {
+		if !t.runToCompletion {
+			continue
+		}
+		for _, n := range seqItems(lookup(t.spec, "containers")) {
+			c := readContainer(n)
+			file, shell := directScript(c)
+			if file == "" {
+				continue
+			}
+			if cm, key, ok := configMapFile(t.spec, n, file); ok {
+				out = append(out, ConfigScriptRun{Namespace: t.resource.Namespace, ConfigMap: cm, Key: key,
+					Container: c.name, Resource: t.resource, shell: shell, workload: root})
+			}
+		}
+	}
+	return out
+}
+
+// directScript returns the file a container runs with nothing else on its command line, and
+// the shell that runs it ("" when the file runs itself, by its shebang).
+func directScript(c container) (file, shell string) {
+	words := commandWords(c.node)
+	switch {
+	case len(words) == 1:
+		return strings.Join(absolute(words[0].Value), ""), ""
+	case len(words) == 2 && shellAt(words) == 0:
+		return strings.Join(absolute(words[1].Value), ""), path.Base(words[0].Value)
+	}
+	return "", ""
+}
+
+// Reports reports whether f is the warning that the run's script was not read.
+func (r ConfigScriptRun) Reports(f Finding) bool {
+	return f.Rule == ruleConfigScript.ID && f.Resource == r.Resource && f.Container == r.Container &&
+		strings.Contains(f.Message, "key "+strconv.Quote(r.Key)+" of ConfigMap "+r.ConfigMap+",")
+}
+
+// ConfigEdit is what EditConfigScripts did to one ConfigMap document.
+type ConfigEdit struct {
+	Changed     bool
+	Findings    []Finding // at the key's line of the document
+	Read        []int     // the runs whose script was read, by index
+	Workarounds int
+}
+
+// EditConfigScripts edits, in a ConfigMap document, the scripts that runs (found in the same
+// file) run. A key that more than one container runs is left alone, as is a script whose
+// reading would change anything but itself.
+func EditConfigScripts(doc *yaml.Node, runs []ConfigScriptRun, opts Options) (e ConfigEdit) {
+	root := documentRoot(doc)
+	if scalar(root, "kind") != "ConfigMap" || scalar(root, "apiVersion") != "v1" {
+		return e
+	}
+	md := lookup(root, "metadata")
+	count := map[string]int{}
+	for _, r := range runs {
+		count[r.Key+"\x00"+r.ConfigMap+"\x00"+r.Namespace]++
+	}
+	for i, r := range runs {
+		value := lookup(lookup(root, "data"), r.Key)
+		if r.ConfigMap != scalar(md, "name") || r.Namespace != scalar(md, "namespace") || value == nil || value.Kind != yaml.ScalarNode || count[r.Key+"\x00"+r.ConfigMap+"\x00"+r.Namespace] != 1 {
+			continue
+		}
+		text, res, ok := r.edit(value.Value, opts)
+		if !ok {
+			continue
+		}
+		e.Read = append(e.Read, i)
+		for _, f := range res.Findings {
+			if f.Container != r.Container || !strings.HasPrefix(f.Rule, "hack-") {
+				continue
+			}
+			f.Line, f.Column = value.Line, value.Column
+			f.Message = "key " + r.Key + " of ConfigMap " + r.ConfigMap + " (run by container " + r.Container + "): " + f.Message
+			e.Findings = append(e.Findings, f)
+		}
+		e.Workarounds += res.Stats.Workarounds
+		if text != value.Value {
+			value.Value, e.Changed = text, true
+		}
+	}
+	return e
+}
+
+// edit migrates a copy of the run's workload whose container runs script with -c, and returns
+// the edited script with the copy's result; ok is false when anything but the script would
+// change.
+func (r ConfigScriptRun) edit(script string, opts Options) (string, Result, bool) {
+	shell := r.shell
+	if shell == "" {
+		shell = "sh"
+		if first, _, _ := strings.Cut(script, "\n"); strings.HasPrefix(first, "#!") && strings.Contains(first, "bash") {
+			shell = "bash"
+		}
+	}
+	copyRoot := yaml.CopyYNode(r.workload)
+	var scriptNode *yaml.Node
+	for _, t := range findPodTemplates(copyRoot, "", opts) {
+		for _, n := range seqItems(lookup(t.spec, "containers")) {
+			if scalar(n, "name") != r.Container {
+				continue
+			}
+			scriptNode = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: script, Style: yaml.LiteralStyle}
+			setKey(n, "command", &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{
+				{Kind: yaml.ScalarNode, Tag: "!!str", Value: shell}, {Kind: yaml.ScalarNode, Tag: "!!str", Value: "-c"}, scriptNode}})
+			removeKey(n, "args")
+		}
+	}
+	if scriptNode == nil {
+		return "", Result{}, false
+	}
+	before := yaml.CopyYNode(copyRoot)
+	d := Decide(yaml.NewRNode(copyRoot), opts)
+	if d.Failed() {
+		return "", Result{}, false
+	}
+	d.Apply(yaml.NewRNode(copyRoot))
+	edited := scriptNode.Value
+	scriptNode.Value = script
+	if !sameNodes(before, copyRoot) {
+		return "", Result{}, false // the script changes what moves: the workload must be decided with it
+	}
+	return edited, d.Result, true
+}
+
+// sameNodes reports whether two trees hold the same kinds, tags, values and styles.
+func sameNodes(a, b *yaml.Node) bool {
+	if a.Kind != b.Kind || a.Value != b.Value || a.Tag != b.Tag || a.Style != b.Style || len(a.Content) != len(b.Content) {
+		return false
+	}
+	for i := range a.Content {
+		if !sameNodes(a.Content[i], b.Content[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func setKey(m *yaml.Node, k string, v *yaml.Node) {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == k {
+			m.Content[i+1] = v
+			return
+		}
+	}
+	m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k}, v)
+}
+
+func removeKey(m *yaml.Node, k string) {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == k {
+			m.Content = append(m.Content[:i:i], m.Content[i+2:]...)
+			return
+		}
+	}
+}

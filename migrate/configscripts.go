@@ -1,0 +1,150 @@
+package migrate
+
+import (
+	"path"
+	"strings"
+
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
+	"mvdan.cc/sh/v3/syntax"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Scripts outside the pod: a Job whose app runs a script from a mounted ConfigMap
+// (`command: ["/scripts/run.sh"]`, `["sh", "/scripts/run.sh"]`, or a script that calls it)
+// keeps its workaround where the migration of one document cannot see it. When the pod has
+// sidecars, the finding names the ConfigMap and key to edit by hand; when the ConfigMap is in
+// the same file, the file's cross-document step reads the script (configedit.go) and this
+// finding gives way to the findings of that reading.
+var (
+	ruleConfigScript = Rule{ID: "hack-script-in-configmap",
+		Matches: "the app of a run-to-completion pod with sidecars runs a script from a mounted ConfigMap (items and subPath followed)",
+		Summary: "When the ConfigMap is in the same file and the container runs the file alone (FILE, or sh FILE), the script is read like an inline one once the workload is migrated, and edited in place, its scalar style kept, if that changes nothing else; otherwise reported, naming the ConfigMap and key."}
+	_ = rule.Register(rule.Workaround, ruleConfigScript)
+)
+
+// configScripts reports the apps that run a script from a ConfigMap; it proposes nothing.
+func configScripts(m *migration, p *pod) []Proposal {
+	t := p.t
+	if m.opts.KeepHacks || !t.runToCompletion || !hasSidecars(t, p) {
+		return nil
+	}
+	for _, app := range p.apps {
+		for _, run := range scriptPaths(app) {
+			cm, key, ok := configMapFile(t.spec, app.node, run)
+			if !ok {
+				continue
+			}
+			m.report(ruleConfigScript, Warning, t, app.node, app.name, "runs %s, key %q of ConfigMap %s, which this run does not read: if that script stops a sidecar when the work is done (a shutdown call, a kill, a flag file), remove it there by hand once the sidecar is native, since the kubelet then stops it", run, key, cm)
+		}
+	}
+	return nil
+}
+
+// hasSidecars reports whether a pod has a sidecar a hidden script could stop: a native one
+// after the run, another container, or a proxy a mesh injects.
+func hasSidecars(t podTemplate, p *pod) bool {
+	if len(p.natives) > 0 || len(seqItems(lookup(t.spec, "containers"))) > 1 {
+		return true
+	}
+	for _, k := range []string{istioInjectKey, linkerdInjectKey} {
+		if v, _ := t.annotation(k); v == "true" || v == "enabled" {
+			return true
+		}
+		for _, md := range t.metadata {
+			if v := scalar(lookup(md, "labels"), k); v == "true" || v == "enabled" {
+				return true
+			}
+		}
+	}
+	return injectedMesh(t)
+}
+
+// scriptPaths returns the absolute paths of the script files a container runs: its program,
+// the file a shell runs, or the files a -c script runs (directly, with sh or bash, or sourced).
+func scriptPaths(c container) []string {
+	words := commandWords(c.node)
+	if len(words) == 0 {
+		return nil
+	}
+	i := shellAt(words)
+	switch {
+	case i < 0:
+		return absolute(words[0].Value)
+	case i+1 < len(words) && !strings.HasPrefix(words[i+1].Value, "-"):
+		return absolute(words[i+1].Value)
+	}
+	s := containerScript(c.node)
+	if s == nil || s.file == nil {
+		return nil
+	}
+	var out []string
+	syntax.Walk(s.file, func(n syntax.Node) bool {
+		call, ok := n.(*syntax.CallExpr)
+		if !ok || len(call.Args) == 0 {
+			return true
+		}
+		at := 0
+		switch path.Base(wordText(call.Args[0])) {
+		case "exec", "sh", "bash", ".", "source":
+			at = 1
+		}
+		if at < len(call.Args) {
+			out = append(out, absolute(wordText(call.Args[at]))...)
+		}
+		return true
+	})
+	return out
+}
+
+func absolute(p string) []string {
+	if strings.HasPrefix(p, "/") && !strings.ContainsAny(p, "$`*?") {
+		return []string{path.Clean(p)}
+	}
+	return nil
+}
+
+// configMapFile returns the ConfigMap and key that file comes from in container c of pod
+// spec: a configMap volume mounted at a directory above it (its items map paths to keys), or
+// mounted at the file itself with subPath.
+func configMapFile(spec, c *yaml.Node, file string) (name, key string, ok bool) {
+	for _, vm := range seqItems(lookup(c, "volumeMounts")) {
+		vol := volumeNamed(spec, scalar(vm, "name"))
+		cm := lookup(vol, "configMap")
+		if cm == nil {
+			continue
+		}
+		at := path.Clean(scalar(vm, "mountPath"))
+		rel := ""
+		switch sub := scalar(vm, "subPath"); {
+		case sub != "" && at == file:
+			rel = sub
+		case sub == "" && strings.HasPrefix(file, at+"/"):
+			rel = strings.TrimPrefix(file, at+"/")
+		default:
+			continue
+		}
+		key := rel
+		if items := seqItems(lookup(cm, "items")); len(items) > 0 {
+			key = ""
+			for _, it := range items {
+				if path.Clean(scalar(it, "path")) == rel {
+					key = scalar(it, "key")
+				}
+			}
+		}
+		if key == "" || strings.Contains(key, "/") {
+			continue // not a file the ConfigMap projects
+		}
+		return scalar(cm, "name"), key, true
+	}
+	return "", "", false
+}
+
+func volumeNamed(spec *yaml.Node, name string) *yaml.Node {
+	for _, v := range seqItems(lookup(spec, "volumes")) {
+		if scalar(v, "name") == name {
+			return v
+		}
+	}
+	return nil
+}
