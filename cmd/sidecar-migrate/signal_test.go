@@ -37,23 +37,7 @@ func TestInterruptedApply(t *testing.T) {
 		return err
 	}))
 
-	cmd := exec.Command(bin, "apply", "--allow-no-vcs", "--jobs", "1", tree)
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	require.NoError(t, cmd.Start())
-	lines := bufio.NewScanner(stdout)
-	written := 0
-	for lines.Scan() {
-		if written++; written == 20 {
-			require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
-		}
-	}
-	err = cmd.Wait()
-	var exit *exec.ExitError
-	require.ErrorAs(t, err, &exit, "an interrupted run exits non-zero")
-	assert.Equal(t, exitFailed, exit.ExitCode())
+	stderr := applyInterrupted(t, bin, tree)
 	assert.Contains(t, stderr.String(), "interrupted")
 	assert.Contains(t, stderr.String(), "files scanned")
 
@@ -111,6 +95,20 @@ patches:
 		require.NoError(t, os.WriteFile(filepath.Join(tree, name), []byte(text), 0o644))
 	}
 
+	stderr := applyInterrupted(t, bin, tree)
+	require.Contains(t, stderr.String(), "interrupted")
+	assert.Contains(t, stderr.String(), "a-base/web.yaml: rolled back: the run stopped before every file of its kustomization root was written")
+	for name, text := range files {
+		now, err := os.ReadFile(filepath.Join(tree, name))
+		require.NoError(t, err)
+		assert.Equal(t, text, string(now), "%s is as it was", name)
+	}
+}
+
+// applyInterrupted runs apply on tree, one file at a time, sends SIGINT after its 20th line
+// of output, and returns its stderr once it has exited, with exitFailed.
+func applyInterrupted(t *testing.T, bin, tree string) *bytes.Buffer {
+	t.Helper()
 	cmd := exec.Command(bin, "apply", "--allow-no-vcs", "--jobs", "1", tree)
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
@@ -127,11 +125,6 @@ patches:
 	err = cmd.Wait()
 	var exit *exec.ExitError
 	require.ErrorAs(t, err, &exit, "an interrupted run exits non-zero")
-	require.Contains(t, stderr.String(), "interrupted")
-	assert.Contains(t, stderr.String(), "a-base/web.yaml: rolled back: the run stopped before every file of its kustomization root was written")
-	for name, text := range files {
-		now, err := os.ReadFile(filepath.Join(tree, name))
-		require.NoError(t, err)
-		assert.Equal(t, text, string(now), "%s is as it was", name)
-	}
+	assert.Equal(t, exitFailed, exit.ExitCode())
+	return &stderr
 }
