@@ -3,6 +3,7 @@ package kio
 import (
 	"context"
 	"fmt"
+	"io"
 	"math/rand"
 	"strconv"
 	"strings"
@@ -122,4 +123,60 @@ func jobList(n int) []byte {
 `, i)
 	}
 	return []byte(b.String())
+}
+
+// BenchmarkListDiff migrates a List of 20,000 pods, each with a sidecar that moves, and diffs
+// it, as `diff` does: one document with 20,000 changes, migrated item by item.
+func BenchmarkListDiff(b *testing.B) {
+	doc := podList(20000)
+	b.SetBytes(int64(len(doc)))
+	for b.Loop() {
+		r := MigrateBytes("list.yaml", doc, migrate.Options{})
+		if r.Stats.Sidecars != 20000 {
+			b.Fatalf("want 20,000 sidecars moved, got %+v", r.Stats)
+		}
+		_ = udiff.Unified(r.Path, r.Before, r.After)
+	}
+}
+
+// podList returns a List of n pods, each with an app and an Istio proxy, as
+// scripts/bench-memory.sh writes it.
+func podList(n int) []byte {
+	var b strings.Builder
+	b.WriteString("apiVersion: v1\nkind: List\nitems:\n")
+	for i := range n {
+		fmt.Fprintf(&b, `- apiVersion: v1
+  kind: Pod
+  metadata:
+    name: pod-%d
+    labels:
+      app.kubernetes.io/name: shop-frontend
+  spec:
+    containers:
+    - name: app
+      image: registry.example.com/app:%d
+      ports:
+      - containerPort: 8080
+    - name: istio-proxy
+      image: docker.io/istio/proxyv2:1.22.0
+`, i, i%7)
+	}
+	return []byte(b.String())
+}
+
+// BenchmarkManyDocuments migrates and diffs a file of 20,000 documents, each a pod whose
+// sidecar moves (scripts/bench-memory.sh runs the same shape at 322,000 documents).
+func BenchmarkManyDocuments(b *testing.B) {
+	one := strings.ReplaceAll(strings.TrimPrefix(string(podList(1)), "apiVersion: v1\nkind: List\nitems:\n- "), "\n  ", "\n")
+	data := []byte(strings.Repeat(one+"---\n", 20000))
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		r := MigrateBytes("docs.yaml", data, migrate.Options{})
+		if r.Stats.Sidecars != 20000 {
+			b.Fatalf("want 20,000 sidecars moved, got %+v", r.Stats)
+		}
+		if err := udiff.Write(io.Discard, r.Path, r.Before, r.After, false); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package kio
 
 import (
+	"github.com/sidecar-migrate/sidecar-migrate/kio/udiff"
 	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -17,12 +18,29 @@ type EditFunc func(i int, doc *yaml.RNode) (bool, error)
 // counts. It serves files other than manifests that must follow a migration, such as
 // kustomize patches, and the YAML held in a block scalar.
 func EditBytes(path string, data []byte, edit EditFunc) (out []byte, fallbacks int, err error) {
+	e, err := EditFile(path, data, edit)
+	return e.Out, e.Fallbacks, err
+}
+
+// Edited is what EditFile made of a file.
+type Edited struct {
+	Out       []byte       // the file after the edit; the input when the edit fails
+	Fallbacks int          // documents serialized because their edit could not be spliced
+	Moves     []udiff.Move // the blocks of lines the edit moved, as lines of the file (FileResult.MovedLines)
+}
+
+// EditFile is EditBytes that also returns the blocks of lines the edit moved, so that a diff
+// of the file shows them moving and keeps the lines around them (a patch's app container).
+func EditFile(path string, data []byte, edit EditFunc) (Edited, error) {
 	t, terr := yamldoc.Read(path, data)
 	if terr != nil {
-		return data, 0, terr
+		return Edited{Out: data}, terr
 	}
-	index := 0
+	var e Edited
+	var moved []docMoves
+	index, all := 0, -1
 	out, _, rerr := t.Rewrite(func(d yamldoc.Doc) ([]byte, error) {
+		all++
 		doc, perr := d.Parse()
 		if perr != nil {
 			return nil, perr
@@ -32,16 +50,20 @@ func EditBytes(path string, data []byte, edit EditFunc) (out []byte, fallbacks i
 		}
 		i := index
 		index++
-		text, fell, werr := d.Write(doc, func() (bool, error) { return edit(i, yaml.NewRNode(doc)) })
+		text, moves, fell, werr := d.WriteMoved(doc, func() (bool, error) { return edit(i, yaml.NewRNode(doc)) })
 		if fell {
-			fallbacks++
+			e.Fallbacks++
+		}
+		if len(moves) > 0 {
+			moved = append(moved, docMoves{all, d.Line, moves})
 		}
 		return text, werr
 	})
 	if rerr != nil {
-		return data, 0, rerr
+		return Edited{Out: data}, rerr
 	}
-	return out, fallbacks, nil
+	e.Out, e.Moves = out, fileMoves(path, out, moved)
+	return e, nil
 }
 
 // Document is one document of a file that holds content, as EditBytes counts them.

@@ -41,6 +41,8 @@ type FileResult struct {
 	// Info is the file as it was before it was read (nil for standard input): with Before,
 	// what WriteFile checks the file still is.
 	Info os.FileInfo
+
+	strings stringSet // while the file is migrated: the findings' strings, one copy each
 }
 
 // Changed reports whether the file's content changed.
@@ -60,8 +62,10 @@ func File(path string, data []byte, opts migrate.Options) FileResult {
 }
 
 // migrateText migrates the documents of a file's text, data as read.
-func migrateText(t *yamldoc.Text, data []byte, opts migrate.Options) FileResult {
-	r := FileResult{Path: t.Path, Before: data, After: data}
+func migrateText(t *yamldoc.Text, data []byte, opts migrate.Options) (r FileResult) {
+	r = FileResult{Path: t.Path, Before: data, After: data}
+	r.strings = stringSet{}
+	defer func() { r.strings = nil }() // r is the result
 	var moved []docMoves
 	index := -1
 	out, changed, err := t.Rewrite(func(d yamldoc.Doc) ([]byte, error) {
@@ -73,7 +77,7 @@ func migrateText(t *yamldoc.Text, data []byte, opts migrate.Options) FileResult 
 			}
 			return nil, nil
 		}
-		text, moves, err := r.migrateDocument(d, opts)
+		text, moves, err := r.migrateContent(d, opts)
 		if err != nil {
 			return nil, err // not a nil *Error, which would not be a nil error
 		}
@@ -106,31 +110,44 @@ type docMoves struct {
 // the documents before a moved block may have grown or shrunk, ConfigMaps edited after the
 // migration included. The documents are the same, in the same order.
 func (r *FileResult) placeMoves(moved []docMoves) {
-	if len(moved) == 0 || r.Err != nil {
-		return
+	if r.Err == nil {
+		r.MovedLines = fileMoves(r.Path, r.After, moved)
 	}
-	docs := yamldoc.Decode(r.Path, r.After).Docs()
+}
+
+// fileMoves turns the moved blocks of documents into lines of the file after, which holds
+// the same documents in the same order.
+func fileMoves(path string, after []byte, moved []docMoves) []udiff.Move {
+	if len(moved) == 0 {
+		return nil
+	}
+	var lines []udiff.Move
+	docs := yamldoc.Decode(path, after).Docs()
 	for _, dm := range moved {
 		if dm.index >= len(docs) {
-			return
+			break
 		}
-		after := docs[dm.index].Line
+		to := docs[dm.index].Line
 		for _, m := range dm.moves {
 			m.Before.From, m.Before.To = m.Before.From+dm.line-1, m.Before.To+dm.line-1
-			m.After.From, m.After.To = m.After.From+after-1, m.After.To+after-1
-			r.MovedLines = append(r.MovedLines, m)
+			m.After.From, m.After.To = m.After.From+to-1, m.After.To+to-1
+			lines = append(lines, m)
 		}
 	}
+	return lines
 }
 
 // migrateDocument migrates one document and returns its new content, or nil when it does not
 // change, with the blocks of lines its moves took (udiff.Move, from 0 in the document).
-func (r *FileResult) migrateDocument(d yamldoc.Doc, opts migrate.Options) ([]byte, []udiff.Move, *Error) {
+// shift is added to the lines of the tree while the migration reads it: for an item of a
+// List migrated on its own, the lines it has in the List (d.Line is then the List's).
+func (r *FileResult) migrateDocument(d yamldoc.Doc, shift int, opts migrate.Options) ([]byte, []udiff.Move, *Error) {
 	line := d.Line
-	doc, err := d.Parse()
-	if err = checkDocument(d.Content, line, doc, err); err != nil || doc == nil {
+	doc, err := yamldoc.Parse(d.Content, line+shift)
+	if err = checkDocument(d.Content, line+shift, doc, err); err != nil || doc == nil {
 		return nil, nil, err
 	}
+	shiftLines(doc, shift)
 	root := doc.Content[0]
 	if root.Kind == yaml.SequenceNode {
 		// A list at the root is never an object to kustomize or kubectl: a JSON 6902 patch
@@ -151,6 +168,7 @@ func (r *FileResult) migrateDocument(d yamldoc.Doc, opts migrate.Options) ([]byt
 	for i := range res.Ignored {
 		res.Ignored[i].Line += line - 1
 	}
+	r.strings.share(res.Findings)
 	r.Findings = append(r.Findings, res.Findings...)
 	r.Ignored = append(r.Ignored, res.Ignored...)
 	r.Stats.Add(res.Stats)
@@ -170,8 +188,10 @@ func (r *FileResult) migrateDocument(d yamldoc.Doc, opts migrate.Options) ([]byt
 	// Rendering needs the layout of the tree before the edit. Taking it costs as much as
 	// parsing, and most documents need no change: so it is taken only now, on the tree the
 	// decision read, which the decision then edits.
+	shiftLines(doc, -shift)
 	text, moves, fell, werr := d.WriteMoved(doc, func() (bool, error) {
 		decision.Apply(yaml.NewRNode(doc))
+		shiftLines(doc, -shift) // the nodes the decision copied came back with its lines
 		return true, nil
 	})
 	if fell {

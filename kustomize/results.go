@@ -46,10 +46,9 @@ func (p *Plan) finish(uses map[docKey][]use) bool {
 			continue
 		}
 		data, err := os.ReadFile(e.patch.Path)
-		var out []byte
-		var fallbacks int
+		var edit kio.Edited
 		if err == nil {
-			out, fallbacks, err = kio.EditBytes(e.patch.Path, data, func(i int, doc *yaml.RNode) (bool, error) {
+			edit, err = kio.EditFile(e.patch.Path, data, func(i int, doc *yaml.RNode) (bool, error) {
 				pe, ok := e.docs[i]
 				if ok {
 					pe.apply(root(doc.YNode()))
@@ -64,7 +63,8 @@ func (p *Plan) finish(uses map[docKey][]use) bool {
 		if err != nil {
 			return p.failEdit(uses, src, err)
 		}
-		r := p.result(e.patch.Path, data, out, fallbacks)
+		r := p.result(e.patch.Path, data, edit.Out, edit.Fallbacks)
+		r.MovedLines = edit.Moves
 		for i, pe := range e.docs {
 			r.Findings = append(r.Findings, editFinding(pe, ops(docs), docs[i].LineOf(docs[i].Node), e.by))
 		}

@@ -55,12 +55,7 @@ func (o *diffOptions) run(paths []string, s streams) error {
 		if err := o.out.changed(s.out, r); err != nil || !o.out.plain() {
 			return err
 		}
-		d := r.Diff()
-		if color {
-			d = udiff.Colorize(d)
-		}
-		_, werr := s.out.Write(d)
-		return werr
+		return udiff.Write(s.out, r.Path, r.Before, r.After, color, r.MovedLines...) // r.Diff(), a few hunks at a time
 	})
 	if werr := o.out.finish(s, "diff", sum, o.quiet); werr != nil {
 		return werr

@@ -28,12 +28,12 @@ func anchoredOps(a, b []string) (ops []op, ok bool) {
 			return
 		}
 		for _, o := range lineOps(a[fromA:toA], b[fromB:toB]) {
-			ops = append(ops, op{o.kind, fromA + o.a, fromB + o.b})
+			ops = append(ops, newOp(o.kind, fromA+int(o.a), fromB+int(o.b)))
 		}
 	}
 	for _, m := range anchors {
 		gap(m[0], m[1])
-		ops = append(ops, op{' ', m[0], m[1]})
+		ops = append(ops, newOp(' ', m[0], m[1]))
 		fromA, fromB = m[0]+1, m[1]+1
 	}
 	gap(len(a), len(b))

@@ -3,6 +3,7 @@ package udiff
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"iter"
 	"path/filepath"
 	"slices"
@@ -25,25 +26,75 @@ const diffContext = 3
 // "\ No newline at end of file", so `git apply` of the result reproduces after exactly.
 // The lines of moves are shown removed and added, never kept (Move).
 func Unified(path string, before, after []byte, moves ...Move) []byte {
-	if bytes.Equal(before, after) {
-		return nil
-	}
-	a, b := diffLines(bytesView(before)), diffLines(bytesView(after))
-	ops := documentOps(a, b, moves)
 	var out bytes.Buffer
-	writeDiffHeader(&out, path)
-	for _, h := range diffHunks(ops) {
-		writeHunk(&out, ops[h[0]:h[1]], a, b)
+	_ = Write(&out, path, before, after, false, moves...) // a bytes.Buffer takes every write
+	if out.Len() == 0 {
+		return nil
 	}
 	return out.Bytes()
 }
 
+// Write writes to w the diff Unified returns, coloured as Colorize colours it when color is
+// set. It writes a few hunks at a time, so that the diff of a large file is never held whole
+// (the diff of a 100 MB file is larger than the file).
+func Write(w io.Writer, path string, before, after []byte, color bool, moves ...Move) error {
+	if bytes.Equal(before, after) {
+		return nil
+	}
+	var out bytes.Buffer
+	// flush passes the hunks on once they make writeChunk bytes, or all of them.
+	flush := func(all bool) error {
+		if out.Len() == 0 || (!all && out.Len() < writeChunk) {
+			return nil
+		}
+		d := out.Bytes()
+		if color {
+			d = Colorize(d) // the chunk starts with the header or a hunk, where colouring starts
+		}
+		_, err := w.Write(d)
+		out.Reset()
+		return err
+	}
+	writeDiffHeader(&out, path)
+	sa, sb := bytesView(before), bytesView(after)
+	more := func() error { return flush(false) }
+	ra, rb := sides(moves)
+	err := writeDocuments(&out, sa, sb, ra, rb, more)
+	if err != errSeparators {
+		if err != nil {
+			return err
+		}
+		return flush(true)
+	}
+	a, b := diffLines(sa), diffLines(sb)
+	ops := lineOps(pinned(a, 0, ra, "a"), pinned(b, 0, rb, "b"))
+	text := func(o op) string {
+		if o.kind == '+' {
+			return b[o.b]
+		}
+		return a[o.a]
+	}
+	for _, h := range diffHunks(ops) {
+		if err := writeHunk(&out, ops[h[0]:h[1]], text, more); err != nil {
+			return err
+		}
+	}
+	return flush(true)
+}
+
+// writeChunk is the size from which Write passes its hunks on.
+const writeChunk = 64 << 10
+
 // op is one line of the edit script: ' ' kept, '-' removed, '+' added. a and b are the
 // line's index in before and after; on the side it is not in, the index of the next line.
+// They are 32-bit: a file of changed documents whose hunks run on holds an op a line until
+// they end.
 type op struct {
 	kind byte
-	a, b int
+	a, b int32
 }
+
+func newOp(kind byte, a, b int) op { return op{kind, int32(a), int32(b)} }
 
 // lineOps computes the edit script from lines a to lines b with go-diff's Myers diff, each
 // distinct line mapped to one rune. Within a change, removals come before additions, as
@@ -71,11 +122,11 @@ func lineOps(a, b []string) []op {
 	}
 	ops := make([]op, 0, max(len(a), len(b))+1)
 	for i := range pre {
-		ops = append(ops, op{' ', i, i})
+		ops = append(ops, newOp(' ', i, i))
 	}
 	ops = appendOps(ops, diffs, pre)
 	for k := suf; k > 0; k-- {
-		ops = append(ops, op{' ', len(a) - k, len(b) - k})
+		ops = append(ops, newOp(' ', len(a)-k, len(b)-k))
 	}
 	return ops
 }
@@ -85,12 +136,18 @@ func lineOps(a, b []string) []op {
 // lines (kio's corpus test measures the lines a migration touches beyond its own, and its
 // invariants check that no line of a container that stays is among them).
 func Changes(a, b []string, moves ...Move) (removed, added []int) {
-	for _, o := range documentOps(a, b, moves) {
+	ra, rb := sides(moves)
+	var ops []op
+	sa, sb := strings.Join(a, ""), strings.Join(b, "")
+	if forDocuments(sa, sb, ra, rb, func(d docScript) error { ops = append(ops, d.ops...); return nil }) == errSeparators {
+		ops = lineOps(pinned(a, 0, ra, "a"), pinned(b, 0, rb, "b"))
+	}
+	for _, o := range ops {
 		switch o.kind {
 		case '-':
-			removed = append(removed, o.a)
+			removed = append(removed, int(o.a))
 		case '+':
-			added = append(added, o.b)
+			added = append(added, int(o.b))
 		}
 	}
 	return removed, added
@@ -158,7 +215,7 @@ func appendOps(ops []op, diffs []diffmatchpatch.Diff, off int) []op {
 	i, j, added := off, off, 0
 	flush := func() {
 		for ; added > 0; added-- {
-			ops = append(ops, op{'+', i, j - added})
+			ops = append(ops, newOp('+', i, j-added))
 		}
 	}
 	// Each rune of a diff's text is one line, so counting runes is enough; the line texts
@@ -168,11 +225,11 @@ func appendOps(ops []op, diffs []diffmatchpatch.Diff, off int) []op {
 			switch d.Type {
 			case diffmatchpatch.DiffEqual:
 				flush()
-				ops = append(ops, op{' ', i, j})
+				ops = append(ops, newOp(' ', i, j))
 				i++
 				j++
 			case diffmatchpatch.DiffDelete:
-				ops = append(ops, op{'-', i, j - added})
+				ops = append(ops, newOp('-', i, j-added))
 				i++
 			case diffmatchpatch.DiffInsert:
 				added++
@@ -182,67 +239,6 @@ func appendOps(ops []op, diffs []diffmatchpatch.Diff, off int) []op {
 	}
 	flush()
 	return ops
-}
-
-// documentOps computes the edit script document by document when before and after have the
-// same "---" separators, as a migration leaves them: a large multi-document file then costs
-// one small diff per changed document instead of one diff of the whole file. The lines of
-// moves are pinned (never kept) document by document, so that only the documents they are
-// in are copied.
-func documentOps(a, b []string, moves []Move) []op {
-	sa, sb := separators(a), separators(b)
-	whole := len(sa) == 0 || len(sa) != len(sb)
-	for i := 0; !whole && i < len(sa); i++ {
-		whole = a[sa[i]] != b[sb[i]]
-	}
-	ra, rb := sides(moves)
-	if whole {
-		return lineOps(pinned(a, 0, ra, "a"), pinned(b, 0, rb, "b"))
-	}
-	var ops []op
-	fromA, fromB := 0, 0
-	for i := 0; i <= len(sa); i++ {
-		toA, toB := len(a), len(b)
-		if i < len(sa) {
-			toA, toB = sa[i]+1, sb[i]+1 // the separator closes the segment
-		}
-		segA, segB := pinned(a[fromA:toA], fromA, ra, "a"), pinned(b[fromB:toB], fromB, rb, "b")
-		if slices.Equal(segA, segB) {
-			ops = appendKept(ops, fromA, fromB, len(segA))
-		} else {
-			for _, o := range lineOps(segA, segB) {
-				ops = append(ops, op{o.kind, fromA + o.a, fromB + o.b})
-			}
-		}
-		fromA, fromB = toA, toB
-	}
-	return ops
-}
-
-// appendKept appends the ops of n kept lines from a[fromA] and b[fromB]. Of a long run it
-// appends only the diffContext+1 lines at each end, the most a hunk can show: the changes on
-// either side stay more than 2*diffContext ops apart, so hunks split there as they would over
-// the whole run, and a large file's unchanged documents cost no memory.
-func appendKept(ops []op, fromA, fromB, n int) []op {
-	edge := diffContext + 1
-	for k := 0; k < n; k++ {
-		if k == edge && n > 2*edge {
-			k = n - edge
-		}
-		ops = append(ops, op{' ', fromA + k, fromB + k})
-	}
-	return ops
-}
-
-// separators returns the indices of the document separator lines ("---").
-func separators(lines []string) []int {
-	var seps []int
-	for i, l := range lines {
-		if strings.HasPrefix(l, "---") && strings.TrimRight(l, "\r\n") == "---" {
-			seps = append(seps, i)
-		}
-	}
-	return seps
 }
 
 // bytesView returns data as a string without copying it. Unified only reads its inputs,
@@ -326,8 +322,9 @@ func quoteDiffName(name string) string {
 	return q.String()
 }
 
-// writeHunk writes one hunk: its "@@" header and its lines.
-func writeHunk(out *bytes.Buffer, hunk []op, a, b []string) {
+// writeHunk writes one hunk: its "@@" header and its lines, whose text gives the line of an
+// op, calling flush every writeChunk bytes (a hunk may run on for the whole file).
+func writeHunk(out *bytes.Buffer, hunk []op, text func(op) string, flush func() error) error {
 	na, nb := 0, 0
 	for _, e := range hunk {
 		if e.kind != '+' {
@@ -337,20 +334,21 @@ func writeHunk(out *bytes.Buffer, hunk []op, a, b []string) {
 			nb++
 		}
 	}
-	fmt.Fprintf(out, "@@ -%s +%s @@\n", hunkRange(hunk[0].a, na), hunkRange(hunk[0].b, nb))
+	fmt.Fprintf(out, "@@ -%s +%s @@\n", hunkRange(int(hunk[0].a), na), hunkRange(int(hunk[0].b), nb))
 	for _, e := range hunk {
-		var line string
-		if e.kind == '+' {
-			line = b[e.b]
-		} else {
-			line = a[e.a]
-		}
+		line := text(e)
 		out.WriteByte(e.kind)
 		out.WriteString(line)
 		if !strings.HasSuffix(line, "\n") {
 			out.WriteString("\n\\ No newline at end of file\n")
 		}
+		if out.Len() >= writeChunk {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
 	}
+	return nil
 }
 
 // hunkRange formats one side of a hunk header as GNU diff and git do: "l,n" for n lines

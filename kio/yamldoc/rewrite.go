@@ -30,8 +30,12 @@ func (t *Text) Rewrite(each func(d Doc) ([]byte, error)) (out []byte, changed bo
 		if text == nil {
 			continue
 		}
-		if prev == 0 {
-			b.Grow(len(t.Body) + len(text) - len(d.Content) + 4096) // one allocation, in most files
+		if need := d.start - prev + len(text); b.Available() < need {
+			// Grown to the size the output will have if the rest of the file changes as the
+			// part before did: one allocation in most files, instead of a copy at every
+			// doubling in a file of many changed documents.
+			total := (b.Len() + need) * len(t.Body) / max(d.end, 1)
+			b.Grow(max(total-b.Len(), need) + 4096)
 		}
 		b.Write(t.Body[prev:d.start])
 		b.Write(text)
