@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/sidecar-migrate/sidecar-migrate/internal/gentree/gen"
+	"github.com/sidecar-migrate/sidecar-migrate/kio/udiff"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 )
 
@@ -131,7 +132,7 @@ func BenchmarkListDiff(b *testing.B) {
 	doc := podList(20000)
 	b.SetBytes(int64(len(doc)))
 	for b.Loop() {
-		r := MigrateBytes("list.yaml", doc, migrate.Options{})
+		r := File("list.yaml", doc, migrate.Options{})
 		if r.Stats.Sidecars != 20000 {
 			b.Fatalf("want 20,000 sidecars moved, got %+v", r.Stats)
 		}
@@ -171,7 +172,7 @@ func BenchmarkManyDocuments(b *testing.B) {
 	data := []byte(strings.Repeat(one+"---\n", 20000))
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		r := MigrateBytes("docs.yaml", data, migrate.Options{})
+		r := File("docs.yaml", data, migrate.Options{})
 		if r.Stats.Sidecars != 20000 {
 			b.Fatalf("want 20,000 sidecars moved, got %+v", r.Stats)
 		}
