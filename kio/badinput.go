@@ -115,3 +115,10 @@ func listFinding(line int) migrate.Finding {
 	return migrate.Finding{Rule: migrate.RuleEmptyFile, Severity: migrate.Info, Line: line, Column: 1,
 		Message: "no Kubernetes object: the document is a list (a JSON 6902 patch or kustomize replacements are; kubectl and kustomize never read one as an object)"}
 }
+
+// aliasBombError is the error of a document whose aliases stand for more than maxAliasNodes
+// nodes, at line.
+func aliasBombError(line int) *Error {
+	return &Error{Line: line, Msg: fmt.Sprintf(
+		"YAML aliases here stand for more than %d nodes (a \"billion laughs\" alias bomb?): refused, since kubectl would have to expand them", maxAliasNodes)}
+}

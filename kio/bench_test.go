@@ -1,6 +1,7 @@
 package kio
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math/rand"
@@ -17,7 +18,7 @@ func BenchmarkDocument(b *testing.B) {
 	doc := generated("sidecar")
 	b.SetBytes(int64(len(doc)))
 	for b.Loop() {
-		if r := MigrateBytes("d.yaml", doc, migrate.Options{}); !r.Changed() {
+		if r := File("d.yaml", doc, migrate.Options{}); !r.Changed() {
 			b.Fatal("nothing migrated")
 		}
 	}
@@ -29,7 +30,7 @@ func BenchmarkDocumentUnchanged(b *testing.B) {
 	doc := generated("workload")
 	b.SetBytes(int64(len(doc)))
 	for b.Loop() {
-		if r := MigrateBytes("d.yaml", doc, migrate.Options{}); r.Changed() || r.Err != nil || r.Stats.Workloads != 1 {
+		if r := File("d.yaml", doc, migrate.Options{}); r.Changed() || r.Err != nil || r.Stats.Workloads != 1 {
 			b.Fatalf("want one workload looked at and left alone, got %+v", r)
 		}
 	}
@@ -51,7 +52,7 @@ func BenchmarkLargeFile(b *testing.B) {
 	data := []byte(gen.Install(1, 2<<20))
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		if r := MigrateBytes("install.yaml", data, migrate.Options{}); !r.Changed() {
+		if r := File("install.yaml", data, migrate.Options{}); !r.Changed() {
 			b.Fatal("nothing migrated")
 		}
 	}
@@ -72,12 +73,12 @@ func BenchmarkPipeline(b *testing.B) {
 			b.Fatal(errs)
 		}
 		changed := 0
-		Run(Inputs(inputs), 0, migrate.Options{}, func(r FileResult) {
+		Tree(context.Background(), Inputs(inputs), 0, migrate.Options{}, nil, Emit{File: func(r FileResult) {
 			if r.Changed() {
 				changed++
 				_ = r.Diff()
 			}
-		})
+		}})
 		if changed == 0 {
 			b.Fatal("nothing changed")
 		}
@@ -93,7 +94,7 @@ func BenchmarkJobList(b *testing.B) {
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			b.SetBytes(int64(len(doc)))
 			for b.Loop() {
-				if r := MigrateBytes("jobs.yaml", doc, migrate.Options{}); r.Stats.Sidecars != n || r.Stats.Workarounds != n {
+				if r := File("jobs.yaml", doc, migrate.Options{}); r.Stats.Sidecars != n || r.Stats.Workarounds != n {
 					b.Fatalf("want %d sidecars and workarounds, got %+v", n, r.Stats)
 				}
 			}
@@ -130,7 +131,7 @@ func BenchmarkListDiff(b *testing.B) {
 	doc := podList(20000)
 	b.SetBytes(int64(len(doc)))
 	for b.Loop() {
-		r := MigrateBytes("list.yaml", doc, migrate.Options{})
+		r := File("list.yaml", doc, migrate.Options{})
 		if r.Stats.Sidecars != 20000 {
 			b.Fatalf("want 20,000 sidecars moved, got %+v", r.Stats)
 		}
@@ -170,7 +171,7 @@ func BenchmarkManyDocuments(b *testing.B) {
 	data := []byte(strings.Repeat(one+"---\n", 20000))
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		r := MigrateBytes("docs.yaml", data, migrate.Options{})
+		r := File("docs.yaml", data, migrate.Options{})
 		if r.Stats.Sidecars != 20000 {
 			b.Fatalf("want 20,000 sidecars moved, got %+v", r.Stats)
 		}

@@ -42,7 +42,7 @@ func TestCorpus(t *testing.T) {
 	for _, file := range corpusFiles(t) {
 		data, err := os.ReadFile(file)
 		require.NoError(t, err)
-		r := MigrateBytes(file, data, migrate.Options{})
+		r := File(file, data, migrate.Options{})
 		if r.Err != nil {
 			failed++
 			assert.Contains(t, string(data), "{{", "only Helm templates may fail: %v", r.Err)
@@ -54,13 +54,13 @@ func TestCorpus(t *testing.T) {
 		}
 		changed++
 		checkDocumentsParse(t, file, r.After)
-		again := MigrateBytes(file, r.After, migrate.Options{})
+		again := File(file, r.After, migrate.Options{})
 		assert.NoError(t, again.Err)
 		assert.Equal(t, string(r.After), string(again.After), "%s: second run changed the output", file)
 		if r.Fallbacks == 0 {
 			// Noise is measured without workaround removal, whose removed lines are the
 			// point (golden cases pin those edits line by line).
-			pure := MigrateBytes(file, data, migrate.Options{KeepHacks: true})
+			pure := File(file, data, migrate.Options{KeepHacks: true})
 			assert.Zero(t, noiseLines(pure.Before, pure.After), "%s: lines changed beyond the migration", file)
 		}
 	}
@@ -136,12 +136,12 @@ func TestFidelity(t *testing.T) {
 			return err
 		}
 		files++
-		r := MigrateBytes(p, data, migrate.Options{})
+		r := File(p, data, migrate.Options{})
 		if r.Changed() {
 			changed++
 			// Workaround removal deletes lines on purpose; noise is measured on the
 			// migration proper.
-			pure := MigrateBytes(p, data, migrate.Options{KeepHacks: true})
+			pure := File(p, data, migrate.Options{KeepHacks: true})
 			noise += noiseLines(pure.Before, pure.After)
 		}
 		fallbacks += r.Fallbacks

@@ -65,7 +65,7 @@ func TestCorpusWorkarounds(t *testing.T) {
 		t.Run(tc.file, func(t *testing.T) {
 			data, err := os.ReadFile(filepath.Join(corpusDir, tc.file))
 			require.NoError(t, err)
-			r := MigrateBytes(tc.file, data, migrate.Options{})
+			r := File(tc.file, data, migrate.Options{})
 			require.NoError(t, r.Err)
 
 			var moved, removed, warned []string

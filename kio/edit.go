@@ -12,7 +12,7 @@ import (
 type EditFunc func(i int, doc *yaml.RNode) (bool, error)
 
 // EditBytes applies edit to every document of a YAML or JSON file and writes the result the
-// way MigrateBytes writes a migration: documents edit leaves alone come back byte for byte,
+// way File writes a migration: documents edit leaves alone come back byte for byte,
 // changed ones keep every line the edit did not touch (verified by parsing them again), and
 // a document whose edit cannot be spliced into its lines is serialized, which fallbacks
 // counts. It serves files other than manifests that must follow a migration, such as

@@ -49,10 +49,10 @@ type FileResult struct {
 // Changed reports whether the file's content changed.
 func (r FileResult) Changed() bool { return r.Err == nil && !bytes.Equal(r.Before, r.After) }
 
-// MigrateBytes migrates the documents of one file. Documents that need no change are kept
+// File migrates the documents of one file. Documents that need no change are kept
 // byte for byte; changed documents keep every line the migration did not touch. path is
 // used in messages and to tell JSON from YAML.
-func MigrateBytes(path string, data []byte, opts migrate.Options) FileResult {
+func File(path string, data []byte, opts migrate.Options) FileResult {
 	t, err := yamldoc.Read(path, data)
 	if err != nil {
 		r := FileResult{Path: path, Before: data, After: data}

@@ -15,7 +15,7 @@ import (
 func TestFindingsShareStrings(t *testing.T) {
 	pod := "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p%s\nspec:\n  containers:\n  - name: app\n    image: app\n  - name: istio-proxy\n    image: docker.io/istio/proxyv2:1.22.0\n"
 	data := strings.ReplaceAll(pod, "%s", "1") + "---\n" + strings.ReplaceAll(pod, "%s", "2")
-	r := MigrateBytes("pods.yaml", []byte(data), migrate.Options{})
+	r := File("pods.yaml", []byte(data), migrate.Options{})
 	require.Len(t, r.Findings, 4)
 	first, second := r.Findings[0], r.Findings[2]
 	require.Equal(t, first.Message, second.Message)

@@ -24,7 +24,7 @@ import (
 // the validation module.
 func CheckInvariants(path string, data []byte, opts migrate.Options) (FileResult, error) {
 	in := bytes.Clone(data)
-	r := MigrateBytes(path, data, opts)
+	r := File(path, data, opts)
 	if !bytes.Equal(in, data) {
 		return r, errors.New("input bytes were modified")
 	}
@@ -56,7 +56,7 @@ func CheckInvariants(path string, data []byte, opts migrate.Options) (FileResult
 	if err := unmovedContainersKept(r, opts); err != nil {
 		return r, err
 	}
-	again := MigrateBytes(path, r.After, opts)
+	again := File(path, r.After, opts)
 	if again.Err != nil || !bytes.Equal(again.After, r.After) {
 		return r, fmt.Errorf("second run changed the output (err %v):\n%s\n---\n%s", again.Err, r.After, again.After)
 	}

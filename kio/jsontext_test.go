@@ -40,7 +40,7 @@ func TestJSONStrings(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			in := strings.ReplaceAll(jsonPod, "S", s)
 			require.True(t, json.Valid([]byte(in)))
-			r := MigrateBytes("pod.json", []byte(in), migrate.Options{})
+			r := File("pod.json", []byte(in), migrate.Options{})
 			require.NoError(t, r.Err)
 			require.Equal(t, 1, r.Stats.Sidecars, "the sidecar moves")
 			require.Zero(t, r.Fallbacks)
@@ -59,7 +59,7 @@ func TestJSONStrings(t *testing.T) {
 			moved["restartPolicy"] = "Always"
 			assert.Equal(t, []map[string]any{moved}, after.Spec.InitContainers)
 
-			again := MigrateBytes("pod.json", r.After, migrate.Options{})
+			again := File("pod.json", r.After, migrate.Options{})
 			require.NoError(t, again.Err)
 			assert.Equal(t, string(r.After), string(again.After), "idempotent")
 		})
@@ -70,7 +70,7 @@ func TestJSONStrings(t *testing.T) {
 // the same escapes are the parser's to judge, and \/ stays an error naming its line.
 func TestJSONStringsYAML(t *testing.T) {
 	in := "apiVersion: v1\nkind: Pod\nmetadata:\n  name: \"a\\/b\"\nspec:\n  containers: []\n"
-	r := MigrateBytes("pod.yaml", []byte(in), migrate.Options{})
+	r := File("pod.yaml", []byte(in), migrate.Options{})
 	require.Error(t, r.Err)
 	assert.Contains(t, r.Err.Error(), "pod.yaml:4:")
 	assert.Equal(t, in, string(r.After))

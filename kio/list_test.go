@@ -17,9 +17,9 @@ func migrateBothWays(t *testing.T, data []byte) (split, whole FileResult) {
 	t.Helper()
 	defer func(old int) { listSplitMin = old }(listSplitMin)
 	listSplitMin = 0
-	split = MigrateBytes("list.yaml", data, migrate.Options{})
+	split = File("list.yaml", data, migrate.Options{})
 	listSplitMin = 1 << 62
-	whole = MigrateBytes("list.yaml", data, migrate.Options{})
+	whole = File("list.yaml", data, migrate.Options{})
 	return split, whole
 }
 

@@ -2,20 +2,85 @@ package kio
 
 import (
 	"bytes"
+	"context"
 	"io"
+	"iter"
 	"os"
 	"runtime"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 )
 
-// Run reads and migrates the inputs with a bounded pool of workers and calls emit with each
-// result in input order, whatever the scheduling, so that output is deterministic. It takes
-// the inputs from next, streaming: at most 2×jobs files are held in memory at a time, however
-// many there are. jobs <= 0 means GOMAXPROCS.
-func Run(next func(yield func(Input)), jobs int, opts migrate.Options, emit func(FileResult)) {
+// Planner is what a repository-wide decision (the kustomize package's Plan) adds to the
+// pipeline: it completes each input before it is read (objects to leave alone, or a result
+// to emit in its place), adds its findings about each file to the file's result, and gives
+// the results of files the inputs did not reach. A nil *kustomize.Plan is a valid Planner
+// that changes nothing.
+type Planner interface {
+	Input(Input) Input
+	Complete(*FileResult)
+	Rest() []FileResult
+}
+
+// Emit receives what Tree produces, in order: File gets each file's result, Findings the
+// findings that belong to no single file's migration: those about the whole run first (at
+// ""), and last those of the cross-file step, at the file of the autoscaler they are about.
+// A nil Findings drops them.
+type Emit struct {
+	File     func(FileResult)
+	Findings func(at string, findings []migrate.Finding)
+}
+
+// Tree is the pipeline over files: it completes each input through planner (nil for none),
+// reads and migrates the inputs with jobs workers (jobs <= 0 means GOMAXPROCS), and emits
+// each result in input order, whatever the scheduling, so that output is deterministic.
+// Then come the planner's results for files the inputs did not reach, and the findings of
+// autoscalers naming a container that moved in any file. It takes the inputs streaming: at
+// most 2×jobs files are held in memory at a time, however many there are. Once ctx is done
+// the remaining inputs are drawn but not read, and the planner's other results are left out.
+func Tree(ctx context.Context, inputs iter.Seq[Input], jobs int, opts migrate.Options, planner Planner, emit Emit) {
+	if emit.Findings == nil {
+		emit.Findings = func(string, []migrate.Finding) {}
+	}
+	if run := migrate.RunFindings(opts); len(run) > 0 {
+		emit.Findings("", run)
+	}
+	var refs autoscalers[string]
+	file := func(r FileResult) {
+		if planner != nil {
+			planner.Complete(&r)
+		}
+		refs.addFile(r.Path, r)
+		emit.File(r)
+	}
+	if planner != nil {
+		inputs = planned(inputs, planner)
+	}
+	migrateAll(ctx, inputs, jobs, opts, file)
+	if planner != nil && ctx.Err() == nil {
+		for _, r := range planner.Rest() {
+			file(r)
+		}
+	}
+	refs.findings(opts, emit.Findings)
+}
+
+// planned completes each input through planner.
+func planned(inputs iter.Seq[Input], planner Planner) iter.Seq[Input] {
+	return func(yield func(Input) bool) {
+		for in := range inputs {
+			if !yield(planner.Input(in)) {
+				return
+			}
+		}
+	}
+}
+
+// migrateAll runs the workers over the inputs and calls emit with each result in input order.
+func migrateAll(ctx context.Context, inputs iter.Seq[Input], jobs int, opts migrate.Options, emit func(FileResult)) {
 	if jobs <= 0 {
 		jobs = runtime.GOMAXPROCS(0)
 	}
@@ -34,11 +99,14 @@ func Run(next func(yield func(Input)), jobs int, opts migrate.Options, emit func
 		}()
 	}
 	go func() {
-		next(func(in Input) {
+		for in := range inputs {
+			if ctx.Err() != nil {
+				continue // drawn, so the walk still reports what it finds, but not read
+			}
 			out := make(chan FileResult, 1)
 			pending <- out
 			work <- job{in, out}
-		})
+		}
 		close(work)
 		close(pending)
 	}()
@@ -47,14 +115,8 @@ func Run(next func(yield func(Input)), jobs int, opts migrate.Options, emit func
 	}
 }
 
-// Inputs turns a list of inputs into the form Run takes.
-func Inputs(list []Input) func(yield func(Input)) {
-	return func(yield func(Input)) {
-		for _, in := range list {
-			yield(in)
-		}
-	}
-}
+// Inputs turns a list of inputs into the form Tree takes.
+func Inputs(list []Input) iter.Seq[Input] { return slices.Values(list) }
 
 // scanSize is the size of each worker's read buffer. Most manifests fit in it, and are then
 // read once; larger files are scanned through it in chunks.
@@ -71,6 +133,9 @@ func migrateFile(in Input, opts migrate.Options, buf []byte) FileResult {
 	}
 	if in.HelmTemplate {
 		return FileResult{Path: in.Path, Findings: []migrate.Finding{helmTemplateFinding()}}
+	}
+	if in.Data != nil {
+		return File(in.Path, in.Data, opts)
 	}
 	f, err := OpenRegular(in.Path) // never blocks: a FIFO put in place of the file is refused
 	if err != nil {
@@ -105,7 +170,7 @@ func migrateFile(in Input, opts migrate.Options, buf []byte) FileResult {
 		if err != nil {
 			return FileResult{Path: in.Path, Err: err}
 		}
-		r = MigrateBytes(in.Path, data, opts) // read again: checked again
+		r = File(in.Path, data, opts) // read again: checked again
 	}
 	r.Info = info
 	return r

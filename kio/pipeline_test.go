@@ -2,6 +2,7 @@ package kio
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"io/fs"
 	"os"
@@ -58,9 +59,9 @@ func TestScanFor(t *testing.T) {
 	}
 }
 
-// TestRunOrder: results come in input order whatever the scheduling, files without a
+// TestTreeOrder: results come in input order whatever the scheduling, files without a
 // container are not held, and files that change carry their content.
-func TestRunOrder(t *testing.T) {
+func TestTreeOrder(t *testing.T) {
 	dir := t.TempDir()
 	var inputs []Input
 	for i := range 40 {
@@ -73,7 +74,7 @@ func TestRunOrder(t *testing.T) {
 		inputs = append(inputs, Input{Path: p})
 	}
 	var got []string
-	Run(Inputs(inputs), 4, migrate.Options{}, func(r FileResult) {
+	Tree(context.Background(), Inputs(inputs), 4, migrate.Options{}, nil, Emit{File: func(r FileResult) {
 		got = append(got, r.Path)
 		require.NoError(t, r.Err)
 		if r.Changed() {
@@ -81,7 +82,7 @@ func TestRunOrder(t *testing.T) {
 		} else {
 			assert.Nil(t, r.Before, "a file without containers is not held in memory")
 		}
-	})
+	}})
 	var want []string
 	for _, in := range inputs {
 		want = append(want, in.Path)
@@ -89,9 +90,9 @@ func TestRunOrder(t *testing.T) {
 	assert.Equal(t, want, got)
 }
 
-// TestRunLargeFile: a file larger than the read buffer, with its workload at the end, is
+// TestTreeLargeFile: a file larger than the read buffer, with its workload at the end, is
 // read whole and migrated, and its content is kept byte for byte outside the change.
-func TestRunLargeFile(t *testing.T) {
+func TestTreeLargeFile(t *testing.T) {
 	pad := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n" + strings.Repeat("  k: \"é value\"\n", 10000)
 	pod := "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    image: a\n  - name: log-sidecar\n    image: b\n"
 	body := pad + "---\n" + pod
@@ -99,20 +100,20 @@ func TestRunLargeFile(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "big.yaml")
 	require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
 	n := 0
-	Run(Inputs([]Input{{Path: p}}), 1, migrate.Options{}, func(r FileResult) {
+	Tree(context.Background(), Inputs([]Input{{Path: p}}), 1, migrate.Options{}, nil, Emit{File: func(r FileResult) {
 		n++
 		require.NoError(t, r.Err)
 		assert.Equal(t, body, string(r.Before))
 		require.True(t, r.Changed())
 		assert.True(t, strings.HasPrefix(string(r.After), pad+"---\n"), "the ConfigMap is kept byte for byte")
 		assert.Contains(t, string(r.After), "initContainers")
-	})
+	}})
 	assert.Equal(t, 1, n)
 }
 
-// TestRunUnreadableFile: a file that cannot be opened is an error naming it; the files after
+// TestTreeUnreadableFile: a file that cannot be opened is an error naming it; the files after
 // it are still migrated.
-func TestRunUnreadableFile(t *testing.T) {
+func TestTreeUnreadableFile(t *testing.T) {
 	if os.Geteuid() == 0 {
 		t.Skip("root can read any file")
 	}
@@ -122,9 +123,9 @@ func TestRunUnreadableFile(t *testing.T) {
 	require.NoError(t, os.WriteFile(secret, []byte(pod), 0o000))
 	require.NoError(t, os.WriteFile(good, []byte(pod), 0o644))
 	var results []FileResult
-	Run(Inputs([]Input{{Path: secret}, {Path: good}}), 1, migrate.Options{}, func(r FileResult) {
+	Tree(context.Background(), Inputs([]Input{{Path: secret}, {Path: good}}), 1, migrate.Options{}, nil, Emit{File: func(r FileResult) {
 		results = append(results, r)
-	})
+	}})
 	require.Len(t, results, 2)
 	require.ErrorIs(t, results[0].Err, fs.ErrPermission)
 	assert.Contains(t, results[0].Err.Error(), secret)

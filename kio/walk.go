@@ -28,8 +28,11 @@ type Input struct {
 	// Skip lists objects of the file that the migration leaves alone (migrate.Options.Skip).
 	Skip []migrate.Resource
 	// Result, when set, is the file's result computed by the caller (a kustomize patch that
-	// follows its base); Run emits it in its place instead of migrating the file.
+	// follows its base); Tree emits it in its place instead of migrating the file.
 	Result *FileResult
+	// Data, when not nil, is the file's content (standard input): Tree migrates it without
+	// opening Path.
+	Data []byte
 }
 
 // Filter selects files by glob. Include and Exclude patterns match the slash path relative to

@@ -65,7 +65,7 @@ func (p *Plan) afterNode(w *Workload) (*yaml.Node, error) {
 		c.migrated = true
 		opts := p.opts
 		opts.Skip = p.skipList(w.File)
-		r := kio.MigrateBytes(w.File, c.data, opts)
+		r := kio.File(w.File, c.data, opts)
 		err := r.Err
 		if err == nil {
 			c.after, err = kio.ParseDocuments(w.File, r.After)

@@ -34,7 +34,7 @@ func corpusMoves(t *testing.T) []string {
 		if err != nil {
 			return err
 		}
-		r := kio.MigrateBytes(p, data, migrate.Options{})
+		r := kio.File(p, data, migrate.Options{})
 		rel, _ := filepath.Rel(corpusDir, p)
 		for _, f := range r.Findings {
 			if f.Fixed && f.Container != "" && strings.Contains(f.Message, "moved to initContainers") {

@@ -2,6 +2,7 @@ package migrate_test
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 	"os"
@@ -58,17 +59,19 @@ func runGolden(t *testing.T, file string) {
 		opts, err = migrate.ParseOptions(o)
 		require.NoError(t, err)
 	}
-	r := kio.MigrateBytes(inputName, input, opts)
+	// Through the pipeline, as a run over the case's documents reports them: the run's
+	// findings first, then each document's, then those that need every document
+	// (autoscalers of moved containers).
+	var r kio.FileResult
+	var findings []migrate.Finding
+	kio.Tree(context.Background(), kio.Inputs([]kio.Input{{Path: inputName, Data: input}}), 1, opts, nil, kio.Emit{
+		File:     func(fr kio.FileResult) { r = fr; findings = append(findings, fr.Findings...) },
+		Findings: func(_ string, f []migrate.Finding) { findings = append(findings, f...) },
+	})
 	_, invariantErr := kio.CheckInvariants(inputName, input, opts)
 	assert.NoError(t, invariantErr, "the invariants the fuzzers check")
 	assert.Equal(t, string(input), string(r.Before), "input bytes must not be modified")
 
-	// As a run over the case's documents reports them: the run's findings first, then each
-	// document's, then those that need every document (autoscalers of moved containers).
-	var moved migrate.MovedSet
-	moved.Add(r.Moved...)
-	findings := append(migrate.RunFindings(opts), r.Findings...)
-	findings = append(findings, moved.AutoscalerFindings(r.ContainerRefs, opts)...)
 	for _, f := range findings {
 		require.NoError(t, rule.CheckID(f.Rule), "every finding names a registered rule")
 	}
@@ -108,7 +111,7 @@ func runGolden(t *testing.T, file string) {
 	assert.Equal(t, string(sections["diff"]), got["diff"], "diff")
 	assert.Equal(t, string(sections["error"]), got["error"], "error")
 
-	again := kio.MigrateBytes(inputName, r.After, opts)
+	again := kio.File(inputName, r.After, opts)
 	assert.Equal(t, string(r.After), string(again.After), "a second run must change nothing")
 	for _, f := range again.Findings {
 		assert.False(t, f.Fixed, "a second run must fix nothing, but: %s", f)

@@ -118,7 +118,7 @@ func TestRecallTable(t *testing.T) {
 	var sidecars, moved, movedRight, negatives int
 	for _, c := range cases {
 		doc := c.manifest()
-		r := kio.MigrateBytes("recall.yaml", []byte(doc), migrate.Options{})
+		r := kio.File("recall.yaml", []byte(doc), migrate.Options{})
 		require.NoError(t, r.Err, "line %d:\n%s", c.line, doc)
 		didMove, said := false, false
 		for _, m := range r.Moved {

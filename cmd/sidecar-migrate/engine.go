@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"github.com/sidecar-migrate/sidecar-migrate/internal/report"
@@ -18,52 +19,51 @@ const stdinName = "<stdin>"
 // summary counts what a run over many files did.
 type summary = report.Summary
 
-// migrateAll migrates the paths, or standard input, and hands each file's result, in input
-// order, to findings (which prints or collects them) and, unless the file failed, to onFile.
-// It returns the summary and an exit error when some input could not be processed.
+// migrateAll migrates the paths, or standard input, through kio.Tree, and hands each file's
+// result, in input order, to findings (which prints or collects them) and, unless the file
+// failed, to onFile; the findings about the whole run and those of the cross-file step go to
+// findings alone. It returns the summary and an exit error when some input could not be
+// processed.
 func (g *globalOptions) migrateAll(paths []string, s streams, findings func(kio.FileResult), onFile func(kio.FileResult) error) (summary, error) {
 	var sum summary
-	if run := migrate.RunFindings(g.migrate); len(run) > 0 {
-		findings(kio.FileResult{Findings: run})
-	}
-	var refs kio.Autoscalers[string]
-	var plan *kustomize.Plan
-	handle := func(r kio.FileResult) {
-		plan.Complete(&r)
-		refs.AddFile(r.Path, r)
-		sum.Files++
-		sum.Stats.Add(r.Stats)
-		for _, f := range r.Findings {
-			if f.Severity == migrate.Warning {
-				sum.Warnings++
+	emit := kio.Emit{
+		File: func(r kio.FileResult) {
+			sum.Files++
+			sum.Stats.Add(r.Stats)
+			for _, f := range r.Findings {
+				if f.Severity == migrate.Warning {
+					sum.Warnings++
+				}
 			}
-		}
-		findings(r)
-		if r.Err != nil {
-			sum.Failed++
-			return
-		}
-		if r.Changed() {
-			sum.Changed++
-		}
-		if err := onFile(r); err != nil {
-			fmt.Fprintf(s.err, "error: %v\n", err)
-			sum.Failed++
-		}
+			findings(r)
+			if r.Err != nil {
+				sum.Failed++
+				return
+			}
+			if r.Changed() {
+				sum.Changed++
+			}
+			if err := onFile(r); err != nil {
+				fmt.Fprintf(s.err, "error: %v\n", err)
+				sum.Failed++
+			}
+		},
+		Findings: func(path string, f []migrate.Finding) {
+			if path != "" {
+				sum.Warnings += len(f)
+			}
+			findings(kio.FileResult{Path: path, Findings: f})
+		},
 	}
 	if readsStdin(paths) {
 		data, err := io.ReadAll(s.in)
 		if err != nil {
 			return sum, &exitError{code: exitFailed, msg: "reading standard input: " + err.Error()}
 		}
-		handle(kio.MigrateBytes(stdinName, data, g.migrate))
+		kio.Tree(context.Background(), kio.Inputs([]kio.Input{{Path: stdinName, Data: data}}), 1, g.migrate, nil, emit)
 	} else {
-		g.migrateTree(paths, s, &sum, &plan, handle)
+		g.migrateTree(paths, s, &sum, emit)
 	}
-	refs.Findings(g.migrate, func(path string, f []migrate.Finding) {
-		sum.Warnings += len(f)
-		findings(kio.FileResult{Path: path, Findings: f})
-	})
 	if sum.Failed > 0 || sum.Interrupted {
 		return sum, &exitError{code: exitFailed}
 	}
@@ -71,42 +71,33 @@ func (g *globalOptions) migrateAll(paths []string, s streams, findings func(kio.
 }
 
 // migrateTree migrates the files under paths, through the repository plan (made here unless
-// the command already has one, and stored in *plan), handing each result to handle in input
-// order. A signal stops it after the file under way; the files not reached are listed only.
-func (g *globalOptions) migrateTree(paths []string, s streams, sum *summary, plan **kustomize.Plan, handle func(kio.FileResult)) {
+// the command already has one). A signal stops it after the file under way; the files not
+// reached are listed only.
+func (g *globalOptions) migrateTree(paths []string, s streams, sum *summary, emit kio.Emit) {
 	var errs []error
 	interrupted, stop := g.interrupt(s.err)
 	defer stop()
 	filter := kio.Filter{Include: g.include, Exclude: g.exclude}
-	repo := g.repository
-	if repo == nil {
-		var err error
-		if repo, err = kustomize.NewPlan(existing(paths), filter, g.migrate); err != nil {
+	if g.repository == nil {
+		repo, err := kustomize.NewPlan(existing(paths), filter, g.migrate)
+		if err != nil {
 			fmt.Fprintf(s.err, "error: %v\n", err)
 			sum.Failed++
 		}
 		g.repository = repo
 	}
-	*plan = repo
-	walk := func(yield func(kio.Input)) {
-		errs = kio.Walk(paths, filter, func(in kio.Input) {
-			if !interrupted.Load() { // after a signal, files are only listed, no more processed
-				yield(repo.Input(in))
-			}
-		})
+	walk := func(yield func(kio.Input) bool) {
+		errs = kio.Walk(paths, filter, func(in kio.Input) { yield(in) })
 	}
 	p := newProgress(s.err, g.quiet)
-	kio.Run(walk, g.jobs, g.migrate, func(r kio.FileResult) {
+	file := emit.File
+	emit.File = func(r kio.FileResult) {
 		p.clear()
-		handle(r)
+		file(r)
 		p.step()
-	})
-	p.clear()
-	if !interrupted.Load() {
-		for _, r := range repo.Rest() {
-			handle(r)
-		}
 	}
+	kio.Tree(interrupted.ctx, walk, g.jobs, g.migrate, g.repository, emit)
+	p.clear()
 	for _, err := range errs {
 		fmt.Fprintf(s.err, "error: %v\n", err)
 		sum.Failed++

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -12,7 +11,6 @@ import (
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 	"github.com/spf13/cobra"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
-	kyio "sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -21,8 +19,10 @@ type fnOptions struct {
 	*globalOptions
 	failOn string
 
-	// Set by process: the severity that fails the function and the results that reach it.
+	// Set by process: the severity that fails the function, every result, and the results
+	// that reach the severity.
 	threshold migrate.Severity
+	results   framework.Results
 	failures  framework.Results
 }
 
@@ -47,17 +47,26 @@ the flags. Findings come back as results; warnings do not fail the function unle
 			if _, err := migrate.ParseSeverity(o.failOn); err != nil {
 				return &exitError{code: exitFailed, msg: "--fail-on: " + err.Error()}
 			}
-			in, err := readResourceList(s.in)
+			data, err := io.ReadAll(s.in)
 			if err != nil {
 				return &exitError{code: exitFailed, msg: err.Error()}
 			}
-			rw := &kyio.ByteReadWriter{Reader: in, Writer: s.out, KeepReaderAnnotations: true}
-			err = framework.Execute(framework.ResourceListProcessorFunc(o.process), rw)
+			list, err := kio.ReadResourceList(stdinName, data)
+			if err != nil {
+				return &exitError{code: exitFailed, msg: strings.TrimPrefix(errorLine(err), "error: ")}
+			}
+			err = o.process(list)
+			// The list is written whatever process says, as the KRM framework does.
+			if werr := list.WriteTo(s.out, o.results); werr != nil && err == nil {
+				err = werr
+			}
 			var results framework.Results
 			switch {
 			case err == nil:
 				return nil
-			case errors.As(err, &results):
+			case !errors.As(err, &results):
+				return &exitError{code: exitFailed, msg: strings.TrimSpace(err.Error())}
+			default:
 				// The results are in the output, which kustomize build does not show: stderr
 				// gets the ones that failed the function.
 				msg := fmt.Sprintf("%d findings at or above severity %s", len(o.failures), o.threshold)
@@ -65,8 +74,6 @@ the flags. Findings come back as results; warnings do not fail the function unle
 					msg += "\n" + r.String()
 				}
 				return &exitError{code: exitPending, msg: msg}
-			default:
-				return &exitError{code: exitFailed, msg: strings.TrimSpace(err.Error())}
 			}
 		},
 	}
@@ -74,65 +81,32 @@ the flags. Findings come back as results; warnings do not fail the function unle
 	return cmd
 }
 
-// readResourceList reads the function's input and refuses an alias bomb, as file mode does,
-// and an input without a document: a KRM function's input is a
-// ResourceList, and an empty one means the caller sent nothing.
-func readResourceList(r io.Reader) (io.Reader, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
-	}
-	docs, err := kio.CheckAliases(stdinName, data)
-	switch {
-	case err != nil:
-		return nil, err
-	case docs == 0:
-		return nil, errors.New(stdinName + ": no input: a KRM function reads a ResourceList on standard input")
-	}
-	return bytes.NewReader(data), nil
-}
-
-// process migrates every resource of the list and reports the findings as results. It
-// returns the results as its error when one of them is at or above the failOn severity.
-func (o *fnOptions) process(rl *framework.ResourceList) error {
-	cfg, err := readFunctionConfig(rl.FunctionConfig, o.migrate, o.failOn)
+// process migrates every resource of the list through kio.Items and reports the findings
+// as results. It returns the results as its error when one of them is at or above the
+// failOn severity.
+func (o *fnOptions) process(list *kio.ResourceList) error {
+	cfg, err := readFunctionConfig(list.FunctionConfig, o.migrate, o.failOn)
 	if err != nil {
 		return err
 	}
-	o.threshold, o.failures = cfg.failOn, nil
-	add := func(f migrate.Finding, item *yaml.RNode) {
-		r := result(f, item)
-		rl.Results = append(rl.Results, r)
-		if f.Severity >= cfg.failOn {
-			o.failures = append(o.failures, r)
+	o.threshold, o.failures, o.results = cfg.failOn, nil, nil
+	kio.Items(list.Items, cfg.opts, func(r kio.ItemResult) {
+		if r.Changed && err == nil {
+			err = forgetIdentity(r.Item)
 		}
-	}
-	for _, f := range migrate.RunFindings(cfg.opts) {
-		add(f, nil)
-	}
-
-	// An autoscaler may come before or after the workload whose container moved.
-	var refs kio.Autoscalers[*yaml.RNode]
-	for _, item := range rl.Items {
-		named := migrate.ContainerRefs(item)
-		res := migrate.Migrate(item, cfg.opts)
-		refs.Add(item, named, res.Moved)
-		if res.Changed() {
-			if err := forgetIdentity(item); err != nil {
-				return err
+		for _, f := range r.Findings {
+			res := result(f, r.Item)
+			o.results = append(o.results, res)
+			if f.Severity >= cfg.failOn {
+				o.failures = append(o.failures, res)
 			}
 		}
-		for _, f := range res.Findings {
-			add(f, item)
-		}
-	}
-	refs.Findings(cfg.opts, func(item *yaml.RNode, fs []migrate.Finding) {
-		for _, f := range fs {
-			add(f, item)
-		}
 	})
+	if err != nil {
+		return err
+	}
 	if len(o.failures) > 0 {
-		return rl.Results
+		return o.results
 	}
 	return nil
 }

@@ -50,7 +50,7 @@ func TestInterruptedApply(t *testing.T) {
 			continue
 		}
 		changed++
-		want := kio.MigrateBytes(p, old, migrate.Options{}).After
+		want := kio.File(p, old, migrate.Options{}).After
 		assert.Equal(t, string(want), string(now), "%s is neither the old nor the new file", p)
 	}
 	assert.GreaterOrEqual(t, changed, 20, "the files reported written were written")

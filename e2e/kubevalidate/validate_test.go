@@ -270,7 +270,7 @@ func checkTree(t *testing.T, dir string) Tally {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := kio.MigrateBytes(in.Path, data, migrate.Options{})
+		r := kio.File(in.Path, data, migrate.Options{})
 		if r.Err != nil {
 			continue // never written: nothing to validate
 		}
