@@ -72,8 +72,8 @@ func migrateText(t *yamldoc.Text, data []byte, opts migrate.Options) (r FileResu
 	out, changed, err := t.Rewrite(func(d yamldoc.Doc) ([]byte, error) {
 		index++
 		// Most documents of a repository are not workloads: skip them before any parsing.
-		if !bytes.Contains(d.Content, []byte("containers")) {
-			if bytes.Contains(d.Content, []byte("containerResource")) || bytes.Contains(d.Content, []byte("containerPolicies")) {
+		if !migrate.MayApply(d.Content) {
+			if migrate.MayNameContainers(d.Content) {
 				r.collectRefs(d)
 			}
 			return nil, nil

@@ -86,7 +86,7 @@ func outcomeHolds(before, after []byte, opts migrate.Options) error {
 	}
 	for i := range ins {
 		a, b := ins[i].Content, outs[i].Content
-		if bytes.Equal(a, b) || !bytes.Contains(a, []byte("containers")) {
+		if bytes.Equal(a, b) || !migrate.MayApply(a) {
 			continue
 		}
 		x, err := ins[i].Parse()
@@ -110,7 +110,7 @@ func outcomeHolds(before, after []byte, opts migrate.Options) error {
 func containerNames(data []byte) ([]string, error) {
 	var names []string
 	for _, d := range yamldoc.Decode("", data).Docs() {
-		if !bytes.Contains(d.Content, []byte("containers")) {
+		if !migrate.MayApply(d.Content) {
 			continue
 		}
 		doc, err := d.Parse()

@@ -28,7 +28,7 @@ func unmovedContainersKept(r FileResult, opts migrate.Options) error {
 	shown := [2]map[int]bool{lineSet(removed), lineSet(added)}
 	ins, outs := in.Docs(), out.Docs()
 	for i := 0; i < len(ins) && i < len(outs); i++ {
-		if bytes.Equal(ins[i].Content, outs[i].Content) || !bytes.Contains(ins[i].Content, []byte("containers")) {
+		if bytes.Equal(ins[i].Content, outs[i].Content) || !migrate.MayApply(ins[i].Content) {
 			continue
 		}
 		x, xerr := ins[i].Parse()

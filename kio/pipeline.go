@@ -149,7 +149,7 @@ func migrateFile(in Input, opts migrate.Options, buf []byte) FileResult {
 	// Most files of a repository hold no container at all: scan them in chunks and never
 	// hold them whole, so memory does not depend on the largest file.
 	var text yamldoc.ContentScanner
-	found, whole, serr := scanFor(io.TeeReader(f, &text), "container", buf)
+	found, whole, serr := scanFor(io.TeeReader(f, &text), migrate.PrefilterWord, buf)
 	if serr != nil {
 		serr.Path = in.Path
 		return FileResult{Path: in.Path, Err: serr}
