@@ -3,8 +3,8 @@ package kio
 import (
 	"bytes"
 	"fmt"
-	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
 
+	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )

@@ -2,10 +2,10 @@ package kio
 
 import (
 	"fmt"
-	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
 	"strings"
 	"testing"
 
+	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

@@ -3,13 +3,13 @@ package kio
 import (
 	"flag"
 	"fmt"
-	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio/udiff"
+	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

@@ -3,11 +3,11 @@ package kio
 import (
 	"bytes"
 	"fmt"
-	"github.com/sidecar-migrate/sidecar-migrate/kio/udiff"
-	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
 	"io"
 	"os"
 
+	"github.com/sidecar-migrate/sidecar-migrate/kio/udiff"
+	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )

@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
-	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 	"slices"
 	"strings"
 
+	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 

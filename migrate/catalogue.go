@@ -1,9 +1,10 @@
 package migrate
 
 import (
-	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 	"path"
 	"strings"
+
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 )
 
 // catalogue is the built-in catalogue extended by the options.

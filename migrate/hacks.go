@@ -2,12 +2,11 @@ package migrate
 
 import (
 	"fmt"
-	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
-
-	"github.com/sidecar-migrate/sidecar-migrate/internal/textedit"
 	"path"
 	"strings"
 
+	"github.com/sidecar-migrate/sidecar-migrate/internal/textedit"
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate/shell"
 	"mvdan.cc/sh/v3/syntax"
 	"sigs.k8s.io/kustomize/kyaml/yaml"

@@ -2,11 +2,11 @@ package migrate
 
 import (
 	"fmt"
-	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 	"reflect"
 	"sort"
 	"strings"
 
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 

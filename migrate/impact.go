@@ -3,10 +3,10 @@ package migrate
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 	"strconv"
 	"strings"
 
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 

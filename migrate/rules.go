@@ -1,8 +1,9 @@
 package migrate
 
 import (
-	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 	"strings"
+
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 )
 
 // Rule is a rule of the registry (package rule); Confidence is its confidence.

@@ -1,9 +1,9 @@
 package migrate
 
 import (
-	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 	"strings"
 
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 

@@ -2,9 +2,9 @@ package migrate
 
 import (
 	"fmt"
-	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 	"strings"
 
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 

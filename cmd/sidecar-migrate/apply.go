@@ -2,12 +2,12 @@ package main
 
 import (
 	"fmt"
-	"github.com/sidecar-migrate/sidecar-migrate/internal/report"
 	"maps"
 	"path/filepath"
 	"slices"
 	"time"
 
+	"github.com/sidecar-migrate/sidecar-migrate/internal/report"
 	"github.com/sidecar-migrate/sidecar-migrate/kio"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 	"github.com/spf13/cobra"

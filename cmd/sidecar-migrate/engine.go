@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/sidecar-migrate/sidecar-migrate/internal/report"
 	"io"
 	"os"
 
+	"github.com/sidecar-migrate/sidecar-migrate/internal/report"
 	"github.com/sidecar-migrate/sidecar-migrate/kio"
 	"github.com/sidecar-migrate/sidecar-migrate/kustomize"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"

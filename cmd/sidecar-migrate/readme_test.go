@@ -3,11 +3,11 @@ package main
 import (
 	"bytes"
 	"flag"
-	"github.com/sidecar-migrate/sidecar-migrate/internal/report"
 	"os"
 	"strings"
 	"testing"
 
+	"github.com/sidecar-migrate/sidecar-migrate/internal/report"
 	"github.com/stretchr/testify/require"
 )
 

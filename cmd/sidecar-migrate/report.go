@@ -1,10 +1,10 @@
 package main
 
 import (
-	"github.com/sidecar-migrate/sidecar-migrate/internal/report"
 	"os"
 	"slices"
 
+	"github.com/sidecar-migrate/sidecar-migrate/internal/report"
 	"github.com/sidecar-migrate/sidecar-migrate/kio"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 	"github.com/spf13/cobra"

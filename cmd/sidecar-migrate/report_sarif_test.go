@@ -2,11 +2,11 @@ package main
 
 import (
 	"encoding/json"
-	"github.com/sidecar-migrate/sidecar-migrate/internal/report"
 	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/sidecar-migrate/sidecar-migrate/internal/report"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

@@ -2,8 +2,9 @@ package report
 
 import (
 	"encoding/json"
-	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 	"io"
+
+	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 )
 
 // JSONReport is the JSON output of report. Its schema is stable: fields are only added.

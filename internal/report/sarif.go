@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 	"io"
 	"net/url"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
+	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 )
 
 // The subset of SARIF 2.1.0 that report writes: one run, the catalogue as rules, and

@@ -1,10 +1,10 @@
 package splice
 
 import (
-	"github.com/sidecar-migrate/sidecar-migrate/internal/textedit"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/sidecar-migrate/sidecar-migrate/internal/textedit"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 

@@ -1,12 +1,12 @@
 package splice
 
 import (
-	"github.com/sidecar-migrate/sidecar-migrate/internal/textedit"
 	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/sidecar-migrate/sidecar-migrate/internal/textedit"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
