@@ -136,7 +136,7 @@ func (r ConfigScriptRun) edit(script string, opts Options) (string, Result, bool
 			scriptNode = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: script, Style: yaml.LiteralStyle}
 			setKey(n, "command", &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{
 				{Kind: yaml.ScalarNode, Tag: "!!str", Value: shell}, {Kind: yaml.ScalarNode, Tag: "!!str", Value: "-c"}, scriptNode}})
-			removeKey(n, "args")
+			dropKey(n, "args")
 		}
 	}
 	if scriptNode == nil {
@@ -177,13 +177,4 @@ func setKey(m *yaml.Node, k string, v *yaml.Node) {
 		}
 	}
 	m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k}, v)
-}
-
-func removeKey(m *yaml.Node, k string) {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == k {
-			m.Content = append(m.Content[:i:i], m.Content[i+2:]...)
-			return
-		}
-	}
 }
