@@ -177,47 +177,7 @@ func parseKustomization(file string, data []byte) (*Kustomization, error) {
 	k.Resources = append(entries(get(root, "resources")), entries(get(root, "bases"))...)
 	k.Components = entries(get(root, "components"))
 	k.Transformers = entries(get(root, "transformers"))
-	// kustomize runs the strategic-merge list, then patches, then (after names and
-	// namespaces are set) the JSON 6902 list.
-	for i, e := range items(get(root, "patchesStrategicMerge")) {
-		if e.Kind != yaml.ScalarNode {
-			continue
-		}
-		p := &Patch{Owner: k, Field: "patchesStrategicMerge", Entry: i, Line: e.Line}
-		if strings.Contains(e.Value, "\n") {
-			p.inline, p.inlineText = true, e.Value
-		} else {
-			p.Path = filepath.Join(k.Dir, e.Value)
-		}
-		k.Patches = append(k.Patches, p)
-	}
-	for i, e := range items(get(root, "patches")) {
-		if e.Kind == yaml.ScalarNode && e.Value != "" {
-			// kustomize v3/v4 took a list of file names here, as patchesStrategicMerge.
-			k.Patches = append(k.Patches, &Patch{Owner: k, Field: "patches", Entry: i, Line: e.Line, Path: filepath.Join(k.Dir, e.Value)})
-			continue
-		}
-		p := &Patch{Owner: k, Field: "patches", Entry: i, Line: e.Line, Target: readSelector(get(e, "target"))}
-		if v := get(e, "patch"); v != nil && v.Kind == yaml.ScalarNode {
-			p.inline, p.inlineText = true, v.Value
-		} else if path := str(e, "path"); path != "" {
-			p.Path = filepath.Join(k.Dir, path)
-		} else {
-			continue
-		}
-		k.Patches = append(k.Patches, p)
-	}
-	for i, e := range items(get(root, "patchesJson6902")) {
-		p := &Patch{Owner: k, Field: "patchesJson6902", Entry: i, Line: e.Line, Target: readSelector(get(e, "target")), JSON: true, late: true}
-		if v := get(e, "patch"); v != nil && v.Kind == yaml.ScalarNode {
-			p.inline, p.inlineText = true, v.Value
-		} else if path := str(e, "path"); path != "" {
-			p.Path = filepath.Join(k.Dir, path)
-		} else {
-			continue
-		}
-		k.Patches = append(k.Patches, p)
-	}
+	k.Patches = readPatches(k, root)
 	k.Labels, k.Annotations = stringMap(get(root, "commonLabels")), stringMap(get(root, "commonAnnotations"))
 	for _, e := range items(get(root, "labels")) {
 		for key, v := range stringMap(get(e, "pairs")) {
@@ -228,23 +188,8 @@ func parseKustomization(file string, data []byte) (*Kustomization, error) {
 		k.Images = append(k.Images, image{Name: str(e, "name"), NewName: str(e, "newName"), NewTag: str(e, "newTag"), Digest: str(e, "digest")})
 	}
 	k.DataFiles = dataFiles(k.Dir, root)
-	for _, e := range items(get(root, "replacements")) {
-		if path := str(e, "path"); path != "" {
-			// A file of replacements: read it for its targets.
-			data, err := os.ReadFile(filepath.Join(k.Dir, path))
-			if err != nil {
-				return nil, fmt.Errorf("%s:%d: replacements: %w", file, e.Line, err)
-			}
-			list, err := parseSingle(data)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", filepath.Join(k.Dir, path), err)
-			}
-			for _, r := range items(list) {
-				k.Replacements = append(k.Replacements, readReplacement(r, e.Line))
-			}
-			continue
-		}
-		k.Replacements = append(k.Replacements, readReplacement(e, e.Line))
+	if k.Replacements, err = readReplacements(file, k.Dir, root); err != nil {
+		return nil, err
 	}
 	return k, nil
 }
@@ -387,4 +332,76 @@ func isRemote(ref string) bool {
 		}
 	}
 	return false
+}
+
+// readPatches reads the patches of kustomization k, in the order kustomize runs them: the
+// strategic-merge list, then patches, then (after names and namespaces are set) the JSON
+// 6902 list.
+func readPatches(k *Kustomization, root *yaml.Node) []*Patch {
+	var patches []*Patch
+	for i, e := range items(get(root, "patchesStrategicMerge")) {
+		if e.Kind != yaml.ScalarNode {
+			continue
+		}
+		p := &Patch{Owner: k, Field: "patchesStrategicMerge", Entry: i, Line: e.Line}
+		if strings.Contains(e.Value, "\n") {
+			p.inline, p.inlineText = true, e.Value
+		} else {
+			p.Path = filepath.Join(k.Dir, e.Value)
+		}
+		patches = append(patches, p)
+	}
+	for i, e := range items(get(root, "patches")) {
+		if e.Kind == yaml.ScalarNode && e.Value != "" {
+			// kustomize v3/v4 took a list of file names here, as patchesStrategicMerge.
+			patches = append(patches, &Patch{Owner: k, Field: "patches", Entry: i, Line: e.Line, Path: filepath.Join(k.Dir, e.Value)})
+			continue
+		}
+		p := &Patch{Owner: k, Field: "patches", Entry: i, Line: e.Line, Target: readSelector(get(e, "target"))}
+		if v := get(e, "patch"); v != nil && v.Kind == yaml.ScalarNode {
+			p.inline, p.inlineText = true, v.Value
+		} else if path := str(e, "path"); path != "" {
+			p.Path = filepath.Join(k.Dir, path)
+		} else {
+			continue
+		}
+		patches = append(patches, p)
+	}
+	for i, e := range items(get(root, "patchesJson6902")) {
+		p := &Patch{Owner: k, Field: "patchesJson6902", Entry: i, Line: e.Line, Target: readSelector(get(e, "target")), JSON: true, late: true}
+		if v := get(e, "patch"); v != nil && v.Kind == yaml.ScalarNode {
+			p.inline, p.inlineText = true, v.Value
+		} else if path := str(e, "path"); path != "" {
+			p.Path = filepath.Join(k.Dir, path)
+		} else {
+			continue
+		}
+		patches = append(patches, p)
+	}
+	return patches
+}
+
+// readReplacements reads the replacements of the kustomization in file, with those of the
+// replacement files it names.
+func readReplacements(file, dir string, root *yaml.Node) ([]replacement, error) {
+	var out []replacement
+	for _, e := range items(get(root, "replacements")) {
+		if path := str(e, "path"); path != "" {
+			// A file of replacements: read it for its targets.
+			data, err := os.ReadFile(filepath.Join(dir, path))
+			if err != nil {
+				return nil, fmt.Errorf("%s:%d: replacements: %w", file, e.Line, err)
+			}
+			list, err := parseSingle(data)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", filepath.Join(dir, path), err)
+			}
+			for _, r := range items(list) {
+				out = append(out, readReplacement(r, e.Line))
+			}
+			continue
+		}
+		out = append(out, readReplacement(e, e.Line))
+	}
+	return out, nil
 }

@@ -14,16 +14,46 @@ import (
 // finish turns the decision into findings, skip lists and the new content of the patches.
 // It reports false when writing a patch failed and the decision must be made again.
 func (p *Plan) finish(uses map[docKey][]use) bool {
-	type edited struct {
-		patch *Patch
-		docs  map[int]patchEdit
-		by    []migrate.Resource
+	bySource, sources := editsBySource(uses, p.refused)
+	if !p.editPatches(uses, bySource, sources) {
+		return false
 	}
+	for _, r := range p.edits {
+		sort.SliceStable(r.Findings, func(i, j int) bool { return r.Findings[i].Line < r.Findings[j].Line })
+	}
+	for w, why := range p.refused {
+		if !p.inScope(w) {
+			continue
+		}
+		p.addFinding(w.File, migrate.Finding{Rule: migrate.RuleKustomizeRefused, Severity: migrate.Warning, Line: w.Line, Column: 1, Resource: w.Resource,
+			Message: "left unmigrated, so that its overlays keep building: " + why})
+	}
+	for file := range p.findings {
+		sort.SliceStable(p.findings[file], func(i, j int) bool { return p.findings[file][i].Line < p.findings[file][j].Line })
+	}
+	for file := range p.scope {
+		if list := p.skipList(file); len(list) > 0 {
+			p.skip[file] = list
+		}
+	}
+	return true
+}
+
+// edited is what the decision does to one patch source: the edits of its documents, and the
+// workloads they follow.
+type edited struct {
+	patch *Patch
+	docs  map[int]patchEdit
+	by    []migrate.Resource
+}
+
+// editsBySource groups the edits that are not refused by patch source, sources sorted.
+func editsBySource(uses map[docKey][]use, refused map[*Workload]string) (map[string]*edited, []string) {
 	bySource := map[string]*edited{}
 	var sources []string
 	for key, list := range uses {
 		for _, u := range list {
-			if u.edit.identity() || p.refused[u.w] != "" {
+			if u.edit.identity() || refused[u.w] != "" {
 				continue
 			}
 			e := bySource[key.source]
@@ -37,7 +67,12 @@ func (p *Plan) finish(uses map[docKey][]use) bool {
 		}
 	}
 	sort.Strings(sources)
-	// Patch files are edited whole; inline patches through their kustomization file.
+	return bySource, sources
+}
+
+// editPatches writes the edits into the patches: patch files whole, inline patches through
+// their kustomization file. It reports false when one could not be written.
+func (p *Plan) editPatches(uses map[docKey][]use, bySource map[string]*edited, sources []string) bool {
 	inline := map[string][]*edited{}
 	for _, src := range sources {
 		e := bySource[src]
@@ -69,6 +104,11 @@ func (p *Plan) finish(uses map[docKey][]use) bool {
 			r.Findings = append(r.Findings, editFinding(pe, ops(docs), docs[i].LineOf(docs[i].Node), e.by))
 		}
 	}
+	return p.editInline(uses, inline)
+}
+
+// editInline writes the edits of inline patches into their kustomization files.
+func (p *Plan) editInline(uses map[docKey][]use, inline map[string][]*edited) bool {
 	for file, list := range inline {
 		data, err := os.ReadFile(file)
 		var out []byte
@@ -108,24 +148,6 @@ func (p *Plan) finish(uses map[docKey][]use) bool {
 			for _, pe := range e.docs {
 				r.Findings = append(r.Findings, editFinding(pe, ops(docs), e.patch.Line, e.by))
 			}
-		}
-	}
-	for _, r := range p.edits {
-		sort.SliceStable(r.Findings, func(i, j int) bool { return r.Findings[i].Line < r.Findings[j].Line })
-	}
-	for w, why := range p.refused {
-		if !p.inScope(w) {
-			continue
-		}
-		p.addFinding(w.File, migrate.Finding{Rule: migrate.RuleKustomizeRefused, Severity: migrate.Warning, Line: w.Line, Column: 1, Resource: w.Resource,
-			Message: "left unmigrated, so that its overlays keep building: " + why})
-	}
-	for file := range p.findings {
-		sort.SliceStable(p.findings[file], func(i, j int) bool { return p.findings[file][i].Line < p.findings[file][j].Line })
-	}
-	for file := range p.scope {
-		if list := p.skipList(file); len(list) > 0 {
-			p.skip[file] = list
 		}
 	}
 	return true
