@@ -372,28 +372,39 @@ func (p *flagPlan) edit(s *shellScript) (string, bool, string) {
 		}
 	}
 	if !watcher {
-		// The writer: the flag must be written at the end (or by an EXIT trap), not in the
-		// middle, where stopping the sidecar early was meant.
-		for i, st := range s.file.Stmts {
-			if shell.Covered(st, cuts) && i < lastKept && funcs[shell.FuncName(st)] != st {
-				if call, name := shell.CallName(st); !(call != nil && name == "trap") {
-					return "", false, "the flag is written before the script's last command; the sidecar is stopped early on purpose"
-				}
+		return p.writerEdit(s, cuts, replaced, lastKept, funcs)
+	}
+	return p.watcherEdit(s, cuts, replaced, background, lastKept)
+}
+
+// writerEdit returns the app's script without the flag's writing, which must be at the end
+// (or in an EXIT trap), not in the middle, where stopping the sidecar early was meant.
+func (p *flagPlan) writerEdit(s *shellScript, cuts []shell.Cut, replaced map[*syntax.Stmt]string, lastKept int, funcs map[string]*syntax.Stmt) (string, bool, string) {
+	text := s.node.Value
+	for i, st := range s.file.Stmts {
+		if shell.Covered(st, cuts) && i < lastKept && funcs[shell.FuncName(st)] != st {
+			if call, name := shell.CallName(st); !(call != nil && name == "trap") {
+				return "", false, "the flag is written before the script's last command; the sidecar is stopped early on purpose"
 			}
 		}
-		out, err := applyCuts(text, s.file, cuts, replaced)
-		if err != nil {
-			return "", false, err.Error()
-		}
-		if change := statusChange(s, cuts); change != "" {
-			p.statusChanges = append(p.statusChanges, scriptNote{s, change})
-		}
-		return out, false, ""
 	}
+	out, err := applyCuts(text, s.file, cuts, replaced)
+	if err != nil {
+		return "", false, err.Error()
+	}
+	if change := statusChange(s, cuts); change != "" {
+		p.statusChanges = append(p.statusChanges, scriptNote{s, change})
+	}
+	return out, false, ""
+}
+
+// watcherEdit returns the watcher's script reduced to its process: `proc args &` becomes
+// `exec proc args`, the container's main process.
+func (p *flagPlan) watcherEdit(s *shellScript, cuts []shell.Cut, replaced map[*syntax.Stmt]string, background *syntax.Stmt, lastKept int) (string, bool, string) {
+	text := s.node.Value
 	if background == nil || s.file.Stmts[lastKept] != background {
 		return "", true, "the watcher does more than run one process in the background"
 	}
-	// `proc args &` becomes `exec proc args`: the process is the container's main process.
 	from, to := int(background.Pos().Offset()), int(background.End().Offset())
 	procText := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text[from:to]), "&"))
 	cuts = append(cuts, shell.Cut{From: from, To: to, Text: "exec " + procText})
