@@ -321,65 +321,12 @@ func (m *migration) template(t podTemplate) {
 	m.meshNative(t)
 	m.checkInit(t, inits, listed)
 
-	native := map[string]bool{}
-	for _, c := range inits {
-		native[c.name] = true
-	}
-	istioOptOut, _ := t.annotation("sidecar.istio.io/nativeSidecar")
 	all := append(append([]container{}, containers...), inits...)
-	m.kubexit = planKubexit(all)
-	kubexit := &m.kubexit
-	stops := planStops(t.spec, containers, all)
-	m.flags, m.stopped, m.terminatorListed = nil, nil, terminatorListed(t)
-	m.quitCallers = quitCallers(t.spec) // before anything is removed (switches.go)
-	m.linkerdCallers = linkerdCallers(t.spec)
-	if t.runToCompletion {
-		m.flags = planFlagFile(containers, t.spec)
-		m.stopped = stoppedBy(stops)
-	}
-	m.holdBack(t, kubexit)
-	keepsFlag := m.opts.KeepHacks || m.off(ruleFlagFile.ID) || (m.flags != nil && m.flags.problem != "")
-	keepsKubexit := m.opts.KeepHacks || kubexit.problem != "" || m.off(ruleKubexit.ID)
+	f := m.planPod(t, containers, inits, all, listed, kept)
 	var moving []container
 	var moveWhy []evidence
 	for _, c := range containers {
-		e, found := m.evidenceFor(c, listed)
-		e = m.withContext(c, e, listed)
-		stopWhat, stopWhy := m.keptStop(stops, c)
-		markWhat, markWhy := m.terminatorKept(t, c)
-		switch {
-		case !found:
-			m.hintMiss(t, c)
-			continue
-		case e.rule.Confidence == Low && len(containers) == 1:
-			// The only container is the app; a weak hint has nothing to add.
-			continue
-		case e.rule.Confidence == Low:
-			m.report(e.rule, Info, t, c.node, c.name, "not moved: weak evidence (%s); list it in %s if it is a sidecar", e.reason, AnnotationSidecars)
-		case kept[c.name]:
-			m.report(ruleKeep, Info, t, c.node, c.name, "kept in containers: listed in %s", AnnotationKeep)
-		case native[c.name]:
-			m.report(ruleAlreadyNative, Warning, t, c.node, c.name, "not moved: initContainers already has a container named %q", c.name)
-		case c.image == "":
-			m.report(ruleNoImage, Info, t, c.node, c.name, "not moved: it has no image (an override for an injector, not a container)")
-		case hasAlias(c.node):
-			m.report(ruleBadContainers, Warning, t, c.node, c.name, "not moved: it uses YAML anchors or aliases, which would break when moved")
-		case istioOptOut == "false" && (e.rule.ID == "image-istio-proxy" || c.name == "istio-proxy"):
-			m.report(ruleMeshOptOut, Warning, t, c.node, c.name, "not moved: sidecar.istio.io/nativeSidecar is \"false\"; remove that annotation first if native sidecars are wanted")
-		case keepsFlag && m.flags != nil && m.flags.watchers[c.node]:
-			m.report(ruleHackKept, Warning, t, c.node, c.name, "not moved: it stops itself when %s appears, and a native sidecar that exits is restarted; the workaround stays (%s)", m.flags.flag, flagKept(m.opts, m.flags))
-		case keepsKubexit && kubexit.used && c.env["KUBEXIT_DEATH_DEPS"] != "":
-			m.report(ruleHackKept, Warning, t, c.node, c.name, "not moved: kubexit makes it exit when the app does, a native sidecar that exits is restarted, and kubexit stays (%s)", kubexitKept(m.opts, *kubexit))
-		case t.runToCompletion && markWhat != "":
-			m.report(ruleHackKept, Warning, t, c.node, c.name, "not moved: a native sidecar that exits is restarted, and %s tells a terminator to stop it, which stays: %s", markWhat, markWhy)
-		case t.runToCompletion && stopWhat != "":
-			m.report(ruleHackKept, Warning, t, c.node, c.name, "not moved: a native sidecar that exits is restarted, and the app stops it with %s, which stays: %s", stopWhat, stopWhy)
-		case e.rule.ID != ruleAnnotationSidecars.ID && c.oneShot() != "":
-			m.report(ruleOneShot, Info, t, c.node, c.name, "not moved: %s, so it is not a sidecar", c.oneShot())
-		case m.controls(t, c):
-		case m.held[c.name] != nil:
-			m.reportHeld(t, c)
-		default:
+		if e, ok := m.choose(t, c, f); ok {
 			moving = append(moving, c)
 			moveWhy = append(moveWhy, e)
 		}
@@ -399,30 +346,7 @@ func (m *migration) template(t podTemplate) {
 		m.runFamilies(&pod{t: t, natives: nativeAfter(inits, nil), all: all, apps: containers}, families)
 		return
 	}
-	for i, c := range moving {
-		m.fix(moveWhy[i].rule, t, c.node, c.name, "moved to initContainers with restartPolicy: Always (%s)", moveWhy[i].reason)
-		if old := replacedPolicy(c.node); old != "" {
-			m.report(ruleRegularPolicy, Info, t, lookup(c.node, "restartPolicy"), c.name, "its restartPolicy was %s; replaced by Always", old)
-		}
-	}
-	m.checkRegular(t, containers, moving)
-	m.impact(t, containers, moving)
-	m.initPeak(t, containers, inits, moving)
-	moveToInit(t.spec, moving, m.opts.Placement)
-	for _, c := range moving {
-		m.natived = append(m.natived, c.node)
-	}
-	m.moves = append(m.moves, rearrangement(t, containers, inits))
-	for _, c := range moving {
-		m.movedList = append(m.movedList, MovedContainer{Resource: t.resource, Container: c.name, Quiet: m.off(ruleAutoscaler.ID)})
-	}
-	var staying []container
-	for _, c := range containers {
-		if !containsNode(moving, c.node) {
-			staying = append(staying, c)
-		}
-	}
-	m.runFamilies(&pod{t: t, moving: moving, natives: nativeAfter(inits, moving), all: all, apps: staying}, families)
+	m.move(t, containers, inits, all, moving, moveWhy)
 }
 
 // kubexitKept says why kubexit stays in a pod.
