@@ -148,27 +148,25 @@ func (r *FileResult) migrateDocument(d yamldoc.Doc, shift int, opts migrate.Opti
 	if err = checkDocument(d.Content, line+shift, doc, err); err != nil || doc == nil {
 		return nil, nil, err
 	}
-	shiftLines(doc, shift)
+	// The tree carries file lines while the migration reads it, so that the lines its
+	// messages quote are the findings' lines; the renderer gets the document's own back.
+	toFile := shift + line - 1
+	shiftLines(doc, toFile)
 	root := doc.Content[0]
+	rootLine := root.Line
 	if root.Kind == yaml.SequenceNode {
 		// A list at the root is never an object to kustomize or kubectl: a JSON 6902 patch
 		// or a replacements file, which kustomize reads as data.
-		r.Findings = append(r.Findings, listFinding(line+root.Line-1))
+		r.Findings = append(r.Findings, listFinding(root.Line))
 		return nil, nil, nil
 	}
 	if root.Kind != yaml.MappingNode {
-		return nil, nil, &Error{Line: line + root.Line - 1, Msg: fmt.Sprintf("the document is a %s, not a Kubernetes object", kindName(root.Kind))}
+		return nil, nil, &Error{Line: root.Line, Msg: fmt.Sprintf("the document is a %s, not a Kubernetes object", kindName(root.Kind))}
 	}
-	r.addRefs(doc, line) // an autoscaler whose comments or fields mention containers
+	r.addRefs(doc, 1) // an autoscaler whose comments or fields mention containers
 	decision := migrate.Decide(yaml.NewRNode(doc), opts)
-	decision = keepFencesWhole(d, doc, shift, decision, opts)
+	decision = keepFencesWhole(d, doc, toFile, decision, opts)
 	res := decision.Result
-	for i := range res.Findings {
-		res.Findings[i].Line += line - 1
-	}
-	for i := range res.Ignored {
-		res.Ignored[i].Line += line - 1
-	}
 	r.strings.share(res.Findings)
 	r.Findings = append(r.Findings, res.Findings...)
 	r.Ignored = append(r.Ignored, res.Ignored...)
@@ -189,14 +187,14 @@ func (r *FileResult) migrateDocument(d yamldoc.Doc, shift int, opts migrate.Opti
 	// Rendering needs the layout of the tree before the edit. Taking it costs as much as
 	// parsing, and most documents need no change: so it is taken only now, on the tree the
 	// decision read, which the decision then edits.
-	shiftLines(doc, -shift)
+	shiftLines(doc, -toFile)
 	text, moves, fell, werr := d.WriteMoved(doc, func() (bool, error) {
 		decision.Apply(yaml.NewRNode(doc))
-		shiftLines(doc, -shift) // the nodes the decision copied came back with its lines
+		shiftLines(doc, -toFile) // the nodes the decision copied came back with its lines
 		return true, nil
 	})
 	if fell {
-		r.fallback(res, root, line, "the edit could not be spliced into the original lines")
+		r.fallback(res, rootLine, "the edit could not be spliced into the original lines")
 	}
 	if werr != nil {
 		return nil, nil, &Error{Line: line, Msg: werr.Error()}
@@ -227,9 +225,9 @@ func (r *FileResult) fail(err *Error) {
 	r.Moved, r.Stats.Sidecars = nil, 0
 }
 
-func (r *FileResult) fallback(res migrate.Result, root *yaml.Node, line int, why string) {
+func (r *FileResult) fallback(res migrate.Result, line int, why string) {
 	r.Fallbacks++
-	f := migrate.Finding{Rule: migrate.RuleFormattingFallback, Severity: migrate.Info, Line: line + root.Line - 1, Column: 1,
+	f := migrate.Finding{Rule: migrate.RuleFormattingFallback, Severity: migrate.Info, Line: line, Column: 1,
 		Message: "formatting of this document could not be kept: " + why}
 	if len(res.Findings) > 0 {
 		f.Resource = res.Findings[0].Resource
