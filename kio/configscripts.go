@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"slices"
 
+	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -16,22 +17,15 @@ func (r *FileResult) configScripts(opts migrate.Options) {
 	if r.Err != nil || !bytes.Contains(r.After, []byte("ConfigMap")) || !bytes.Contains(r.After, []byte("configMap")) {
 		return
 	}
-	docs, err := ParseDocuments(r.Path, r.After)
-	if err != nil {
-		return // the migration reported it
-	}
-	var runs []migrate.ConfigScriptRun
-	for _, d := range docs {
-		runs = append(runs, migrate.ConfigScriptRuns(d.Node, opts)...)
-	}
-	if len(runs) == 0 {
+	runs, ok := configScriptRuns(r.Path, r.After, opts)
+	if !ok || len(runs) == 0 {
 		return
 	}
 	// Findings are about the file as it was: the first migrated pass may have moved the
 	// ConfigMap's lines (a workload before it grew), so each is put back by its document's
 	// first line in the input (the pass neither adds nor removes documents).
-	before, err := ParseDocuments(r.Path, r.Before)
-	if err != nil || len(before) != len(docs) {
+	before := contentLines(r.Before)
+	if len(before) != len(contentLines(r.After)) {
 		return
 	}
 	var found []migrate.Finding
@@ -40,7 +34,7 @@ func (r *FileResult) configScripts(opts migrate.Options) {
 	out, fallbacks, eerr := EditBytes(r.Path, r.After, func(i int, doc *yaml.RNode) (bool, error) {
 		e := migrate.EditConfigScripts(doc.YNode(), runs, opts)
 		for _, f := range e.Findings {
-			f.Line += before[i].Line - 1
+			f.Line += before[i] - 1
 			found = append(found, f)
 		}
 		for _, j := range e.Read {
@@ -65,4 +59,34 @@ func (r *FileResult) configScripts(opts migrate.Options) {
 	})
 	r.Findings = append(r.Findings, found...)
 	slices.SortStableFunc(r.Findings, func(a, b migrate.Finding) int { return a.Line - b.Line })
+}
+
+// configScriptRuns lists the ConfigMap scripts that the workloads of data run. Only the
+// documents that may hold a pod are parsed; ok is false when one does not parse.
+func configScriptRuns(path string, data []byte, opts migrate.Options) (runs []migrate.ConfigScriptRun, ok bool) {
+	for _, d := range yamldoc.Decode(path, data).Docs() {
+		if !migrate.MayApply(d.Content) {
+			continue
+		}
+		doc, err := d.Parse()
+		if err != nil {
+			return nil, false // the migration reported it
+		}
+		if doc != nil {
+			runs = append(runs, migrate.ConfigScriptRuns(doc.Content[0], opts)...)
+		}
+	}
+	return runs, true
+}
+
+// contentLines returns the first line of each document of data that holds content: the
+// documents EditBytes numbers.
+func contentLines(data []byte) []int {
+	var lines []int
+	for _, d := range yamldoc.Decode("", data).Docs() {
+		if yamldoc.HasContent(d.Content) {
+			lines = append(lines, d.Line)
+		}
+	}
+	return lines
 }
