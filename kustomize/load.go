@@ -358,27 +358,31 @@ func readPatches(k *Kustomization, root *yaml.Node) []*Patch {
 			continue
 		}
 		p := &Patch{Owner: k, Field: "patches", Entry: i, Line: e.Line, Target: readSelector(get(e, "target"))}
-		if v := get(e, "patch"); v != nil && v.Kind == yaml.ScalarNode {
-			p.inline, p.inlineText = true, v.Value
-		} else if path := str(e, "path"); path != "" {
-			p.Path = filepath.Join(k.Dir, path)
-		} else {
-			continue
+		if p.readSource(e) {
+			patches = append(patches, p)
 		}
-		patches = append(patches, p)
 	}
 	for i, e := range items(get(root, "patchesJson6902")) {
 		p := &Patch{Owner: k, Field: "patchesJson6902", Entry: i, Line: e.Line, Target: readSelector(get(e, "target")), JSON: true, late: true}
-		if v := get(e, "patch"); v != nil && v.Kind == yaml.ScalarNode {
-			p.inline, p.inlineText = true, v.Value
-		} else if path := str(e, "path"); path != "" {
-			p.Path = filepath.Join(k.Dir, path)
-		} else {
-			continue
+		if p.readSource(e) {
+			patches = append(patches, p)
 		}
-		patches = append(patches, p)
 	}
 	return patches
+}
+
+// readSource reads where the patch of entry e is: inline in its "patch" or in the file its
+// "path" names. It reports false for an entry with neither.
+func (p *Patch) readSource(e *yaml.Node) bool {
+	if v := get(e, "patch"); v != nil && v.Kind == yaml.ScalarNode {
+		p.inline, p.inlineText = true, v.Value
+		return true
+	}
+	if path := str(e, "path"); path != "" {
+		p.Path = filepath.Join(p.Owner.Dir, path)
+		return true
+	}
+	return false
 }
 
 // readReplacements reads the replacements of the kustomization in file, with those of the
