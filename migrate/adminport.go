@@ -63,10 +63,11 @@ func adminPortEdits(c container) []Edit {
 }
 
 // debugOn reports whether a Cloud SQL proxy may run with --debug, which keeps its admin
-// server: the flag (any value but false), the env var (any value but false), or a mention
-// the reading above cannot place (a script).
+// server: the flag (any value but false), the env var (any value but false, or set from
+// envFrom, whose values the manifest does not show), or a mention the reading above cannot
+// place (a script).
 func debugOn(c container) bool {
-	on := false
+	on := lookup(c.node, "envFrom") != nil
 	walkScalars(c.node, func(s *yaml.Node) {
 		v := s.Value
 		switch {
