@@ -274,7 +274,7 @@ func (l *Layout) newPair(c *collection, n, key, value *yaml.Node) ([]string, err
 		return []string{indent + plainKey(key.Value) + ": " + items + "\n"}, nil
 	case value.Kind == yaml.SequenceNode && value.Style&yaml.FlowStyle == 0 && len(value.Content) > 0:
 		out := []string{indent + plainKey(key.Value) + ":\n"}
-		col := c.col + l.seqOffset(n)
+		col := c.col + l.movedOffset(n, value.Content)
 		for _, item := range value.Content {
 			if l.owner[item] == nil {
 				return nil, ErrUnsupported
@@ -320,6 +320,27 @@ func (l *Layout) seqOffset(m *yaml.Node) int {
 		return st.indent
 	}
 	return 0
+}
+
+// movedOffset returns seqOffset for a new sequence of mapping m made of moved items: when
+// they all come from one sequence of m (the containers a sidecar leaves for a new
+// initContainers), the new one is laid out like it, so that the moved lines keep their
+// indentation whatever style m's other sequences have.
+func (l *Layout) movedOffset(m *yaml.Node, items []*yaml.Node) int {
+	from := l.owner[items[0]]
+	for _, item := range items {
+		if l.owner[item] != from {
+			return l.seqOffset(m)
+		}
+	}
+	if c := l.colls[m]; c != nil && from != nil && from.node.Kind == yaml.SequenceNode {
+		for _, e := range c.entries {
+			if e.value == from.node {
+				return from.col - c.col
+			}
+		}
+	}
+	return l.seqOffset(m)
 }
 
 // plainKey returns the YAML text of a mapping key. A YAML encoder costs more than the rest of
