@@ -188,3 +188,19 @@ func spoil(orig, text string, edges []int) []string {
 	}
 	return out
 }
+
+// FuzzRegionProof is TestRegionProof on any input, seeded from the golden inputs.
+func FuzzRegionProof(f *testing.F) {
+	for _, seed := range goldenInputs(f, "../migrate/testdata") {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		text, err := yamldoc.Read("fuzz.yaml", data)
+		if err != nil {
+			return
+		}
+		for _, d := range text.Docs() {
+			checkRegion(t, "fuzz.yaml", d, migrate.Options{})
+		}
+	})
+}
