@@ -343,37 +343,44 @@ func (l *Layout) movedOffset(m *yaml.Node, items []*yaml.Node) int {
 	return l.seqOffset(m)
 }
 
-// plainKey returns the YAML text of a mapping key. A YAML encoder costs more than the rest of
-// a render, and the keys an edit adds are few: each is encoded once (up to a bound, in
-// case some come from the input).
+// plainKey returns the YAML text of a mapping key.
 func plainKey(k string) string {
-	plainKeys.Lock()
-	s, ok := plainKeys.text[k]
-	plainKeys.Unlock()
-	if ok {
-		return s
-	}
-	s = encodeScalar(&yaml.Node{Kind: yaml.ScalarNode, Value: k, Tag: "!!str"})
-	plainKeys.Lock()
-	if len(plainKeys.text) < 256 {
-		plainKeys.text[k] = s
-	}
-	plainKeys.Unlock()
-	return s
+	return encodeScalar(&yaml.Node{Kind: yaml.ScalarNode, Value: k, Tag: "!!str"})
 }
 
-var plainKeys = struct {
+// scalarKey is what the text of a one-line scalar depends on.
+type scalarKey struct {
+	value, tag string
+	style      yaml.Style
+}
+
+// encoded holds the scalars encoded so far. A YAML encoder costs more than the rest of a
+// render, and the keys and values an edit adds are few (restartPolicy: Always in every moved
+// container): each is encoded once, up to a bound, in case some come from the input.
+var encoded = struct {
 	sync.Mutex
-	text map[string]string
-}{text: map[string]string{}}
+	text map[scalarKey]string
+}{text: map[scalarKey]string{}}
 
 // encodeScalar returns the YAML text of a one-line scalar in its style.
 func encodeScalar(n *yaml.Node) string {
-	out, err := yaml.Marshal(&yaml.Node{Kind: yaml.ScalarNode, Value: n.Value, Tag: n.Tag, Style: n.Style})
-	if err != nil {
-		return n.Value
+	k := scalarKey{n.Value, n.Tag, n.Style}
+	encoded.Lock()
+	s, ok := encoded.text[k]
+	encoded.Unlock()
+	if ok {
+		return s
 	}
-	return strings.TrimSuffix(string(out), "\n")
+	out, err := yaml.Marshal(&yaml.Node{Kind: yaml.ScalarNode, Value: n.Value, Tag: n.Tag, Style: n.Style})
+	if s = n.Value; err == nil {
+		s = strings.TrimSuffix(string(out), "\n")
+	}
+	encoded.Lock()
+	if len(encoded.text) < 256 {
+		encoded.text[k] = s
+	}
+	encoded.Unlock()
+	return s
 }
 
 // reindent shifts lines by shift columns. Lines with too little indentation to move left
