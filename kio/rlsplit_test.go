@@ -163,7 +163,7 @@ func TestResourceListCut(t *testing.T) {
 		{name: "an alias in the tail", doc: head + pod("a", "    - &p\n      name: istio-proxy\n      image: docker.io/istio/proxyv2:1.22.0\n") + pod("b", proxy) + "functionConfig:\n  p: *p\n"},
 		{name: "a key set twice in the list", doc: head + pod("a", proxy) + "items: []\n"},
 		{name: "the items key set twice in the head", doc: "items: []\n" + head + pod("a", proxy)},
-		{name: "an empty item", doc: head + "-\n  kind: Pod\n" + pod("b", proxy)},
+		{name: "a dash alone on its line, and one with a comment", doc: head + "-\n  kind: Pod\n- # b\n\n  # and more\n  kind: Pod\n" + pod("c", proxy), chunks: []int{1, 1, 1}},
 		{name: "CRLF", doc: strings.ReplaceAll(head+pod("a", proxy)+pod("b", proxy), "\n", "\r\n")},
 	} {
 		p, ok := splitResourceList([]byte(c.doc))
