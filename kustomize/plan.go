@@ -266,12 +266,17 @@ func (p *Plan) decide() {
 		}
 	}
 	byFile(order)
+	for _, k := range p.repo.kusts {
+		if k != nil {
+			p.repo.unresolved(k) // cached now: the analysis reads it from several workers
+		}
+	}
 	for {
 		uses := map[docKey][]use{}
 		changed := false
-		for _, w := range order {
-			for key, u := range p.analyse(w, chains[w]) {
-				u.w = w
+		for i, edits := range p.analyseAll(order, chains) {
+			for key, u := range edits {
+				u.w = order[i]
 				uses[key] = append(uses[key], u)
 			}
 		}

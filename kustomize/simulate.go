@@ -3,6 +3,7 @@ package kustomize
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 	"sigs.k8s.io/kustomize/kyaml/yaml/merge2"
@@ -47,6 +48,8 @@ func smpMerge(obj, patch *yaml.Node) (*yaml.Node, error) {
 // strategicMerge merges the patch into dest, a copy of obj or of some of its fields, with
 // kyaml.
 func strategicMerge(obj, dest, patch *yaml.Node) (*yaml.Node, error) {
+	kyamlMu.Lock() // kyaml loads its schema into globals
+	defer kyamlMu.Unlock()
 	out, err := merge2.Merge(yaml.NewRNode(yaml.CopyYNode(patch)), yaml.NewRNode(dest), yaml.MergeOptions{ListIncreaseDirection: yaml.MergeOptionsListPrepend})
 	if err != nil {
 		return nil, err
@@ -58,6 +61,8 @@ func strategicMerge(obj, dest, patch *yaml.Node) (*yaml.Node, error) {
 	keepIdentity(n, obj)
 	return n, nil
 }
+
+var kyamlMu sync.Mutex
 
 // keepIdentity gives the merged n the kind, name and namespace of obj: kustomize keeps the
 // object's identity whatever a patch with a target says.

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/txtar"
@@ -71,7 +72,10 @@ func sameNode(a, b *yaml.Node, at string) string {
 // differ; it returns the count of merges and of those fastMerge took.
 func mergeOracle(t *testing.T) (merges, fast *int) {
 	merges, fast = new(int), new(int)
+	var mu sync.Mutex // the plan merges from several workers
 	observeMerge = func(obj, patch, got *yaml.Node, err error) {
+		mu.Lock()
+		defer mu.Unlock()
 		*merges++
 		if handled(obj, patch) {
 			*fast++
