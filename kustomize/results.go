@@ -239,7 +239,9 @@ func (p *Plan) Complete(r *kio.FileResult) {
 	if p.consumed[abs] {
 		return
 	}
-	p.consumed[abs] = true
+	if _, ok := p.findings[abs]; ok {
+		p.consumed[abs] = true // only these: the plan keeps nothing per file it has nothing for
+	}
 	r.Findings = append(r.Findings, p.findings[abs]...)
 	sort.SliceStable(r.Findings, func(i, j int) bool { return r.Findings[i].Line < r.Findings[j].Line })
 }
