@@ -40,7 +40,8 @@ type Plan struct {
 type Root struct {
 	Dir           string // absolute
 	Kustomization *Kustomization
-	// Files are the files its build reads, absolute.
+	// Files are the files its build reads, absolute; set by Verifier, and while the plan
+	// decides.
 	Files map[string]bool
 	// built maps the id of each workload it builds (kind/namespace/name, as built) to the
 	// workload; Verifier.Before sets it.
@@ -144,14 +145,15 @@ func (p *Plan) follow(root *Root, report bool) {
 	root.instances = insts
 }
 
-// release drops what only the decision needed: the instances each root builds (Verifier
-// follows the roots again), the last file and the patches read. What stays is per file
-// the plan changes, the kustomizations, and the files of each root, which apply writes or
-// rolls back together.
+// release drops what only the decision needed: the instances each root builds and the
+// files it reads (Verifier and Unwritten follow the roots again), the resource files, the
+// last file and the patches read. What stays is per file the plan changes, and the
+// kustomizations.
 func (p *Plan) release() {
 	for _, r := range p.roots {
-		r.instances = nil
+		r.instances, r.Files = nil, nil
 	}
+	p.repo.resources = map[string]bool{}
 	p.cache = fileCache{}
 	p.repo.patches = patches{}
 }
