@@ -69,15 +69,17 @@ func NewPlan(paths []string, filter kio.Filter, opts migrate.Options) (*Plan, er
 		skip: map[string][]migrate.Resource{}, findings: map[string][]migrate.Finding{}, edits: map[string]*kio.FileResult{},
 		patchFiles: map[string]bool{}, consumed: map[string]bool{}}
 	templates := map[string]bool{}
-	kio.Walk(paths, filter, func(in kio.Input) {
-		abs, err := filepath.Abs(in.Path)
-		switch {
-		case err != nil:
-		case in.HelmTemplate:
-			templates[abs] = true // a chart's template, not a kustomization or a manifest
-		default:
-			p.scope[abs] = in.Path
-		}
+	p.repo.parsed = preload(found, func() {
+		kio.Walk(paths, filter, func(in kio.Input) {
+			abs, err := filepath.Abs(in.Path)
+			switch {
+			case err != nil:
+			case in.HelmTemplate:
+				templates[abs] = true // a chart's template, not a kustomization or a manifest
+			default:
+				p.scope[abs] = in.Path
+			}
+		})
 	})
 	p.repo.walked = p.scope
 	for _, f := range found {
@@ -153,7 +155,7 @@ func (p *Plan) release() {
 	for _, r := range p.roots {
 		r.instances, r.Files = nil, nil
 	}
-	p.repo.resources = map[string]bool{}
+	p.repo.resources, p.repo.parsed = map[string]bool{}, nil
 	p.cache = fileCache{}
 	p.repo.patches = patches{}
 }
