@@ -2,6 +2,7 @@ package kustomize
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
@@ -34,6 +35,7 @@ type Plan struct {
 	cache          fileCache                  // the last resource file read
 	pending        map[*Workload]string       // refusals found during a round of decide
 	consumed       map[string]bool            // files whose findings and edits were handed out
+	wd             string                     // the working folder, or "" when it cannot be told
 }
 
 // Root is a kustomization that can be built on its own (not a component).
@@ -68,10 +70,11 @@ func NewPlan(paths []string, filter kio.Filter, opts migrate.Options) (*Plan, er
 	p := &Plan{opts: opts, repo: newRepo(opts), scope: map[string]string{}, kustomizations: map[string]bool{}, refused: map[*Workload]string{},
 		skip: map[string][]migrate.Resource{}, findings: map[string][]migrate.Finding{}, edits: map[string]*kio.FileResult{},
 		patchFiles: map[string]bool{}, consumed: map[string]bool{}}
+	p.wd, _ = os.Getwd()
 	templates := map[string]bool{}
 	p.repo.parsed = preload(found, func() {
 		kio.Walk(paths, filter, func(in kio.Input) {
-			abs, err := filepath.Abs(in.Path)
+			abs, err := p.abs(in.Path)
 			switch {
 			case err != nil:
 			case in.HelmTemplate:
@@ -177,6 +180,18 @@ func collectOften() func() {
 		runtime.GC()
 		debug.SetGCPercent(old)
 	}
+}
+
+// abs is filepath.Abs with the working folder read once: it asks the system for it (two
+// stat calls) every time, and the plan makes a path absolute twice for every file of a run.
+func (p *Plan) abs(path string) (string, error) {
+	if filepath.IsAbs(path) {
+		return filepath.Clean(path), nil
+	}
+	if p.wd == "" {
+		return filepath.Abs(path)
+	}
+	return filepath.Join(p.wd, path), nil
 }
 
 // reachable returns, for a kustomization that cannot be followed, the workloads of the
