@@ -170,7 +170,9 @@ func parseKustomization(file string, data []byte) (*Kustomization, error) {
 		return k, nil
 	}
 	if root.Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("%s: not a mapping", file)
+		// A symbolic link checked out as a file (git's core.symlinks=false) holds only the
+		// path it pointed to: a scalar.
+		return nil, fmt.Errorf("%s:%d: a kustomization is a mapping of fields, and this one is a %s, so kustomize build fails on it (a symbolic link checked out as a file holds only its target's path)", file, root.Line, kindName(root.Kind))
 	}
 	k.Component = str(root, "kind") == "Component"
 	k.NamePrefix, k.NameSuffix, k.Namespace = str(root, "namePrefix"), str(root, "nameSuffix"), str(root, "namespace")
@@ -408,4 +410,17 @@ func readReplacements(file, dir string, root *yaml.Node) ([]replacement, error) 
 		out = append(out, readReplacement(e, e.Line))
 	}
 	return out, nil
+}
+
+// kindName names a YAML node kind as a message says it.
+func kindName(k yaml.Kind) string {
+	switch k {
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.ScalarNode:
+		return "scalar"
+	case yaml.AliasNode:
+		return "alias"
+	}
+	return "document"
 }

@@ -134,3 +134,19 @@ func TestSelectorMatches(t *testing.T) {
 		assert.Equal(t, c.want, c.s.matches(in), "%+v", c.s)
 	}
 }
+
+// A kustomization that is not a mapping is an error naming the file, its line and what it is.
+func TestParseKustomizationNotMapping(t *testing.T) {
+	for text, kind := range map[string]string{
+		"../base/kustomization.yaml\n": "scalar", // a symbolic link checked out as a file
+		"- a.yaml\n- b.yaml\n":          "list",
+	} {
+		_, err := parseKustomization("k/kustomization.yaml", []byte(text))
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "k/kustomization.yaml:1: a kustomization is a mapping of fields, and this one is a "+kind)
+	}
+	k, err := parseKustomization("k/kustomization.yaml", []byte("resources: [a.yaml]\n"))
+	require.NoError(t, err)
+	require.Len(t, k.Resources, 1)
+	assert.Equal(t, "a.yaml", k.Resources[0].Value)
+}
