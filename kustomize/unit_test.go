@@ -139,7 +139,7 @@ func TestSelectorMatches(t *testing.T) {
 func TestParseKustomizationNotMapping(t *testing.T) {
 	for text, kind := range map[string]string{
 		"../base/kustomization.yaml\n": "scalar", // a symbolic link checked out as a file
-		"- a.yaml\n- b.yaml\n":          "list",
+		"- a.yaml\n- b.yaml\n":         "list",
 	} {
 		_, err := parseKustomization("k/kustomization.yaml", []byte(text))
 		require.Error(t, err)
