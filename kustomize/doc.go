@@ -11,7 +11,9 @@
 // workloads with different layouts), the workload is left unmigrated and the reason
 // reported. Each decision is checked by replaying the patches on the workload before and
 // after, with the same strategic merge as kustomize, so that building an overlay after the
-// migration gives the migration of what it built before.
+// migration gives the migration of what it built before. That merge is kyaml's, or, for the
+// shapes of a workload's patches, fastMerge (smp.go), which gives kyaml's result node for
+// node at a small part of its cost; the analysis of the workloads runs on every core.
 //
 // Verify proves it with the real kustomize binary: it builds every kustomization root
 // before and after the files are written and compares the results as parsed trees.

@@ -130,24 +130,42 @@ func (r *repo) objects(file string) []*Workload {
 	if ws, ok := r.workloads[file]; ok {
 		return ws
 	}
-	r.workloads[file] = nil
 	data, err := os.ReadFile(file)
-	if err != nil {
-		r.errs = append(r.errs, err)
-		return nil
+	if err == nil {
+		return r.keep(file, workloadsOf(file, data, r.opts))
 	}
+	return r.keep(file, read{err: err})
+}
+
+// read is what a resource file holds: its workloads, or why it could not be read.
+type read struct {
+	ws  []*Workload
+	err error
+}
+
+// keep caches the workloads of a file, recording its error.
+func (r *repo) keep(file string, rd read) []*Workload {
+	if rd.err != nil {
+		r.errs = append(r.errs, rd.err)
+	}
+	r.workloads[file] = rd.ws
+	return rd.ws
+}
+
+// workloadsOf returns the workloads of a resource file's content; it reads nothing else,
+// so any goroutine may call it.
+func workloadsOf(file string, data []byte, opts migrate.Options) read {
 	if !bytes.Contains(data, []byte("containers")) {
-		return nil // no pod spec, as the migration itself tells before parsing
+		return read{} // no pod spec, as the migration itself tells before parsing
 	}
 	docs, err := kio.ParseDocuments(file, data)
 	if err != nil {
-		r.errs = append(r.errs, err)
-		return nil
+		return read{err: err}
 	}
 	var ws []*Workload
 	for i, d := range docs {
 		add := func(n *yaml.Node, item int) {
-			if n.Kind != yaml.MappingNode || str(n, "kind") == "" || len(migrate.PodSpecs(n, r.opts)) == 0 {
+			if n.Kind != yaml.MappingNode || str(n, "kind") == "" || len(migrate.PodSpecs(n, opts)) == 0 {
 				return
 			}
 			md := get(n, "metadata")
@@ -162,8 +180,7 @@ func (r *repo) objects(file string) []*Workload {
 		}
 		add(d.Node, -1)
 	}
-	r.workloads[file] = ws
-	return ws
+	return read{ws: ws}
 }
 
 // accumulate returns the instances that kustomization k builds, in kustomize's order:

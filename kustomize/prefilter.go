@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"os"
 	"regexp"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // A kustomization whose only transformations are patches that name their objects reaches,
@@ -12,23 +15,81 @@ import (
 // unread (a file is read as bytes, not parsed, to tell). On a repository of bases with one
 // overlay patching one workload each, most workload files are never parsed.
 
-// expandFor reads the unread instances that a transformation of k could reach.
+// expandFor reads the unread instances that a transformation of k could reach. The files
+// are read, and those that may be reached parsed, on every core (prefetch); the instances
+// are then expanded in order, as if one by one.
 func (r *repo) expandFor(k *Kustomization, res []*instance) []*instance {
 	if k.renamesOnly() {
 		return res
 	}
 	names, ok := k.patchedNames()
-	if !ok || len(k.Labels) > 0 || len(k.Annotations) > 0 || len(k.Transformers) > 0 || len(k.Images) > 0 || len(k.Replacements) > 0 {
-		return r.expand(res)
+	every := !ok || len(k.Labels) > 0 || len(k.Annotations) > 0 || len(k.Transformers) > 0 || len(k.Images) > 0 || len(k.Replacements) > 0
+	may := func(in *instance, data []byte) bool { return mayHold(data, names, in.applied) }
+	if every {
+		may = nil
 	}
+	ahead := r.prefetch(res, may)
 	out := make([]*instance, 0, len(res))
-	for _, in := range res {
-		if in.w == nil && !mayHold(in.file, names, in.applied) {
+	for i, in := range res {
+		if in.w == nil && !ahead[i].holds {
 			out = append(out, in)
 			continue
 		}
+		if _, cached := r.workloads[in.file]; in.w == nil && !cached {
+			r.keep(in.file, ahead[i].read)
+		}
 		out = append(out, r.expand([]*instance{in})...)
 	}
+	return out
+}
+
+// fetched is an unread instance's file as prefetch found it: whether the transformation may
+// reach it, and then its workloads.
+type fetched struct {
+	holds bool
+	read
+}
+
+// prefetch reads the files of the unread instances with a worker per core, tells with may
+// (nil: every file may be reached) whether each could be reached, and parses those that
+// could and are not read yet. It reads the cache but does not write it, nor anything else
+// of r.
+func (r *repo) prefetch(res []*instance, may func(*instance, []byte) bool) []fetched {
+	out := make([]fetched, len(res))
+	var todo []int
+	cached := make([]bool, len(res))
+	for i, in := range res {
+		if in.w != nil {
+			continue
+		}
+		if _, cached[i] = r.workloads[in.file]; cached[i] && may == nil {
+			out[i].holds = true // read already, and reached whatever it holds
+			continue
+		}
+		todo = append(todo, i)
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(todo)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for t := int(next.Add(1)) - 1; t < len(todo); t = int(next.Add(1)) - 1 {
+				i := todo[t]
+				data, err := os.ReadFile(res[i].file)
+				switch {
+				case err != nil:
+					out[i] = fetched{holds: true, read: read{err: err}} // expand reports it
+				case may == nil || may(res[i], data):
+					out[i].holds = true
+					if !cached[i] {
+						out[i].read = workloadsOf(res[i].file, data, r.opts)
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
 	return out
 }
 
@@ -64,14 +125,10 @@ func literal(name string) bool {
 	return name != "" && regexp.QuoteMeta(name) == name
 }
 
-// mayHold reports whether a resource file could hold an object that one of the names
-// selects, as the object was named originally or after any of the renames applied so far:
-// the file holds a workload and the original name the selected name comes from.
-func mayHold(file string, names []string, applied []*Kustomization) bool {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return true // expand reports it
-	}
+// mayHold reports whether a resource file's content could hold an object that one of the
+// names selects, as the object was named originally or after any of the renames applied so
+// far: the file holds a workload and the original name the selected name comes from.
+func mayHold(data []byte, names []string, applied []*Kustomization) bool {
 	if !bytes.Contains(data, []byte("containers")) {
 		return false // no pod spec: objects would find no workload
 	}

@@ -352,3 +352,33 @@ func TestYAML11NonString(t *testing.T) {
 		assert.Equal(t, yaml.IsYaml1_1NonString(n), yaml11NonString(n), v)
 	}
 }
+
+// FuzzFastMerge merges any object and patch by both merges and requires the same results
+// wherever fastMerge takes the merge: go test ./kustomize -run '^$' -fuzz FuzzFastMerge.
+func FuzzFastMerge(f *testing.F) {
+	rng := rand.New(rand.NewSource(2))
+	for range 20 {
+		typ := mergeTypeNames[rng.Intn(len(mergeTypeNames))]
+		f.Add(randomWorkload(rng, typ, false), randomWorkload(rng, typ, true))
+	}
+	f.Fuzz(func(t *testing.T, objText, patchText string) {
+		obj, err := parseSingle([]byte(objText))
+		if err != nil || obj == nil || obj.Kind != yaml.MappingNode {
+			return
+		}
+		patch, err := parseSingle([]byte(patchText))
+		if err != nil || patch == nil || !handled(obj, patch) {
+			return
+		}
+		got, err := smpMerge(obj, patch)
+		want, werr := kyamlMerge(obj, patch)
+		if (err == nil) != (werr == nil) {
+			t.Fatalf("merge error %v, kyaml's %v", err, werr)
+		}
+		if err == nil {
+			if d := sameNode(got, want, ""); d != "" {
+				t.Fatalf("merge differs from kyaml's at %s\ngot:\n%s\nwant:\n%s", d, dump(got), dump(want))
+			}
+		}
+	})
+}
