@@ -138,8 +138,11 @@ func (m *migration) accept(t podTemplate, ps []Proposal) []Proposal {
 			continue
 		}
 		rs, err := resolveAll(t, p.Edits, done)
+		if err == nil {
+			err = m.anchorsUntouched(t, rs)
+		}
 		if err != nil {
-			m.report(ruleHackKept, Warning, t, at, p.Container, "%s: not done, %v", p.Message, err)
+			m.refuse(t, at, p, err)
 			continue
 		}
 		if !m.recordProposal(t, p) {
