@@ -148,8 +148,8 @@ func anchorUsedOutside(n *yaml.Node, aliases aliasIndex) *yaml.Node {
 	return nil
 }
 
-// refuse reports a proposal that accept drops for err. A refusal for an anchor is kept over
-// the gate's rounds: the round that is kept may no longer propose the edit (the container
+// refuse reports a proposal that accept drops for err. A refusal for an anchor or a
+// reference by name is kept over the gate's rounds: the round that is kept may no longer propose the edit (the container
 // it served is held back), and the anchor is still why.
 func (m *migration) refuse(t podTemplate, at *yaml.Node, p Proposal, err error) {
 	what := p.Message
@@ -158,9 +158,19 @@ func (m *migration) refuse(t podTemplate, at *yaml.Node, p Proposal, err error) 
 	}
 	n := len(m.findings)
 	m.report(ruleHackKept, Warning, t, at, p.Container, "%s: not done, %v", what, err)
-	if _, anchored := err.(errAnchored); anchored && m.refused != nil && len(m.findings) > n {
+	if kept(err) && m.refused != nil && len(m.findings) > n {
 		*m.refused = append(*m.refused, m.findings[n])
 	}
+}
+
+// kept reports whether a refusal holds whatever the gate decides: an anchor, a reference
+// by name.
+func kept(err error) bool {
+	switch err.(type) {
+	case errAnchored, errNamed:
+		return true
+	}
+	return false
 }
 
 // keepRefusals adds the refusals of the gate's rounds that the findings do not hold.

@@ -49,7 +49,7 @@ func (m *migration) settle(root *yaml.Node, t podTemplate) {
 			if held[name] != nil {
 				continue
 			}
-			if u := proveLifetime(ct.spec, ct.metadata, n); u != nil {
+			if u := provenNative(ct.spec, ct.metadata, n); u != nil {
 				held[name] = u
 				grew = true
 			}

@@ -61,9 +61,12 @@ func checkTemplate(in, out podTemplate) error {
 		if !strict || wasNative[name] || scalar(n, "restartPolicy") != "Always" {
 			continue
 		}
-		if u := proveLifetime(out.spec, out.metadata, n); u != nil {
+		if u := provenNative(out.spec, out.metadata, n); u != nil {
 			return fmt.Errorf("container %s became native but is not proven long-lived: %s", name, u)
 		}
+	}
+	if err := referencesResolve(in, out); err != nil {
+		return err
 	}
 	return checkRemovals(in, out)
 }

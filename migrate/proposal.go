@@ -140,6 +140,9 @@ func (m *migration) accept(t podTemplate, ps []Proposal) []Proposal {
 		if err == nil {
 			err = m.anchorsUntouched(t, rs)
 		}
+		if err == nil {
+			err = deletionsUnnamed(t, rs)
+		}
 		if err != nil {
 			m.refuse(t, at, p, err)
 			continue
