@@ -88,7 +88,7 @@ func (m *migration) sharedLeftAlone(t, dry podTemplate, shared sharedNodes) bool
 	if !ok {
 		return false
 	}
-	trial := migration{opts: m.opts, catalogue: m.catalogue}
+	trial := migration{opts: m.opts, catalogue: m.catalogue, aliases: m.aliases}
 	trial.template(dry)
 	if !(Result{Findings: trial.findings}).Changed() {
 		return false

@@ -28,12 +28,14 @@ func (m *migration) settle(root *yaml.Node, t podTemplate) {
 		m.template(t)
 		return
 	}
+	m.refused = &[]Finding{} // what a round refused stays said, whichever round is kept
+	defer m.keepRefusals()
 	limit := len(seqItems(lookup(t.spec, "containers"))) + len(seqItems(lookup(t.spec, "initContainers"))) + 1
 	obj, prefix := objectOf(root, t.path)
 	for round := 0; round < limit; round++ {
 		// Only the object that holds the template is copied: copying a whole List for each
 		// of its items would make a List of n Jobs cost n² node copies.
-		trial := migration{opts: m.opts, catalogue: m.catalogue, held: held}
+		trial := migration{opts: m.opts, catalogue: m.catalogue, held: held, aliases: m.aliases, refused: m.refused}
 		copied, from := cloneMapped(obj)
 		in := findPodTemplates(copied, prefix, m.opts)
 		ct, ok := templateAt(in, t.path)
@@ -47,7 +49,7 @@ func (m *migration) settle(root *yaml.Node, t podTemplate) {
 			if held[name] != nil {
 				continue
 			}
-			if u := proveLifetime(ct.spec, ct.metadata, n); u != nil {
+			if u := provenNative(ct.spec, ct.metadata, n); u != nil {
 				held[name] = u
 				grew = true
 			}

@@ -83,7 +83,7 @@ func documentRoot(n *yaml.Node) *yaml.Node {
 // of before, to be kept up to date when a node is replaced by a copy.
 func migrateTree(root, before *yaml.Node, opts Options, origin map[*yaml.Node]*yaml.Node) Result {
 	var r Result
-	m := migration{opts: opts, catalogue: newCatalogue(opts), origin: origin}
+	m := migration{opts: opts, catalogue: newCatalogue(opts), origin: origin, aliases: indexAliases(root)}
 	templates, shared := findPodTemplates(root, "", opts), findShared(root)
 	var dry []podTemplate // the same templates in a copy, to try a migration on
 	if shared != nil {

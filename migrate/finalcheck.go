@@ -25,14 +25,18 @@ func (m *migration) finalCheck(before, root *yaml.Node) {
 
 // CheckOutcome checks what must hold between a document before and after migration: in
 // every pod template whose containers' exit may be final (run to completion, or unknown), a
-// container that became native passes the lifetime gate on the output; and every top-level
-// statement that went from a script is one a recogniser proposes to remove.
+// container that became native passes the lifetime gate on the output; every top-level
+// statement that went from a script is one a recogniser proposes to remove; and every alias
+// still stands for what it stood for.
 func CheckOutcome(before, after *yaml.Node, opts Options) error {
 	if before.Kind == yaml.DocumentNode && len(before.Content) == 1 {
 		before = before.Content[0]
 	}
 	if after.Kind == yaml.DocumentNode && len(after.Content) == 1 {
 		after = after.Content[0]
+	}
+	if err := anchorsKept(before, after); err != nil {
+		return err
 	}
 	in, out := findPodTemplates(before, "", opts), findPodTemplates(after, "", opts)
 	if len(in) != len(out) {
@@ -57,9 +61,12 @@ func checkTemplate(in, out podTemplate) error {
 		if !strict || wasNative[name] || scalar(n, "restartPolicy") != "Always" {
 			continue
 		}
-		if u := proveLifetime(out.spec, out.metadata, n); u != nil {
+		if u := provenNative(out.spec, out.metadata, n); u != nil {
 			return fmt.Errorf("container %s became native but is not proven long-lived: %s", name, u)
 		}
+	}
+	if err := referencesResolve(in, out); err != nil {
+		return err
 	}
 	return checkRemovals(in, out)
 }

@@ -472,7 +472,8 @@ func (p *flagPlan) flagFuncs(text string, f *syntax.File, funcs map[string]*synt
 }
 
 // flagFile proposes to remove the workaround as planned (m.flags); its volume is released,
-// for freedVolumes, unless no container here writes the flag.
+// for freedVolumes, when nothing but the flag uses it (flagvolume.go) and a container here
+// writes the flag.
 func flagFile(m *migration, p *pod) []Proposal {
 	fp, t := m.flags, p.t
 	if m.opts.KeepHacks || fp == nil {
@@ -506,40 +507,10 @@ func flagFile(m *migration, p *pod) []Proposal {
 		prop.Releases.Containers = append(prop.Releases.Containers, scalar(n, "name"))
 	}
 	sort.Strings(prop.Releases.Containers)
-	if !fp.hiddenWriter {
-		prop.Releases.Volumes = []string{fp.volume}
-		prop.Releases.Folder = fp.dir
+	if kept := fp.volumeKept(t.spec); kept != nil && !fp.hiddenWriter {
+		prop.Also = append(prop.Also, *kept)
+	} else if !fp.hiddenWriter {
+		prop.Releases.Volumes = []string{fp.volume} // proven to serve only the flag
 	}
 	return []Proposal{prop}
-}
-
-// freedVolumes proposes to remove the volumes that accepted proposals released, with their
-// mounts, when no container's command, args or env still refers to the folder.
-func freedVolumes(m *migration, p *pod) []Proposal {
-	var out []Proposal
-	for _, a := range p.accepted {
-		for _, v := range a.Releases.Volumes {
-			used := false
-			for _, c := range containerNodes(p.t.spec) {
-				used = used || mentions(c, a.Releases.Folder)
-			}
-			if !used {
-				out = append(out, Proposal{Rule: a.Rule, Edits: volumeEdits(p.t.spec, v)})
-			}
-		}
-	}
-	return out
-}
-
-// mentions reports whether a container's command, args or env still refer to dir.
-func mentions(c *yaml.Node, dir string) bool {
-	for _, key := range []string{"command", "args", "env"} {
-		if n := lookup(c, key); n != nil {
-			out, _ := yaml.Marshal(n)
-			if strings.Contains(string(out), dir) {
-				return true
-			}
-		}
-	}
-	return false
 }

@@ -1,8 +1,6 @@
 package migrate
 
 import (
-	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/sidecar-migrate/sidecar-migrate/migrate/shell"
@@ -89,68 +87,4 @@ func splitWords(s string) []string {
 	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_')
 	})
-}
-
-// watcherMounts proposes, once the exit-flag workaround is gone and its volume stays for
-// other uses, to remove the watchers' mounts of that volume that only served the flag: the
-// watcher's command, args and env no longer name the mount path, and it mounts nothing else,
-// reads no envFrom and passes no config file, so nothing of its own can point into the
-// volume. A mount that may still be read stays, with an info finding that says why.
-func watcherMounts(m *migration, p *pod) []Proposal {
-	fp := m.flags
-	var watchers []string
-	for _, a := range p.accepted {
-		if a.Rule == ruleFlagFile && len(a.Releases.Volumes) > 0 {
-			watchers = a.Releases.Containers
-		}
-	}
-	if fp == nil || fp.hiddenWriter || len(watchers) == 0 || !listHas(lookup(p.t.spec, "volumes"), fp.volume) {
-		return nil // no workaround removed, or its volume went whole
-	}
-	var out []Proposal
-	for _, n := range containerNodes(p.t.spec) {
-		c := readContainer(n)
-		if !slices.Contains(watchers, c.name) {
-			continue
-		}
-		mounts := seqItems(lookup(n, "volumeMounts"))
-		for i, vm := range mounts {
-			mp := strings.TrimSuffix(scalar(vm, "mountPath"), "/")
-			if scalar(vm, "name") != fp.volume || mp == "" || mentions(n, mp) {
-				continue
-			}
-			if why := mountMayBeRead(c, len(mounts)); why != "" {
-				m.report(ruleFlagFile, Info, p.t, vm, c.name, "its mount of %s at %s stays: its process no longer names it, but %s, which may point into it; remove the mount if nothing reads it", fp.volume, mp, why)
-				continue
-			}
-			out = append(out, Proposal{Rule: ruleFlagFile, Container: c.name, Line: vm.Line, Column: vm.Column,
-				Message: fmt.Sprintf("its mount of %s at %s removed: it served only the exit flag, and its process does not name it", fp.volume, mp),
-				Edits:   []Edit{{Path: inContainer(c.name, key("volumeMounts"), index(i)), Op: OpDelete, Prune: true}}})
-		}
-	}
-	return out
-}
-
-// mountMayBeRead says why a container may read a volume its command does not name, or "".
-func mountMayBeRead(c container, mounts int) string {
-	switch {
-	case mounts > 1:
-		return "it mounts other volumes"
-	case lookup(c.node, "envFrom") != nil:
-		return "it reads envFrom"
-	case readsConfig(c):
-		return "it reads a config file"
-	}
-	return ""
-}
-
-// readsConfig reports whether a command passes a config file (-c, --config...), which may
-// name paths the manifest does not show.
-func readsConfig(c container) bool {
-	for _, w := range c.words[1:] {
-		if f := strings.TrimLeft(w, "-"); w == "-c" || strings.HasPrefix(w, "-") && strings.HasPrefix(f, "config") {
-			return true
-		}
-	}
-	return false
 }

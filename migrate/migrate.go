@@ -95,6 +95,9 @@ type migration struct {
 	quitCallers int
 	// linkerdCallers counts the callers of Linkerd's /shutdown, as read (shutdownswitch.go).
 	linkerdCallers int
+	// aliases are the document's aliases by anchor name: no edit may touch what they use.
+	aliases aliasIndex
+	refused *[]Finding // the edits refused for an anchor, over the gate's rounds (settle)
 }
 
 // off reports whether a rule is disabled in the options or ignored on the current workload.

@@ -33,7 +33,7 @@ var families = []family{controllers, stops, processNamespace, injectedStops, wra
 
 // earlyFamilies run before the containers move, in order: what they remove decides whether a
 // container that it stops may move (the gate holds the others back).
-var earlyFamilies = []family{kubexitFamily, flagFile, freedVolumes, watcherMounts}
+var earlyFamilies = []family{kubexitFamily, flagFile, freedVolumes}
 
 // pod is what a family reads: one pod template (a copy while the gate decides) and what the
 // migration chose for it.
@@ -87,7 +87,6 @@ type Note struct {
 type Releases struct {
 	Containers       []string
 	Volumes          []string
-	Folder           string // the volumes stay while a command, args or env mentions it
 	ProcessNamespace bool
 	Ptrace           []string // containers whose SYS_PTRACE served only what it removes
 }
@@ -138,8 +137,14 @@ func (m *migration) accept(t podTemplate, ps []Proposal) []Proposal {
 			continue
 		}
 		rs, err := resolveAll(t, p.Edits, done)
+		if err == nil {
+			err = m.anchorsUntouched(t, rs)
+		}
+		if err == nil {
+			err = deletionsUnnamed(t, rs)
+		}
 		if err != nil {
-			m.report(ruleHackKept, Warning, t, at, p.Container, "%s: not done, %v", p.Message, err)
+			m.refuse(t, at, p, err)
 			continue
 		}
 		if !m.recordProposal(t, p) {

@@ -3,6 +3,8 @@ package migrate
 import (
 	"fmt"
 	"path"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // Terminator containers: a container of the pod whose only job is to stop its proxy once
@@ -110,4 +112,23 @@ func terminatorRemovals(in, out podTemplate, native func(string) bool, allowed m
 // wrapper.
 func DeletesContainer(rule string) bool {
 	return rule == ruleController.ID || rule == ruleTerminatorContainer.ID || rule == ruleWrapperInstaller.ID
+}
+
+// provenNative is the lifetime gate (proveLifetime) with the terminator containers of the
+// final tree: a container that one still stops is not proven, whatever kept the terminator
+// (a reference by name to it, a conflict), since the terminator would wait for it forever.
+func provenNative(spec *yaml.Node, meta []*yaml.Node, c *yaml.Node) *unproven {
+	if u := proveLifetime(spec, meta, c); u != nil {
+		return u
+	}
+	var cs []container
+	for _, n := range seqItems(lookup(spec, "containers")) {
+		cs = append(cs, readContainer(n))
+	}
+	for _, pt := range proxyTerminators(cs) {
+		if pt.target == scalar(c, "name") {
+			return &unproven{"container " + pt.c.name, pt.c.node.Line, "stops it once the other containers have exited, and stays; remove it with what keeps it"}
+		}
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package yamldoc
 import (
 	"bytes"
 	"errors"
+	"fmt"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio/splice"
 	"github.com/sidecar-migrate/sidecar-migrate/kio/udiff"
@@ -106,5 +107,23 @@ func (d Doc) write(doc *yaml.Node, edit func() (bool, error), withMoves bool) (t
 	if serr != nil {
 		return nil, nil, true, serr
 	}
+	// The serialized text is held to the same proof as the spliced one: an edited tree the
+	// parser cannot read back (an alias whose anchor went) is refused, never written.
+	if err := readsBack(s, doc); err != nil {
+		return nil, nil, true, err
+	}
 	return []byte(s), nil, true, nil
+}
+
+// readsBack returns why text, a document's new text, is not the edited tree doc once parsed
+// again, or nil.
+func readsBack(text string, doc *yaml.Node) error {
+	back, perr := Parse([]byte(text), 1)
+	switch {
+	case perr != nil:
+		return fmt.Errorf("left as it was: the migrated document would not parse again (at its line %d: %s)", perr.Line, perr.Msg)
+	case back == nil || !splice.SameTree(back, doc):
+		return errors.New("left as it was: the migrated document does not read back as the edited tree")
+	}
+	return nil
 }

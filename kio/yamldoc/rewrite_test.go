@@ -99,6 +99,30 @@ func TestWriteFallback(t *testing.T) {
 	}
 }
 
+// TestWriteUnreadable: an edit whose text, spliced or serialized, the parser cannot read
+// back (the anchor of an alias deleted) is an error, not a text to write.
+func TestWriteUnreadable(t *testing.T) {
+	for _, in := range []string{"a: &x {m: 1}\nb: *x\n", "{\"a\": 1}\n"} {
+		txt, err := Read("f.yaml", []byte(in))
+		require.Nil(t, err)
+		d := txt.Docs()[0]
+		doc, perr := d.Parse()
+		require.Nil(t, perr)
+		text, _, werr := d.Write(doc, func() (bool, error) {
+			m := doc.Content[0]
+			if len(m.Content) == 4 {
+				m.Content = m.Content[2:] // a: &x goes, b: *x stays
+			} else {
+				m.Content[1] = &yaml.Node{Kind: yaml.AliasNode, Value: "nowhere"} // no anchor at all
+			}
+			return true, nil
+		})
+		require.Error(t, werr, in)
+		assert.Nil(t, text)
+		assert.Contains(t, werr.Error(), "left as it was: the migrated document", in)
+	}
+}
+
 // TestCheckText: the first line that is not text is named, counted from the line the bytes
 // start on.
 func TestCheckText(t *testing.T) {
