@@ -75,6 +75,9 @@ func longLived(c *yaml.Node) *unproven {
 	}
 	prog := path.Base(words[0].Value)
 	at := words[0]
+	if why := programProblem(wordValues(words)); why != "" {
+		return &unproven{what: firstLine(strings.Join(wordValues(words), " ")), line: at.Line, why: why}
+	}
 	switch {
 	case prog == "busybox" && len(words) > 1 && isShell(path.Base(words[1].Value)):
 		return &unproven{what: strings.Join(wordValues(words), " "), line: at.Line, why: "runs a shell this tool cannot read; write the script with -c"}
@@ -301,14 +304,22 @@ func finalProgram(st *syntax.Stmt) string {
 	case *syntax.CallExpr:
 		call, name := shell.CallName(st)
 		args := call.Args
+		words := make([]string, len(args))
+		for i, a := range args {
+			words[i] = shell.WordText(a)
+		}
+		problem := inlineProblem(words)
 		if name == "exec" {
 			if len(args) < 2 {
 				return "only redirects the shell; run the program with exec"
 			}
 			args = args[1:]
 			name = path.Base(args[0].Lit())
+			problem = programProblem(words[1:])
 		}
 		switch {
+		case problem != "":
+			return problem
 		case name == "":
 			return "is not a literal program; run the sidecar's program by name"
 		case name == "sleep":
