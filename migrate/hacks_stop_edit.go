@@ -173,6 +173,8 @@ func (m *migration) stopStays(t podTemplate, st *appStop, natives []container) s
 				return "-" // a request to the sidecar that does real work, not a readiness poll
 			case h.kind == stopWait && lookup(c.node, "startupProbe") == nil:
 				return fmt.Sprintf("it waits until %s is ready, and %s has no startupProbe, so the app could start before it is ready; give it one (--startup-probe %s copies its readinessProbe) and run again", c.name, c.name, StartupFromReadiness)
+			case h.kind == stopWait && !probeChecks(c, h):
+				return fmt.Sprintf("it waits until %s, and the startupProbe of %s does not check that (%s), so the app could start before it does; a startupProbe %s would let it go", waitTarget(h), c.name, probeSummary(lookup(c.node, "startupProbe")), wantedProbe(h))
 			}
 		}
 	}
