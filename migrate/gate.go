@@ -388,6 +388,9 @@ func stoppedByOthers(spec *yaml.Node, meta []*yaml.Node, c container) *unproven 
 				u.why = "in container " + other.name + " " + u.why
 				return u
 			}
+			if u := readsFlag(other, c); u != nil {
+				return u
+			}
 			if shared {
 				if u := hiddenScript(spec, other); u != nil {
 					return u
