@@ -177,12 +177,8 @@ var knownReady = map[string][]string{"15021": {"/healthz/ready"}, "15020": {"/he
 // readyEndpoint reports whether a request to port and path is a readiness check of c: the
 // path and port of one of its probes, or the known endpoint of its kind on that port.
 func readyEndpoint(c container, port, path string) bool {
-	if f := knownPorts[port]; f != nil && f(c) {
-		for _, p := range knownReady[port] {
-			if p == path {
-				return true
-			}
-		}
+	if knownReadiness(c, port, path) {
+		return true
 	}
 	for _, probe := range []string{"startupProbe", "readinessProbe", "livenessProbe"} {
 		get := lookupPath(c.node, probe, "httpGet")

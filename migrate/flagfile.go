@@ -405,17 +405,17 @@ func (p *flagPlan) watcherEdit(s *shellScript, cuts []shell.Cut, replaced map[*s
 	if background == nil || s.file.Stmts[lastKept] != background {
 		return "", true, "the watcher does more than run one process in the background"
 	}
-	from, to := int(background.Pos().Offset()), int(background.End().Offset())
-	procText := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text[from:to]), "&"))
-	cuts = append(cuts, shell.Cut{From: from, To: to, Text: "exec " + procText})
-	bg := *background
-	bg.Background = false
-	replaced[background] = "exec " + shell.Print(&bg)
+	stmt, printed, problem := execStmt(text, s.file, background)
+	if problem != "" {
+		return "", true, problem
+	}
+	cuts = append(cuts, shell.Cut{From: int(background.Pos().Offset()), To: int(background.End().Offset()), Text: stmt})
+	replaced[background] = printed
 	out, err := applyCuts(text, s.file, cuts, replaced)
 	if err != nil {
 		return "", true, err.Error()
 	}
-	if words := execWords(out); words != nil && !s.positional {
+	if words := execWords(s, out); words != nil {
 		p.exec[s] = words
 	}
 	return out, true, ""

@@ -75,6 +75,9 @@ func longLived(c *yaml.Node) *unproven {
 	}
 	prog := path.Base(words[0].Value)
 	at := words[0]
+	if why := programProblem(wordValues(words)); why != "" {
+		return &unproven{what: firstLine(strings.Join(wordValues(words), " ")), line: at.Line, why: why}
+	}
 	switch {
 	case prog == "busybox" && len(words) > 1 && isShell(path.Base(words[1].Value)):
 		return &unproven{what: strings.Join(wordValues(words), " "), line: at.Line, why: "runs a shell this tool cannot read; write the script with -c"}
@@ -301,14 +304,22 @@ func finalProgram(st *syntax.Stmt) string {
 	case *syntax.CallExpr:
 		call, name := shell.CallName(st)
 		args := call.Args
+		words := make([]string, len(args))
+		for i, a := range args {
+			words[i] = shell.WordText(a)
+		}
+		problem := inlineProblem(words)
 		if name == "exec" {
 			if len(args) < 2 {
 				return "only redirects the shell; run the program with exec"
 			}
 			args = args[1:]
 			name = path.Base(args[0].Lit())
+			problem = programProblem(words[1:])
 		}
 		switch {
+		case problem != "":
+			return problem
 		case name == "":
 			return "is not a literal program; run the sidecar's program by name"
 		case name == "sleep":
@@ -363,14 +374,21 @@ func stoppedByOthers(spec *yaml.Node, meta []*yaml.Node, c container) *unproven 
 	if hasKruiseEnv(c) {
 		return &unproven{"KRUISE_TERMINATE_SIDECAR_WHEN_JOB_EXIT", c.node.Line, "tells OpenKruise to stop it; remove the env var"}
 	}
+	var pod []container
+	for _, n := range containerNodes(spec) {
+		pod = append(pod, readContainer(n))
+	}
 	for _, list := range []string{"initContainers", "containers"} {
 		for _, n := range seqItems(lookup(spec, list)) {
 			if n == c.node {
 				continue
 			}
 			other := readContainer(n)
-			if u := stopsContainer(other, c, shared); u != nil {
+			if u := stopsContainer(other, c, pod, shared); u != nil {
 				u.why = "in container " + other.name + " " + u.why
+				return u
+			}
+			if u := readsFlag(other, c); u != nil {
 				return u
 			}
 			if shared {
@@ -411,7 +429,7 @@ func stopEndpointCall(s *shellScript, c container) (call, port string) {
 }
 
 // stopsContainer returns the statement of other that stops c, or nil.
-func stopsContainer(other, c container, shared bool) *unproven {
+func stopsContainer(other, c container, pod []container, shared bool) *unproven {
 	if words := commandWords(other.node); len(words) > 0 && path.Base(words[0].Value) == "linkerd-await" && hasWordValue(words, "--shutdown", "-S") && listensOn(c, "4191") {
 		return &unproven{"linkerd-await --shutdown", words[0].Line, "shuts this proxy down; drop --shutdown"}
 	}
@@ -437,42 +455,14 @@ func stopsContainer(other, c container, shared bool) *unproven {
 		}
 		src := firstLine(text[call.Pos().Offset():call.End().Offset()])
 		switch name := path.Base(call.Args[0].Lit()); {
-		case shared && (name == "kill" || name == "pkill" || name == "killall"):
-			if signalsContainer(call, name, c) {
-				found = &unproven{src, scriptLine(s, call), "signals its process through the shared process namespace; remove the statement, or the shared process namespace if nothing needs it"}
-			}
+		case shared && mayReach(call, c, pod):
+			found = &unproven{src, scriptLine(s, call), "signals its process through the shared process namespace; remove the statement, or the shared process namespace if nothing needs it"}
 		case name == "linkerd-await" && shell.HasArg(call.Args, "--shutdown", "-S") && listensOn(c, "4191"):
 			found = &unproven{src, scriptLine(s, call), "shuts this proxy down; drop --shutdown"}
 		}
 		return found == nil
 	})
 	return found
-}
-
-// signalsContainer reports whether a kill, pkill or killall may reach c's process: it names
-// one of c's processes, or names what it kills in a way this tool cannot read.
-func signalsContainer(call *syntax.CallExpr, name string, c container) bool {
-	for _, a := range call.Args[1:] {
-		w := shell.WordText(a)
-		switch {
-		case w == "":
-			if name == "kill" {
-				if process := pidLookup(a); process != "" {
-					if runsProcess(c, process, true) {
-						return true
-					}
-					continue
-				}
-			}
-			return true // $PID, $(...): cannot tell whose
-		case strings.HasPrefix(w, "-"), name == "kill" && strings.HasPrefix(w, "%"):
-		case name == "kill":
-			return true // a literal pid: cannot tell whose
-		case runsProcess(c, w, true):
-			return true
-		}
-	}
-	return false
 }
 
 // pidLookup returns NAME for $(pidof NAME) or $(pgrep [-f] NAME), or "".

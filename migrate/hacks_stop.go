@@ -83,6 +83,7 @@ type hit struct {
 	kind    stopKind
 	port    string
 	path    string // the polled path, for a readiness loop over http
+	http    bool   // the loop polls over http (curl, wget), not a bare connection (nc -z)
 	process string
 	full    bool // pkill -f: process matches the whole command line
 }
@@ -166,8 +167,8 @@ func (sc stopScan) scan(app container) []*appStop {
 			}
 		}
 		if stop.hits == nil {
-			if port, path := waitLoop(text, st); port != "" {
-				stop.hits = []hit{{kind: stopWait, port: port, path: path}}
+			if port, path, http := waitLoop(text, st); port != "" {
+				stop.hits = []hit{{kind: stopWait, port: port, path: path, http: http}}
 			} else if awaitCall(st) != nil {
 				stop.hits = []hit{{kind: stopAwait, port: "4191"}}
 			} else if m := shutdownURL.FindStringSubmatch(src); m != nil {
@@ -346,27 +347,27 @@ func terminating(signal string) bool {
 
 // waitLoop returns the port that a loop polls until a sidecar answers: `until curl ...;
 // do sleep 1; done`, `while ! wget ...`, `until nc -z localhost 5432`, whose body only waits.
-func waitLoop(text string, st *syntax.Stmt) (port, path string) {
+func waitLoop(text string, st *syntax.Stmt) (port, path string, http bool) {
 	loop, ok := st.Cmd.(*syntax.WhileClause)
 	if !ok || len(loop.Cond) != 1 || len(st.Redirs) > 0 {
-		return "", ""
+		return "", "", false
 	}
 	cond := loop.Cond[0]
 	if loop.Until == cond.Negated {
-		return "", ""
+		return "", "", false
 	}
 	for _, s := range loop.Do {
 		if _, name := shell.CallName(s); name != "sleep" && name != "echo" && name != "printf" && !isTrue(s) {
-			return "", ""
+			return "", "", false
 		}
 	}
 	call, name := shell.CallName(cond)
 	switch name {
 	case "curl", "wget":
 		if r := readRequest(call, name); r.nearMiss == "" && quietRedirs(cond) {
-			return r.port, r.path
+			return r.port, r.path, true
 		}
-		return "", ""
+		return "", "", false
 	case "nc":
 		host, port := "", ""
 		for _, a := range call.Args[1:] {
@@ -377,9 +378,9 @@ func waitLoop(text string, st *syntax.Stmt) (port, path string) {
 				port = w
 			}
 		}
-		return port, ""
+		return port, "", false
 	}
-	return "", ""
+	return "", "", false
 }
 
 // awaitCall returns the linkerd-await call of a statement that runs the app under

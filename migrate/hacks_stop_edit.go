@@ -12,13 +12,15 @@ import (
 )
 
 // stoppedBy records, for the evidence of a run-to-completion pod, the containers that the app
-// stops, with the statement that does it.
+// stops, with the statement that does it. A shutdown call counts only on a known sidecar's
+// endpoint: a generic /shutdown on a port an unknown container serves may be the app's own
+// graceful end, and that container may be the app.
 func stoppedBy(stops []*appStop) map[*yaml.Node]string {
 	out := map[*yaml.Node]string{}
 	for _, st := range stops {
 		for i, h := range st.hits {
 			for _, c := range st.targets[i] {
-				if h.kind.stops() && out[c.node] == "" {
+				if h.kind.stops() && out[c.node] == "" && (h.kind != stopShutdown || knownStopPort(c, h.port)) {
 					out[c.node] = fmt.Sprintf("%q in container %s", st.what, st.app.name)
 				}
 			}
@@ -161,6 +163,8 @@ func (m *migration) stopStays(t podTemplate, st *appStop, natives []container) s
 		}
 		for _, c := range targets {
 			switch {
+			case !containsNode(natives, c.node) && h.kind == stopShutdown && !knownStopPort(c, h.port) && !m.sidecarByEvidence(t, c):
+				return fmt.Sprintf("port %s is no known sidecar's, and container %s, which serves it, is not known as a sidecar (its image and name are in no catalogue): it may be the app, which would then get SIGTERM instead of this shutdown, and its exit status would no longer decide the Job; if it is a sidecar, list it in %s and run again", h.port, c.name, AnnotationSidecars)
 			case !containsNode(natives, c.node) && h.kind.stops():
 				return "container " + c.name + " is not a native sidecar after the migration"
 			case !containsNode(natives, c.node):
@@ -169,6 +173,8 @@ func (m *migration) stopStays(t podTemplate, st *appStop, natives []container) s
 				return "-" // a request to the sidecar that does real work, not a readiness poll
 			case h.kind == stopWait && lookup(c.node, "startupProbe") == nil:
 				return fmt.Sprintf("it waits until %s is ready, and %s has no startupProbe, so the app could start before it is ready; give it one (--startup-probe %s copies its readinessProbe) and run again", c.name, c.name, StartupFromReadiness)
+			case h.kind == stopWait && !probeChecks(c, h):
+				return fmt.Sprintf("it waits until %s, and the startupProbe of %s does not check that (%s), so the app could start before it does; a startupProbe %s would let it go", waitTarget(h), c.name, probeSummary(lookup(c.node, "startupProbe")), wantedProbe(h))
 			}
 		}
 	}
@@ -495,4 +501,41 @@ func processNamespace(m *migration, p *pod) []Proposal {
 	}
 	return []Proposal{{Rule: ruleProcessNamespace, Line: at.Line, Column: at.Column,
 		Message: "shareProcessNamespace removed, with SYS_PTRACE: it served only to kill the sidecar", Edits: edits}}
+}
+
+// knownStopPort reports whether port is a shutdown endpoint that c, a known sidecar, serves:
+// Istio's 15000 and 15020, Linkerd's 4191, the admin port of the Cloud SQL proxy (or of a
+// container that turns its --quitquitquit on), Envoy's admin port.
+func knownStopPort(c container, port string) bool {
+	if f := knownPorts[port]; f != nil && f(c) {
+		return true
+	}
+	if (isCloudSQLProxy(c) || hasFlag(c.words, "quitquitquit")) && listensOn(c, port) {
+		return true
+	}
+	if isEnvoy(c) {
+		for _, p := range seqItems(lookup(c.node, "ports")) {
+			if n := scalar(p, "containerPort"); n == port && (strings.Contains(scalar(p, "name"), "admin") || n == "9901" || n == "15000") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasFlag reports whether words hold --name (or -name), alone or with a value.
+func hasFlag(words []string, name string) bool {
+	for _, w := range words {
+		if f, _, _ := strings.Cut(strings.TrimLeft(w, "-"), "="); f == name && strings.HasPrefix(w, "-") {
+			return true
+		}
+	}
+	return false
+}
+
+// sidecarByEvidence reports whether c is a sidecar by evidence other than the app's stop
+// of it: an annotation, the catalogue, its behaviour.
+func (m *migration) sidecarByEvidence(t podTemplate, c container) bool {
+	_, ok := m.evidenceFor(c, t.annotationList(AnnotationSidecars))
+	return ok
 }

@@ -92,12 +92,13 @@ func applyCuts(text string, f *syntax.File, cuts []shell.Cut, replaced map[*synt
 
 // statusChange says how the cuts change the exit status of a script that ends with a
 // workaround, or returns "": a shell's status is its last statement's, so once that is cut,
-// the statement before it decides. Nothing changes under errexit, where a failure ended the
-// script before the workaround ran, nor where the workaround carried the status on: `X=$?`
+// the statement before it decides. Nothing changes where errexit is in effect for that
+// statement (errexit.go), since its failure ended the script before the workaround ran, nor
+// where the workaround carried the status on: `X=$?`
 // cut with it, or `$?` written for a sidecar to mirror.
 func statusChange(s *shellScript, cuts []shell.Cut) string {
 	stmts := s.file.Stmts
-	if len(stmts) == 0 || errexit(s) || mirrorsStatus(stmts, cuts) {
+	if len(stmts) == 0 || mirrorsStatus(stmts, cuts) {
 		return ""
 	}
 	last := stmts[len(stmts)-1]
@@ -111,32 +112,13 @@ func statusChange(s *shellScript, cuts []shell.Cut) string {
 	}
 	for i := len(stmts) - 2; i >= 0; i-- {
 		if !shell.Covered(stmts[i], cuts) {
+			if errexitEnds(s, i) {
+				return "" // a failure of it ended the script before the workaround ran
+			}
 			now := firstLine(shell.Print(stmts[i]))
 			return fmt.Sprintf("the script now exits with the status of %q, not of the removed %q: a failure of %q that was hidden now fails the Job; end the script with || true if that is not wanted",
 				now, firstLine(shell.Print(last)), now)
 		}
 	}
 	return ""
-}
-
-// errexit reports whether a script stops at its first failure: sh -e (-ec, -euo...), or a
-// top-level set -e or set -o errexit.
-func errexit(s *shellScript) bool {
-	words := make([]string, 0, len(s.words))
-	for _, w := range s.words[:len(s.words)-1] {
-		words = append(words, w.Value)
-	}
-	for _, st := range s.file.Stmts {
-		if call, name := shell.CallName(st); name == "set" {
-			for _, a := range call.Args[1:] {
-				words = append(words, a.Lit())
-			}
-		}
-	}
-	for _, w := range words {
-		if w == "errexit" || strings.HasPrefix(w, "-") && !strings.HasPrefix(w, "--") && strings.Contains(w, "e") {
-			return true
-		}
-	}
-	return false
 }

@@ -24,7 +24,8 @@ var hackMarker = regexp.MustCompile(`quitquitquit|/shutdown|kubexit|linkerd-awai
 // statements that a workaround removal may drop (they mention a workaround's marks) and
 // the changes it may make to a kept one: the background process run with exec, the left
 // side of `cmd && curl .../quitquitquit`, a command without its kubexit, linkerd-await,
-// scuttle or envoy-preflight wrapper. A script that became an exec-form command must be one of its statements.
+// scuttle or envoy-preflight wrapper. A script that became an exec-form command must be one of its
+// statements (without exec or command in front).
 func TestEditedScriptsKeepStatements(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txtar")
 	require.NoError(t, err)
@@ -83,11 +84,18 @@ func execFormOf(before *shellScript, after *yaml.Node) bool {
 	}
 	for _, st := range before.file.Stmts {
 		call := shell.LeadingCall(st)
-		if call == nil || !st.Background || len(call.Args) != len(words) {
+		if call == nil || !st.Background {
+			continue
+		}
+		args := call.Args // exec and command in front of the process are dropped
+		for len(args) > 1 && (shell.WordText(args[0]) == "exec" || shell.WordText(args[0]) == "command") {
+			args = args[1:]
+		}
+		if len(args) != len(words) {
 			continue
 		}
 		same := true
-		for i, a := range call.Args {
+		for i, a := range args {
 			same = same && shell.WordText(a) == words[i]
 		}
 		if same {
