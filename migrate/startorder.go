@@ -104,6 +104,9 @@ func (s startOrder) blocked(c container, n portNeed) string {
 
 // runsBefore reports whether o is running, as a native sidecar, when c starts.
 func (s startOrder) runsBefore(o, c container) bool {
+	if containsNode(s.inits, o.node) {
+		return s.placement != BeforeInit && o.restartPolicy == "Always"
+	}
 	for _, m := range s.moving {
 		if m.node == c.node {
 			return false
@@ -112,7 +115,7 @@ func (s startOrder) runsBefore(o, c container) bool {
 			return true
 		}
 	}
-	return s.placement != BeforeInit && containsNode(s.inits, o.node) && o.restartPolicy == "Always"
+	return false
 }
 
 // startNeedsOf returns the ports that c's startupProbe and postStart hook wait for.
@@ -131,10 +134,12 @@ func (s startOrder) firstBlock(c container, needs []portNeed) string {
 	return ""
 }
 
-// holdStartDeadlocks drops from moving, until none is left, every container whose
-// startupProbe or postStart hook could wait for ever once it is native; a container held
-// back starts after the native ones, which may hold back another.
+// holdStartDeadlocks orders the moving containers so that one whose startupProbe or
+// postStart hook waits for another moving container's port starts after it, then drops,
+// until none is left, every container that could still wait for ever once native: a
+// container held back starts after the native ones, which may hold back another.
 func (m *migration) holdStartDeadlocks(t podTemplate, containers, inits, moving []container, why []evidence) ([]container, []evidence) {
+	moving, why = m.orderByStartNeeds(t, moving, why)
 	for again := true; again; {
 		again = false
 		s := startOrder{containers: containers, inits: inits, moving: moving, placement: m.opts.Placement}
@@ -149,6 +154,81 @@ func (m *migration) holdStartDeadlocks(t podTemplate, containers, inits, moving 
 		}
 	}
 	return moving, why
+}
+
+// orderByStartNeeds returns the moving containers in their order, except that a container
+// whose probe or hook waits for the port of one listed after it goes right after that one
+// (the only order in which both can start). A cycle is left as it is, and held back.
+func (m *migration) orderByStartNeeds(t podTemplate, moving []container, why []evidence) ([]container, []evidence) {
+	var order []container
+	var orderWhy []evidence
+	placed := map[*yaml.Node]bool{}
+	for len(order) < len(moving) {
+		progress := false
+		for i, c := range moving {
+			if placed[c.node] {
+				continue
+			}
+			if waitsForMoving(c, moving, placed) {
+				continue
+			}
+			if first := movedPast(moving, placed, i); first != "" {
+				m.report(ruleStartDependency, Info, t, c.node, c.name, "placed after %s in initContainers: %s", first, waitReason(c, moving))
+			}
+			order, orderWhy = append(order, c), append(orderWhy, why[i])
+			placed[c.node] = true
+			progress = true
+			break
+		}
+		if !progress {
+			for i, c := range moving { // a cycle: kept in order, and the start check holds it back
+				if !placed[c.node] {
+					order, orderWhy = append(order, c), append(orderWhy, why[i])
+					placed[c.node] = true
+				}
+			}
+		}
+	}
+	return order, orderWhy
+}
+
+// waitsForMoving reports whether c waits for the port of a moving container not placed yet.
+func waitsForMoving(c container, moving []container, placed map[*yaml.Node]bool) bool {
+	for _, n := range startNeedsOf(c) {
+		if servesPort(c, n.port) {
+			continue
+		}
+		for _, o := range moving {
+			if o.node != c.node && !placed[o.node] && declaresPort(o, n.port) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// movedPast returns the name of the last container listed after c (at index i) that is
+// placed before it, or "" when c keeps its place.
+func movedPast(moving []container, placed map[*yaml.Node]bool, i int) string {
+	last := ""
+	for _, o := range moving[i+1:] {
+		if placed[o.node] {
+			last = o.name
+		}
+	}
+	return last
+}
+
+// waitReason says which port of another moving container c waits for.
+func waitReason(c container, moving []container) string {
+	for _, n := range startNeedsOf(c) {
+		for _, o := range moving {
+			if o.node != c.node && !servesPort(c, n.port) && declaresPort(o, n.port) {
+				return fmt.Sprintf("its %s (line %d) waits for port %s, which %s declares, so it can start only once %s runs", n.what, n.line, n.port, o.name, o.name)
+			}
+		}
+	}
+	return ""
 }
 
 // declaresPort reports whether c declares port p: its containerPort, or its name.
