@@ -151,11 +151,22 @@ func (c container) mayRunOnce() string {
 		if len(p.env) > 0 && lookup(c.node, "envFrom") != nil {
 			return fmt.Sprintf("%s runs once when %s is true, and its envFrom may set it: its ConfigMap or Secret is not part of this document (one in the same file is not read either)", p.program, strings.Join(p.env, " or "))
 		}
-		if file := flagValue(args[i], p.configFlags); file != "" && p.configSetting != "" {
+		if file := flagValue(args[i], p.configFlags); file != "" && p.configSetting != "" && !c.writes(file) {
 			return fmt.Sprintf("%s runs once when its configuration sets %s = true, and its configuration %s is a file this document does not show (a ConfigMap in the same file is not read: each document is migrated on its own)", p.program, p.configSetting, file)
 		}
 	}
 	return ""
+}
+
+// writes reports whether c's script writes file (> FILE, >FILE, tee FILE): the
+// configuration it names is then in the document.
+func (c container) writes(file string) bool {
+	for i, w := range c.words {
+		if w == ">"+file || ((w == ">" || path.Base(w) == "tee") && i+1 < len(c.words) && c.words[i+1] == file) {
+			return true
+		}
+	}
+	return false
 }
 
 // envEntry returns the env entry of c named name, or nil.
