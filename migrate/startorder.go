@@ -77,6 +77,10 @@ func (s startOrder) blocked(c container, n portNeed) string {
 		return ""
 	}
 	waits := fmt.Sprintf("its %s (line %d) waits for port %s", n.what, n.line, n.port)
+	if !isNumber(n.port) {
+		// The kubelet looks a handler's port name up among the container's own ports only.
+		return fmt.Sprintf("%s, a name that none of its own ports has (%s), so it can never succeed", waits, portNamers(append(append([]container{}, s.containers...), s.inits...), c, n.port))
+	}
 	var owner *container
 	for _, o := range append(append([]container{}, s.containers...), s.inits...) {
 		if o.node == c.node || !declaresPort(o, n.port) {
@@ -96,10 +100,22 @@ func (s startOrder) blocked(c container, n portNeed) string {
 		return fmt.Sprintf("%s, which the init container %s declares, and %s is not running when %s starts", waits, owner.name, owner.name, c.name)
 	case owner != nil:
 		return fmt.Sprintf("%s, which %s declares, and %s starts only once %s has passed it", waits, owner.name, owner.name, c.name)
-	case !isNumber(n.port):
-		return fmt.Sprintf("%s, a name that none of its own ports has, so it cannot succeed", waits)
 	}
 	return fmt.Sprintf("%s, which no container declares and nothing shows %s serves (its ports, a listen address on its command line, its program's own ports); if the app serves it, the pod would never start: declare it in %s's ports if it is its own", waits, c.name, c.name)
+}
+
+// portNamers says which containers other than c declare the port named name.
+func portNamers(all []container, c container, name string) string {
+	var names []string
+	for _, o := range all {
+		if o.node != c.node && declaresPort(o, name) {
+			names = append(names, o.name)
+		}
+	}
+	if len(names) == 0 {
+		return "no container declares it"
+	}
+	return strings.Join(names, ", ") + " declares it"
 }
 
 // runsBefore reports whether o is running, as a native sidecar, when c starts.
