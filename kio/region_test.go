@@ -24,7 +24,7 @@ func TestRegionProof(t *testing.T) {
 	for _, path := range corpusFiles(t) {
 		data, err := os.ReadFile(path)
 		if err == nil {
-			inputs = append(inputs, regionInput{path, data, migrate.Options{}})
+			inputs = append(inputs, regionInput{path, data, migrate.Options{}, false})
 		}
 	}
 	regions, spoiled := 0, 0
@@ -34,7 +34,7 @@ func TestRegionProof(t *testing.T) {
 			continue
 		}
 		for _, d := range text.Docs() {
-			r, s := checkRegion(t, in.name, d, in.opts)
+			r, s := checkRegion(t, in.name, d, in.opts, in.spoil)
 			regions, spoiled = regions+r, spoiled+s
 		}
 	}
@@ -45,9 +45,10 @@ func TestRegionProof(t *testing.T) {
 }
 
 type regionInput struct {
-	name string
-	data []byte
-	opts migrate.Options
+	name  string
+	data  []byte
+	opts  migrate.Options
+	spoil bool // check spoiled texts too (the golden cases: the corpus's documents are large)
 }
 
 // goldenCases returns the input and options of every golden case.
@@ -62,7 +63,7 @@ func goldenCases(t *testing.T) []regionInput {
 		if err != nil {
 			t.Fatal(err)
 		}
-		in := regionInput{}
+		in := regionInput{spoil: true}
 		for _, f := range ar.Files {
 			switch {
 			case strings.HasPrefix(f.Name, "input."):
@@ -78,10 +79,10 @@ func goldenCases(t *testing.T) []regionInput {
 	return out
 }
 
-// checkRegion migrates d and compares the two proofs on its rendered text and on spoiled
-// copies of it; it returns whether the text was proven by its region, and how many spoiled
-// copies had a region that parsed.
-func checkRegion(t *testing.T, name string, d yamldoc.Doc, opts migrate.Options) (proven, spoiled int) {
+// checkRegion migrates d and compares the two proofs on its rendered text and, with
+// spoilToo, on spoiled copies of it; it returns whether the text was proven by its region,
+// and how many spoiled copies had a region that parsed.
+func checkRegion(t *testing.T, name string, d yamldoc.Doc, opts migrate.Options, spoilToo bool) (proven, spoiled int) {
 	doc, err := d.Parse()
 	if err != nil || doc == nil || doc.Content[0].Kind != yaml.MappingNode {
 		return 0, 0
@@ -105,6 +106,9 @@ func checkRegion(t *testing.T, name string, d yamldoc.Doc, opts migrate.Options)
 		} else if want := l.Moved(doc, text, back); !reflect.DeepEqual(moves, want) {
 			t.Errorf("%s line %d: moves by region %v, by the whole text %v", name, d.Line, moves, want)
 		}
+	}
+	if !spoilToo {
+		return proven, 0
 	}
 	edges := []int{}
 	if r, ok := l.Region(doc, text); ok {
@@ -187,4 +191,20 @@ func spoil(orig, text string, edges []int) []string {
 		with(i, s, strings.Repeat(" ", ind+2)+"x\n")
 	}
 	return out
+}
+
+// FuzzRegionProof is TestRegionProof on any input, seeded from the golden inputs.
+func FuzzRegionProof(f *testing.F) {
+	for _, seed := range goldenInputs(f, "../migrate/testdata") {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		text, err := yamldoc.Read("fuzz.yaml", data)
+		if err != nil {
+			return
+		}
+		for _, d := range text.Docs() {
+			checkRegion(t, "fuzz.yaml", d, migrate.Options{}, true)
+		}
+	})
 }

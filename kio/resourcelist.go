@@ -51,7 +51,7 @@ var readInParts = true
 // bomb), so that the function refuses what file mode refuses, with the same error. An input
 // without a document is an error too: a KRM function's input is a ResourceList, and an empty
 // one means the caller sent nothing. The items are then read by kyaml, as the KRM framework
-// reads them, with the annotations of their index. A large list is read in parts when that is
+// reads them, with the annotations of their index. The list is read in parts when that is
 // proven to read the same (rlsplit.go), else whole.
 func ReadResourceList(path string, data []byte) (*ResourceList, error) {
 	if readInParts {

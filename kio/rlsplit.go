@@ -25,7 +25,8 @@ import (
 // not a comment, and runs to the next chunk or to the tail, the first line at column 0 that
 // is no dash. Each part must then parse, pass checkDocument, and have the shape the cut
 // assumes: the "items" key on the head's line, holding exactly the chunk's items, each one
-// starting on the line of its dash (verifyItems). Given that, by induction over the chunks:
+// starting on the line of its dash, or on the next line of content for a dash alone on its
+// line or with a comment (verifyItems). Given that, by induction over the chunks:
 // the parser enters chunk k of the whole list in the state it enters the chunk's part, right
 // after the head (true for the first), and leaves it in that state again:
 //   - the part parsed to its end, so no quoted scalar and no flow collection is open at the
@@ -54,11 +55,11 @@ type rlParts struct {
 	headLines int
 	chunks    []rlChunk
 	tail      []byte
-	dashes    []int // the file line of each item's dash, all chunks' in order
+	starts    []int // the file line where each item's node starts, all chunks' in order
 }
 
 // rlChunk is one chunk of whole items: its bytes [start, end) in the input, the file line it
-// starts on, and its items, dashes[first:first+n].
+// starts on, and its items, starts[first:first+n].
 type rlChunk struct {
 	start, end, line int
 	first, n         int
@@ -71,6 +72,7 @@ func splitResourceList(data []byte) (rlParts, bool) {
 	var p rlParts
 	col := -1             // the column of the items' dashes
 	afterComment := false // the last non-blank line was a comment
+	pending := false      // the last item has no content yet
 	tailAt := len(text)
 	for off, line := 0, 1; off < tailAt; line++ {
 		end := strings.IndexByte(text[off:], '\n') + off + 1
@@ -102,7 +104,7 @@ func splitResourceList(data []byte) (rlParts, bool) {
 				col = ind
 				p.chunks = append(p.chunks, rlChunk{start: len(p.head), line: p.headLines + 1})
 			case dash && ind == col && !afterComment:
-				p.chunks = append(p.chunks, rlChunk{start: off, line: line, first: len(p.dashes)})
+				p.chunks = append(p.chunks, rlChunk{start: off, line: line, first: len(p.starts)})
 			case dash && ind == col: // after a comment, which may belong to either item
 			case ind > col:
 			case ind == 0 && startsKey(l):
@@ -110,9 +112,17 @@ func splitResourceList(data []byte) (rlParts, bool) {
 			default:
 				return rlParts{}, false
 			}
-			if dash && ind == col {
-				p.dashes = append(p.dashes, line)
+			switch {
+			case dash && ind == col:
+				p.starts = append(p.starts, line)
 				p.chunks[len(p.chunks)-1].n++
+				// An item whose dash is alone on its line, or with a comment (as kyaml writes
+				// an item's head comment), starts on its next line of content.
+				rest := strings.TrimSpace(l[ind+1:])
+				pending = rest == "" || rest[0] == '#'
+			case pending && ind > col:
+				p.starts[len(p.starts)-1] = line
+				pending = false
 			}
 			afterComment = false
 		}
@@ -169,7 +179,7 @@ func (p *rlParts) verifyItems(doc *yaml.Node, k int) ([]*yaml.Node, bool) {
 	}
 	shift := c.line - (p.headLines + 1) // the part has the head's lines before the chunk
 	for j, item := range seq.Content {
-		if item.Line+shift != p.dashes[c.first+j] {
+		if item.Line+shift != p.starts[c.first+j] {
 			return nil, false
 		}
 	}

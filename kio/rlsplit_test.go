@@ -3,6 +3,7 @@ package kio
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -141,6 +142,14 @@ func TestResourceListCut(t *testing.T) {
 		return "- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: " + name + "\n  spec:\n    containers:\n    - name: app\n      image: app\n" + extra
 	}
 	head := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n"
+	// laughs is nested aliases that stand for 600,000 nodes, more than half the limit.
+	laughs := func(p string) string {
+		s := "  lol:\n    " + p + "0: &" + p + "0 [x, x, x, x, x, x, x, x, x, x]\n"
+		for k := 1; k < 5; k++ {
+			s += fmt.Sprintf("    %s%d: &%s%d [%s]\n", p, k, p, k, strings.TrimSuffix(strings.Repeat("*"+p+strconv.Itoa(k-1)+", ", 10), ", "))
+		}
+		return s + fmt.Sprintf("    %s5: [*%s4, *%s4, *%s4, *%s4, *%s4, *%s4]\n", p, p, p, p, p, p, p)
+	}
 	proxy := "    - name: istio-proxy\n      image: docker.io/istio/proxyv2:1.22.0\n"
 	for _, c := range []struct {
 		name, doc string
@@ -161,9 +170,11 @@ func TestResourceListCut(t *testing.T) {
 		{name: "an alias of another item's anchor", doc: head + pod("a", "    - &p\n      name: istio-proxy\n      image: docker.io/istio/proxyv2:1.22.0\n") + pod("b", "    - *p\n")},
 		{name: "an alias of the head's anchor", doc: "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nx: &img docker.io/istio/proxyv2:1.22.0\nitems:\n" + pod("a", proxy) + pod("b", "    - name: istio-proxy\n      image: *img\n")},
 		{name: "an alias in the tail", doc: head + pod("a", "    - &p\n      name: istio-proxy\n      image: docker.io/istio/proxyv2:1.22.0\n") + pod("b", proxy) + "functionConfig:\n  p: *p\n"},
+		{name: "aliases within the limit", doc: head + pod("a", laughs("a")) + pod("b", proxy), chunks: []int{1, 1}},
+		{name: "aliases within the limit in each item, over it together", doc: head + pod("a", laughs("a")) + pod("b", laughs("b"))},
 		{name: "a key set twice in the list", doc: head + pod("a", proxy) + "items: []\n"},
 		{name: "the items key set twice in the head", doc: "items: []\n" + head + pod("a", proxy)},
-		{name: "an empty item", doc: head + "-\n  kind: Pod\n" + pod("b", proxy)},
+		{name: "a dash alone on its line, and one with a comment", doc: head + "-\n  kind: Pod\n- # b\n\n  # and more\n  kind: Pod\n" + pod("c", proxy), chunks: []int{1, 1, 1}},
 		{name: "CRLF", doc: strings.ReplaceAll(head+pod("a", proxy)+pod("b", proxy), "\n", "\r\n")},
 	} {
 		p, ok := splitResourceList([]byte(c.doc))
@@ -178,6 +189,9 @@ func TestResourceListCut(t *testing.T) {
 		got, parts := runList(t, []byte(c.doc), true)
 		want, _ := runList(t, []byte(c.doc), false)
 		assert.Equal(t, want, got, c.name)
+		if strings.HasSuffix(c.name, "over it together") {
+			assert.Contains(t, want, "alias bomb", c.name)
+		}
 		assert.Equal(t, c.chunks != nil, parts, "%s: read in parts", c.name)
 	}
 }

@@ -67,7 +67,11 @@ func (p *Plan) afterNode(w *Workload) (*yaml.Node, error) {
 		opts.Skip = p.skipList(w.File)
 		r := kio.File(w.File, c.data, opts)
 		err := r.Err
-		if err == nil {
+		switch {
+		case err != nil:
+		case !r.Changed():
+			c.after = c.before // the same bytes: the same documents, which the plan only reads
+		default:
 			c.after, err = kio.ParseDocuments(w.File, r.After)
 		}
 		c.afterErr = err

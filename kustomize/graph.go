@@ -74,6 +74,7 @@ type repo struct {
 	resources map[string]bool               // the resource files kustomizations include
 	opts      migrate.Options
 	patches   patches
+	parsed    map[string]parsed // kustomizations parsed ahead (preload), by folder, until loaded
 }
 
 // name returns the path of a file for messages: as the walk names it, or relative to the
@@ -96,23 +97,23 @@ func (r *repo) load(dir string) *Kustomization {
 		return k
 	}
 	r.kusts[dir] = nil
-	file := kustomizationIn(dir)
-	if file == "" {
+	pre, ok := r.parsed[dir]
+	if !ok {
+		file := kustomizationIn(dir)
+		if file == "" {
+			return nil
+		}
+		pre = parseFile(file)
+	}
+	delete(r.parsed, dir)
+	if pre.err != nil {
+		r.errs = append(r.errs, pre.err)
 		return nil
 	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		r.errs = append(r.errs, err)
-		return nil
-	}
-	k, err := parseKustomization(file, data)
-	if err != nil {
-		r.errs = append(r.errs, err)
-		return nil
-	}
-	k.Name = r.name(file)
+	k := pre.k
+	k.Name = r.name(k.File)
 	for _, p := range k.Patches {
-		if p.load(); p.err != nil {
+		if p.err != nil {
 			if errors.Is(p.err, fs.ErrNotExist) {
 				r.missing(k, p.Line, "patch "+filepath.Base(p.Path))
 			} else {

@@ -2,6 +2,7 @@ package kustomize
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
@@ -34,13 +35,15 @@ type Plan struct {
 	cache          fileCache                  // the last resource file read
 	pending        map[*Workload]string       // refusals found during a round of decide
 	consumed       map[string]bool            // files whose findings and edits were handed out
+	wd             string                     // the working folder, or "" when it cannot be told
 }
 
 // Root is a kustomization that can be built on its own (not a component).
 type Root struct {
 	Dir           string // absolute
 	Kustomization *Kustomization
-	// Files are the files its build reads, absolute.
+	// Files are the files its build reads, absolute; set by Verifier, and while the plan
+	// decides.
 	Files map[string]bool
 	// built maps the id of each workload it builds (kind/namespace/name, as built) to the
 	// workload; Verifier.Before sets it.
@@ -67,16 +70,19 @@ func NewPlan(paths []string, filter kio.Filter, opts migrate.Options) (*Plan, er
 	p := &Plan{opts: opts, repo: newRepo(opts), scope: map[string]string{}, kustomizations: map[string]bool{}, refused: map[*Workload]string{},
 		skip: map[string][]migrate.Resource{}, findings: map[string][]migrate.Finding{}, edits: map[string]*kio.FileResult{},
 		patchFiles: map[string]bool{}, consumed: map[string]bool{}}
+	p.wd, _ = os.Getwd()
 	templates := map[string]bool{}
-	kio.Walk(paths, filter, func(in kio.Input) {
-		abs, err := filepath.Abs(in.Path)
-		switch {
-		case err != nil:
-		case in.HelmTemplate:
-			templates[abs] = true // a chart's template, not a kustomization or a manifest
-		default:
-			p.scope[abs] = in.Path
-		}
+	p.repo.parsed = preload(found, func() {
+		kio.Walk(paths, filter, func(in kio.Input) {
+			abs, err := p.abs(in.Path)
+			switch {
+			case err != nil:
+			case in.HelmTemplate:
+				templates[abs] = true // a chart's template, not a kustomization or a manifest
+			default:
+				p.scope[abs] = in.Path
+			}
+		})
 	})
 	p.repo.walked = p.scope
 	for _, f := range found {
@@ -144,14 +150,15 @@ func (p *Plan) follow(root *Root, report bool) {
 	root.instances = insts
 }
 
-// release drops what only the decision needed: the instances each root builds (Verifier
-// follows the roots again), the last file and the patches read. What stays is per file
-// the plan changes, the kustomizations, and the files of each root, which apply writes or
-// rolls back together.
+// release drops what only the decision needed: the instances each root builds and the
+// files it reads (Verifier and Unwritten follow the roots again), the resource files, the
+// last file and the patches read. What stays is per file the plan changes, and the
+// kustomizations.
 func (p *Plan) release() {
 	for _, r := range p.roots {
-		r.instances = nil
+		r.instances, r.Files = nil, nil
 	}
+	p.repo.resources, p.repo.parsed = map[string]bool{}, nil
 	p.cache = fileCache{}
 	p.repo.patches = patches{}
 }
@@ -173,6 +180,18 @@ func collectOften() func() {
 		runtime.GC()
 		debug.SetGCPercent(old)
 	}
+}
+
+// abs is filepath.Abs with the working folder read once: it asks the system for it (two
+// stat calls) every time, and the plan makes a path absolute twice for every file of a run.
+func (p *Plan) abs(path string) (string, error) {
+	if filepath.IsAbs(path) {
+		return filepath.Clean(path), nil
+	}
+	if p.wd == "" {
+		return filepath.Abs(path)
+	}
+	return filepath.Join(p.wd, path), nil
 }
 
 // reachable returns, for a kustomization that cannot be followed, the workloads of the
@@ -266,12 +285,17 @@ func (p *Plan) decide() {
 		}
 	}
 	byFile(order)
+	for _, k := range p.repo.kusts {
+		if k != nil {
+			p.repo.unresolved(k) // cached now: the analysis reads it from several workers
+		}
+	}
 	for {
 		uses := map[docKey][]use{}
 		changed := false
-		for _, w := range order {
-			for key, u := range p.analyse(w, chains[w]) {
-				u.w = w
+		for i, edits := range p.analyseAll(order, chains) {
+			for key, u := range edits {
+				u.w = order[i]
 				uses[key] = append(uses[key], u)
 			}
 		}

@@ -3,7 +3,6 @@ package kustomize
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio"
@@ -213,7 +212,7 @@ func (p *Plan) Input(in kio.Input) kio.Input {
 	if p == nil {
 		return in
 	}
-	abs, err := filepath.Abs(in.Path)
+	abs, err := p.abs(in.Path)
 	if err != nil {
 		return in
 	}
@@ -232,14 +231,16 @@ func (p *Plan) Complete(r *kio.FileResult) {
 	if p == nil {
 		return
 	}
-	abs, err := filepath.Abs(r.Path)
+	abs, err := p.abs(r.Path)
 	if err != nil {
 		return
 	}
 	if p.consumed[abs] {
 		return
 	}
-	p.consumed[abs] = true
+	if _, ok := p.findings[abs]; ok {
+		p.consumed[abs] = true // only these: the plan keeps nothing per file it has nothing for
+	}
 	r.Findings = append(r.Findings, p.findings[abs]...)
 	sort.SliceStable(r.Findings, func(i, j int) bool { return r.Findings[i].Line < r.Findings[j].Line })
 }

@@ -3,6 +3,7 @@ package kustomize
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 	"sigs.k8s.io/kustomize/kyaml/yaml/merge2"
@@ -11,20 +12,44 @@ import (
 // applyStrategicMerge merges a strategic-merge patch document into obj with the engine
 // and options kustomize uses, and returns the result; obj and patch are not modified.
 func applyStrategicMerge(obj, patch *yaml.Node) (*yaml.Node, error) {
+	n, err := smpMerge(obj, patch)
+	if observeMerge != nil {
+		observeMerge(obj, patch, n, err)
+	}
+	return n, err
+}
+
+// observeMerge, set by tests, sees every strategic merge of the plan and its result.
+var observeMerge func(obj, patch, got *yaml.Node, err error)
+
+// smpMerge merges the patch into the fields of obj it names (prune.go), by fastMerge when
+// it handles the shape, else by kyaml's merge; a patch with directives is merged whole.
+func smpMerge(obj, patch *yaml.Node) (*yaml.Node, error) {
 	if obj.Kind == yaml.MappingNode && patch.Kind == yaml.MappingNode && !hasDirective(patch) {
 		dest := yaml.CopyYNode(obj)
 		fields := prune(dest, patch, nil, nil)
-		n, err := strategicMerge(obj, dest, patch)
-		if err != nil || graft(n, fields) {
-			return n, err
+		if fastMerge(dest, yaml.CopyYNode(patch)) {
+			keepIdentity(dest, obj)
+			if graft(dest, fields) {
+				return dest, nil
+			}
+		} else {
+			dest = yaml.CopyYNode(obj)
+			fields = prune(dest, patch, nil, nil)
+			n, err := strategicMerge(obj, dest, patch)
+			if err != nil || graft(n, fields) {
+				return n, err
+			}
 		}
 	}
 	return strategicMerge(obj, yaml.CopyYNode(obj), patch)
 }
 
-// strategicMerge merges the patch into dest, a copy of obj or of some of its fields.
+// strategicMerge merges the patch into dest, a copy of obj or of some of its fields, with
+// kyaml.
 func strategicMerge(obj, dest, patch *yaml.Node) (*yaml.Node, error) {
-	kind, name, ns := str(obj, "kind"), str(get(obj, "metadata"), "name"), str(get(obj, "metadata"), "namespace")
+	kyamlMu.Lock() // kyaml loads its schema into globals
+	defer kyamlMu.Unlock()
 	out, err := merge2.Merge(yaml.NewRNode(yaml.CopyYNode(patch)), yaml.NewRNode(dest), yaml.MergeOptions{ListIncreaseDirection: yaml.MergeOptionsListPrepend})
 	if err != nil {
 		return nil, err
@@ -33,7 +58,16 @@ func strategicMerge(obj, dest, patch *yaml.Node) (*yaml.Node, error) {
 		return nil, fmt.Errorf("the patch deletes the object")
 	}
 	n := out.YNode()
-	// kustomize keeps the object's identity whatever a patch with a target says.
+	keepIdentity(n, obj)
+	return n, nil
+}
+
+var kyamlMu sync.Mutex
+
+// keepIdentity gives the merged n the kind, name and namespace of obj: kustomize keeps the
+// object's identity whatever a patch with a target says.
+func keepIdentity(n, obj *yaml.Node) {
+	kind, name, ns := str(obj, "kind"), str(get(obj, "metadata"), "name"), str(get(obj, "metadata"), "namespace")
 	setStr(n, "kind", kind)
 	if md := get(n, "metadata"); md != nil {
 		setStr(md, "name", name)
@@ -41,7 +75,6 @@ func strategicMerge(obj, dest, patch *yaml.Node) (*yaml.Node, error) {
 			setStr(md, "namespace", ns)
 		}
 	}
-	return n, nil
 }
 
 func setStr(m *yaml.Node, key, value string) {

@@ -182,6 +182,9 @@ func (p *Plan) Unwritten(unwritten []string, interrupted bool, written map[strin
 	}
 	failed := map[*Root]bool{}
 	for _, r := range p.roots {
+		if r.Files == nil {
+			p.follow(r, false) // the plan let them go once it had decided
+		}
 		for _, f := range unwritten {
 			if r.Files[f] {
 				failed[r] = true

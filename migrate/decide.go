@@ -112,10 +112,16 @@ func templateAt(templates []podTemplate, path string) (podTemplate, bool) {
 }
 
 // cloneMapped copies a YAML tree deeply, and returns with the copy the node each node of
-// the copy was copied from; aliases point to the copies of their anchors.
+// the copy was copied from; aliases point to the copies of their anchors. The copies and
+// their content lists are cut from two arrays, and the maps sized, from a count of the
+// tree: a workload is copied for every decision, and copying node by node was a good part
+// of the run.
 func cloneMapped(n *yaml.Node) (*yaml.Node, map[*yaml.Node]*yaml.Node) {
-	copies := map[*yaml.Node]*yaml.Node{}
-	origin := map[*yaml.Node]*yaml.Node{}
+	nodes, items, aliases := countTree(n)
+	slab := make([]yaml.Node, nodes)
+	contents := make([]*yaml.Node, items)
+	copies := make(map[*yaml.Node]*yaml.Node, nodes)
+	origin := make(map[*yaml.Node]*yaml.Node, nodes)
 	var walk func(*yaml.Node) *yaml.Node
 	walk = func(n *yaml.Node) *yaml.Node {
 		if n == nil {
@@ -124,23 +130,41 @@ func cloneMapped(n *yaml.Node) (*yaml.Node, map[*yaml.Node]*yaml.Node) {
 		if c := copies[n]; c != nil {
 			return c // a node in two places stays one node
 		}
-		c := *n
-		copies[n], origin[&c] = &c, n
-		c.Content = make([]*yaml.Node, len(n.Content))
+		c := &slab[0]
+		slab = slab[1:]
+		*c = *n
+		copies[n], origin[c] = c, n
+		c.Content, contents = contents[:len(n.Content):len(n.Content)], contents[len(n.Content):]
 		for i, x := range n.Content {
 			c.Content[i] = walk(x)
 		}
-		return &c
+		return c
 	}
 	out := walk(n)
-	for _, c := range copies {
-		if c.Alias != nil {
-			if a := copies[c.Alias]; a != nil {
-				c.Alias = a
+	if aliases {
+		for _, c := range copies {
+			if c.Alias != nil {
+				if a := copies[c.Alias]; a != nil {
+					c.Alias = a
+				}
 			}
 		}
 	}
 	return out, origin
+}
+
+// countTree counts the nodes of a tree and the items of their content lists, a node in two
+// places twice, and tells whether it holds an alias.
+func countTree(n *yaml.Node) (nodes, items int, aliases bool) {
+	if n == nil {
+		return 0, 0, false
+	}
+	nodes, items, aliases = 1, len(n.Content), n.Alias != nil
+	for _, c := range n.Content {
+		cn, ci, ca := countTree(c)
+		nodes, items, aliases = nodes+cn, items+ci, aliases || ca
+	}
+	return nodes, items, aliases
 }
 
 // holdBack reports the containers the gate did not prove and drops the workaround removals

@@ -6,7 +6,8 @@
 # each, 10x the input plus 64 MB, and whether the peak is within it.
 #
 #   scripts/bench-memory.sh [N]        (default N=10000; SKIP_HUGE=1 leaves out the 100 MB file
-#                                       and the 40,000 items, a minute each)
+#                                       and the 40,000 items, a minute each; BIN=path measures
+#                                       that binary instead of one built from here, to compare)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,8 +17,11 @@ if [ ! -x /usr/bin/time ]; then
   echo "bench-memory: /usr/bin/time is missing (Debian: apt-get install time)" >&2
   exit 2
 fi
-CGO_ENABLED=0 go build -trimpath -o "$WORK/sidecar-migrate" ./cmd/sidecar-migrate
-bin=$WORK/sidecar-migrate
+bin=${BIN:-}
+if [ -z "$bin" ]; then
+  CGO_ENABLED=0 go build -trimpath -o "$WORK/sidecar-migrate" ./cmd/sidecar-migrate
+  bin=$WORK/sidecar-migrate
+fi
 
 # pods N INDENT: N pods with an app and an Istio proxy, as list items (INDENT "- ") or as
 # documents (INDENT "").

@@ -2,9 +2,12 @@
 # bench.sh: times, side by side in one run, `sidecar-migrate diff`, `yq eval '.'` over every
 # file, `kustomize cfg cat` and `cat` of every file (the I/O floor) on the same generated tree
 # of N files with kustomizations (one per ten manifests, overlays patching a quarter of the
-# bases), then on a tree of 10×N; prints wall time, peak memory, each tool's ratio to
-# sidecar-migrate, and how sidecar-migrate grows from N to 10×N. kustomize cfg cat holds the
-# whole tree in memory (about 0.4 GB per 1,000 files), so N stays small: 500 by default.
+# bases), then on a tree of 10×N; prints wall time, CPU time (user+sys), peak memory, each
+# tool's ratio to sidecar-migrate (in time, and in CPU time, steadier on a busy machine), and
+# how sidecar-migrate grows from N to 10×N. It also runs sidecar-migrate on a copy of each
+# tree without its kustomization files: what that run saves is the share of the repository
+# plan (package kustomize) in the run. kustomize cfg cat holds the whole tree in memory (about
+# 0.4 GB per 1,000 files), so N stays small: 500 by default.
 #
 #   scripts/bench.sh [N]        (make bench KN=...; YQ and KUSTOMIZE name the binaries)
 set -euo pipefail
@@ -24,27 +27,35 @@ for bin in "$YQ" "$KUSTOMIZE"; do
 done
 CGO_ENABLED=0 go build -trimpath -o "$WORK/sidecar-migrate" ./cmd/sidecar-migrate
 
-# measure COMMAND...: prints "seconds peak_kb" of one run (output discarded).
+# measure COMMAND...: prints "seconds cpu_seconds peak_kb" of one run (output discarded).
 measure() {
-  /usr/bin/time -f '%e %M' -o "$WORK/time.txt" "$@" >/dev/null 2>&1 || true
-  tail -1 "$WORK/time.txt"
+  /usr/bin/time -f '%e %U %S %M' -o "$WORK/time.txt" "$@" >/dev/null 2>&1 || true
+  tail -1 "$WORK/time.txt" | awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }'
 }
 
-printf '%-7s %-22s %9s %9s %12s %12s\n' files tool seconds peak_MB ours/tool ours_mem/tool
+printf '%-7s %-28s %8s %8s %8s %10s %10s %10s\n' files tool seconds cpu_s peak_MB ours/tool cpu/tool mem/tool
 for n in "$N" $((N * 10)); do
   tree=$WORK/tree-$n
   [ -d "$tree" ] || go run ./internal/gentree -kustomize -n "$n" -out "$tree" >/dev/null
+  bare=$WORK/tree-$n-without-kustomizations
+  if [ ! -d "$bare" ]; then
+    cp -R "$tree" "$bare"
+    find "$bare" -name kustomization.yaml -delete
+  fi
   files=$(find "$tree" -name '*.yaml' | wc -l)
-  read -r ours_s ours_kb < <(measure "$WORK/sidecar-migrate" diff "$tree")
-  read -r yq_s yq_kb < <(measure sh -c "find '$tree' -name '*.yaml' -print0 | xargs -0 -n 500 '$YQ' eval '.'")
-  read -r kz_s kz_kb < <(measure "$KUSTOMIZE" cfg cat "$tree")
-  read -r cat_s cat_kb < <(measure sh -c "find '$tree' -name '*.yaml' -print0 | xargs -0 cat")
-  for row in "sidecar-migrate diff|$ours_s|$ours_kb" "yq eval '.'|$yq_s|$yq_kb" \
-    "kustomize cfg cat|$kz_s|$kz_kb" "cat (I/O floor)|$cat_s|$cat_kb"; do
-    IFS='|' read -r tool s kb <<<"$row"
-    awk -v n="$files" -v t="$tool" -v s="$s" -v kb="$kb" -v os="$ours_s" -v okb="$ours_kb" \
-      'BEGIN { printf "%-7d %-22s %9.2f %9.1f %11.3fx %11.2fx\n", n, t, s, kb/1024, os/(s>0?s:0.01), okb/kb }'
+  read -r ours_s ours_cpu ours_kb < <(measure "$WORK/sidecar-migrate" diff "$tree")
+  read -r bare_s bare_cpu bare_kb < <(measure "$WORK/sidecar-migrate" diff "$bare")
+  read -r yq_s yq_cpu yq_kb < <(measure sh -c "find '$tree' -name '*.yaml' -print0 | xargs -0 -n 500 '$YQ' eval '.'")
+  read -r kz_s kz_cpu kz_kb < <(measure "$KUSTOMIZE" cfg cat "$tree")
+  read -r cat_s cat_cpu cat_kb < <(measure sh -c "find '$tree' -name '*.yaml' -print0 | xargs -0 cat")
+  for row in "sidecar-migrate diff|$ours_s|$ours_cpu|$ours_kb" "... without kustomizations|$bare_s|$bare_cpu|$bare_kb" \
+    "yq eval '.'|$yq_s|$yq_cpu|$yq_kb" "kustomize cfg cat|$kz_s|$kz_cpu|$kz_kb" "cat (I/O floor)|$cat_s|$cat_cpu|$cat_kb"; do
+    IFS='|' read -r tool s cpu kb <<<"$row"
+    awk -v n="$files" -v t="$tool" -v s="$s" -v cpu="$cpu" -v kb="$kb" -v os="$ours_s" -v ocpu="$ours_cpu" -v okb="$ours_kb" \
+      'BEGIN { printf "%-7d %-28s %8.2f %8.2f %8.1f %9.3fx %9.3fx %9.2fx\n", n, t, s, cpu, kb/1024, os/(s>0?s:0.01), ocpu/(cpu>0?cpu:0.01), okb/kb }'
   done
+  awk -v s="$ours_s" -v b="$bare_s" -v cpu="$ours_cpu" -v bcpu="$bare_cpu" \
+    'BEGIN { printf "        the plan'"'"'s share of the run: %.0f%% of the time, %.0f%% of the CPU time\n", (s-b)*100/(s>0?s:0.01), (cpu-bcpu)*100/(cpu>0?cpu:0.01) }'
   if [ "$n" = "$N" ]; then first_s=$ours_s first_kb=$ours_kb; fi
 done
 awk -v s="$first_s" -v kb="$first_kb" -v s2="$ours_s" -v kb2="$ours_kb" \

@@ -17,7 +17,9 @@
 // Render is a splicer, not a proof. Its text must be parsed again and compared with the
 // edited tree (SameTree) before it is trusted; ErrUnsupported, or a text that does not hold
 // the edit, means the document is written whole by Serialize, which callers report as a
-// formatting fallback.
+// formatting fallback. When the edit lies inside one entry and the rest of the text is the
+// original, Region gives that entry's new lines, and parsing them alone (Region.Holds) is the
+// same proof at the cost of the entry (region.go says why); MovedIn is then Moved.
 //
 // # The edit contract
 //

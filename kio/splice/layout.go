@@ -27,7 +27,7 @@ type Layout struct {
 	kept    []*yaml.Node              // backing array of the snapshots' content
 	starts  []int                     // byte offset of each line, computed on first use
 	content string                    // the lines joined, computed on first use
-	aliases bool                      // the tree holds an alias (Region)
+	anchors bool                      // the tree holds an anchor or an alias (Region)
 }
 
 // snapshot is what a node held before the edit.
@@ -152,7 +152,7 @@ func (l *Layout) trimEnd(lo, hi, col int) int {
 // walk records n and its descendants. The content of n lies within lines [lo, hi).
 func (l *Layout) walk(n *yaml.Node, lo, hi int) {
 	l.orig[n] = snapshot{kind: n.Kind, style: n.Style, tag: n.Tag, value: n.Value, content: l.keep(n.Content)}
-	l.aliases = l.aliases || n.Kind == yaml.AliasNode
+	l.anchors = l.anchors || n.Kind == yaml.AliasNode || n.Anchor != ""
 	block := n.Style&yaml.FlowStyle == 0 && len(n.Content) > 0
 	switch {
 	case n.Kind == yaml.MappingNode && block:

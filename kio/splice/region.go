@@ -36,10 +36,12 @@ import (
 //     context as in place: the block collection Text is parsed into starts at that column, as
 //     the entry's collection does, and every indentation rule of YAML is relative to the
 //     innermost block.
-//   - What parsing could resolve from outside is refused: a document with an alias (an
-//     alias in Text to an anchor above does not parse alone; an alias below to an anchor the
-//     edit dropped would not be seen) and a document with a directive line (a %TAG changes
-//     what a tag in Text means).
+//   - What parsing could resolve from outside is refused: a document with an anchor or an
+//     alias (an alias in Text to an anchor above does not parse alone; an alias below to an
+//     anchor the edit dropped would not be seen; an anchor is no part of what Layout.isDirty
+//     compares), a document with a directive line (a %TAG changes what a tag in Text means),
+//     and a Text with a document marker line ("---" or "...": alone, Text would end there;
+//     in place, the document would).
 //
 // Anything else, and any Text that does not parse alone or is not the entry, leaves the proof
 // to the whole text, as before: the region only ever saves work, never decides a case that
@@ -54,7 +56,7 @@ type Region struct {
 // Region returns the region of text, the output of Render for doc, that holds every change,
 // or false when the whole text must be parsed to prove it.
 func (l *Layout) Region(doc *yaml.Node, text string) (Region, bool) {
-	if l == nil || l.aliases || strings.HasPrefix(text, "%") || strings.Contains(text, "\n%") {
+	if l == nil || l.anchors || strings.HasPrefix(text, "%") || strings.Contains(text, "\n%") {
 		return Region{}, false
 	}
 	root := doc
@@ -82,6 +84,11 @@ func (l *Layout) Region(doc *yaml.Node, text string) (Region, bool) {
 		return Region{}, false
 	}
 	lines := out[e.start : len(out)-tail]
+	for _, s := range lines {
+		if strings.HasPrefix(s, "---") || strings.HasPrefix(s, "...") {
+			return Region{}, false
+		}
+	}
 	if !opensAt(lines, c.col, e.node == e.value) || !closesAt(lines, l.lines[e.end:], c.col, e.node == e.value) {
 		return Region{}, false
 	}
@@ -160,7 +167,8 @@ func opensAt(lines []string, col int, item bool) bool {
 // closesAt reports whether nothing after lines can continue them: they end on a line that is
 // neither a comment nor blank, no blank line follows them (a last block scalar with keep
 // chomping would take it), and the first content line after them is indented less than col,
-// or at col as the next key (or the next dash, when they are an item).
+// or at col as a key (or, when they are an item, the next dash): a key at col closes even an
+// indentless sequence, and the contents of lines are indented more than col.
 func closesAt(lines, after []string, col int, item bool) bool {
 	last := lines[len(lines)-1]
 	if isComment(last) || isBlank(last) || (len(after) > 0 && isBlank(after[0])) {
@@ -178,7 +186,7 @@ func closesAt(lines, after []string, col int, item bool) bool {
 			return true
 		}
 		dash := strings.HasPrefix(s[ind:], "-")
-		return ind == col && dash == item && s[col] != '?' && s[col] != ':'
+		return ind == col && (item || !dash) && s[col] != '?' && s[col] != ':'
 	}
 	return true
 }

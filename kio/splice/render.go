@@ -274,7 +274,7 @@ func (l *Layout) newPair(c *collection, n, key, value *yaml.Node) ([]string, err
 		return []string{indent + plainKey(key.Value) + ": " + items + "\n"}, nil
 	case value.Kind == yaml.SequenceNode && value.Style&yaml.FlowStyle == 0 && len(value.Content) > 0:
 		out := []string{indent + plainKey(key.Value) + ":\n"}
-		col := c.col + l.seqOffset(n)
+		col := c.col + l.movedOffset(n, value.Content)
 		for _, item := range value.Content {
 			if l.owner[item] == nil {
 				return nil, ErrUnsupported
@@ -322,37 +322,65 @@ func (l *Layout) seqOffset(m *yaml.Node) int {
 	return 0
 }
 
-// plainKey returns the YAML text of a mapping key. A YAML encoder costs more than the rest of
-// a render, and the keys an edit adds are few: each is encoded once (up to a bound, in
-// case some come from the input).
-func plainKey(k string) string {
-	plainKeys.Lock()
-	s, ok := plainKeys.text[k]
-	plainKeys.Unlock()
-	if ok {
-		return s
+// movedOffset returns seqOffset for a new sequence of mapping m made of moved items: when
+// they all come from one sequence of m (the containers a sidecar leaves for a new
+// initContainers), the new one is laid out like it, so that the moved lines keep their
+// indentation whatever style m's other sequences have.
+func (l *Layout) movedOffset(m *yaml.Node, items []*yaml.Node) int {
+	from := l.owner[items[0]]
+	for _, item := range items {
+		if l.owner[item] != from {
+			return l.seqOffset(m)
+		}
 	}
-	s = encodeScalar(&yaml.Node{Kind: yaml.ScalarNode, Value: k, Tag: "!!str"})
-	plainKeys.Lock()
-	if len(plainKeys.text) < 256 {
-		plainKeys.text[k] = s
+	if c := l.colls[m]; c != nil && from != nil && from.node.Kind == yaml.SequenceNode {
+		for _, e := range c.entries {
+			if e.value == from.node {
+				return from.col - c.col
+			}
+		}
 	}
-	plainKeys.Unlock()
-	return s
+	return l.seqOffset(m)
 }
 
-var plainKeys = struct {
+// plainKey returns the YAML text of a mapping key.
+func plainKey(k string) string {
+	return encodeScalar(&yaml.Node{Kind: yaml.ScalarNode, Value: k, Tag: "!!str"})
+}
+
+// scalarKey is what the text of a one-line scalar depends on.
+type scalarKey struct {
+	value, tag string
+	style      yaml.Style
+}
+
+// encoded holds the scalars encoded so far. A YAML encoder costs more than the rest of a
+// render, and the keys and values an edit adds are few (restartPolicy: Always in every moved
+// container): each is encoded once, up to a bound, in case some come from the input.
+var encoded = struct {
 	sync.Mutex
-	text map[string]string
-}{text: map[string]string{}}
+	text map[scalarKey]string
+}{text: map[scalarKey]string{}}
 
 // encodeScalar returns the YAML text of a one-line scalar in its style.
 func encodeScalar(n *yaml.Node) string {
-	out, err := yaml.Marshal(&yaml.Node{Kind: yaml.ScalarNode, Value: n.Value, Tag: n.Tag, Style: n.Style})
-	if err != nil {
-		return n.Value
+	k := scalarKey{n.Value, n.Tag, n.Style}
+	encoded.Lock()
+	s, ok := encoded.text[k]
+	encoded.Unlock()
+	if ok {
+		return s
 	}
-	return strings.TrimSuffix(string(out), "\n")
+	out, err := yaml.Marshal(&yaml.Node{Kind: yaml.ScalarNode, Value: n.Value, Tag: n.Tag, Style: n.Style})
+	if s = n.Value; err == nil {
+		s = strings.TrimSuffix(string(out), "\n")
+	}
+	encoded.Lock()
+	if len(encoded.text) < 256 {
+		encoded.text[k] = s
+	}
+	encoded.Unlock()
+	return s
 }
 
 // reindent shifts lines by shift columns. Lines with too little indentation to move left
