@@ -52,7 +52,7 @@ func (c container) programs() (found []runsOnce, args [][]string) {
 		switch {
 		case at >= 0:
 			args = append(args, c.words[at+1:])
-		case !p.imageMatches(c):
+		case !imageOf(p.rules, c):
 			continue
 		case lookup(c.node, "command") == nil:
 			args = append(args, c.words)
@@ -62,15 +62,6 @@ func (c container) programs() (found []runsOnce, args [][]string) {
 		found = append(found, p)
 	}
 	return found, args
-}
-
-func (p runsOnce) imageMatches(c container) bool {
-	for _, id := range p.rules {
-		if r, ok := builtinImageRules[id]; ok && matchesImage(r, c) {
-			return true
-		}
-	}
-	return false
 }
 
 // matchesImage reports whether the image of c is one of r's repositories, whatever its
