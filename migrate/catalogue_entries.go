@@ -102,3 +102,72 @@ var builtinNames = []nameRule{
 	names("name-generic-proxy", Low, "A generic proxy name; moved only beside a plain app.", "https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/", "proxy", "*-proxy"),
 	names("name-nginx", Low, "nginx is usually the app; moved only beside a plain app.", "https://hub.docker.com/_/nginx", "nginx"),
 }
+
+// builtinRunsOnce says, per catalogued program, what makes it do its work once and exit:
+// a subcommand (the first word of its arguments that is not a flag), a flag (alone, or
+// "=true" and the other spellings of true that Go's flag packages accept), an environment
+// variable set to true, or a setting of its configuration file. Such a container is not a
+// sidecar: moved, it would be restarted for ever, and in a Job its failure would no longer
+// fail the Job. Every program also exits on --version and --help. Sources: each program's
+// command-line reference (otelcol validate and components; vector validate, test, generate,
+// list, graph, vrl; fluent-bit --dry-run; promtail -check-syntax; consul-template -once;
+// vault agent -exit-after-auth and exit_after_auth; git-sync --one-time and
+// GITSYNC_ONE_TIME; envoy --mode validate and init_only; filebeat and metricbeat test,
+// setup, export, keystore; fluentd --dry-run; pilot-agent wait and request).
+var builtinRunsOnce = []runsOnce{
+	{program: "the OpenTelemetry Collector", rules: []string{"image-otel-collector"}, binaries: []string{"otelcol", "otelcol-contrib", "otelcol-k8s", "aws-otel-collector", "otelcol-sumo"},
+		subcommands: []string{"validate", "components", "featuregate"}},
+	{program: "Vector", rules: []string{"image-vector"}, binaries: []string{"vector"},
+		subcommands: []string{"validate", "test", "generate", "generate-schema", "list", "graph", "vrl"}},
+	{program: "Fluent Bit", rules: []string{"image-fluent-bit"}, binaries: []string{"fluent-bit"},
+		flags: []string{"dry-run", "D"}},
+	{program: "Promtail", rules: []string{"image-promtail"}, binaries: []string{"promtail"},
+		flags: []string{"check-syntax"}},
+	{program: "consul-template", rules: []string{"image-consul-template"}, binaries: []string{"consul-template"},
+		flags: []string{"once"}},
+	{program: "the Vault agent", rules: []string{"image-vault-agent"}, binaries: []string{"vault"},
+		flags: []string{"exit-after-auth"}, configSetting: "exit_after_auth", configFlags: []string{"config"}},
+	{program: "git-sync", rules: []string{"image-git-sync"}, binaries: []string{"git-sync"},
+		flags: []string{"one-time"}, env: []string{"GITSYNC_ONE_TIME", "GIT_SYNC_ONE_TIME"}},
+	{program: "Envoy", rules: []string{"image-envoy", "image-istio-proxy", "image-appmesh-envoy"}, binaries: []string{"envoy"},
+		modes: []string{"validate", "init_only"}},
+	{program: "Beats", rules: []string{"image-filebeat", "image-metricbeat"}, binaries: []string{"filebeat", "metricbeat"},
+		subcommands: []string{"test", "setup", "export", "keystore", "version"}},
+	{program: "Fluentd", rules: []string{"image-fluentd"}, binaries: []string{"fluentd"},
+		flags: []string{"dry-run"}},
+	{program: "Istio's pilot-agent", rules: []string{"image-istio-proxy"}, binaries: []string{"pilot-agent"},
+		subcommands: []string{"wait", "request", "version"}},
+}
+
+// builtinOwnPorts are the ports a catalogued program serves without declaring them, by its
+// image entry (or, for injected proxies whose image is a placeholder, its container name):
+// a startupProbe or postStart hook on one of them waits for the container itself. Sources:
+// Istio's "Ports used by Istio", Linkerd's proxy ports, the Cloud SQL and AlloyDB proxies'
+// --http-port and --admin-port defaults, oauth2-proxy's --http-address default, Dapr's
+// sidecar ports, the Collector's health_check extension, the nginx images' default listeners.
+var builtinOwnPorts = []ownPorts{
+	{rules: []string{"image-istio-proxy"}, names: []string{"istio-proxy"}, ports: []string{"15000", "15001", "15004", "15006", "15008", "15020", "15021", "15053", "15090"}},
+	{rules: []string{"image-linkerd-proxy"}, names: []string{"linkerd-proxy"}, ports: []string{"4140", "4143", "4191"}},
+	{rules: []string{"image-cloud-sql-proxy-v2", "image-alloydb-auth-proxy"}, ports: []string{"9090", "9091"}},
+	{rules: []string{"image-oauth2-proxy"}, ports: []string{"4180"}},
+	{rules: []string{"image-dapr-sidecar"}, names: []string{"daprd"}, ports: []string{"3500", "3501", "50001", "9090"}},
+	{rules: []string{"image-otel-collector"}, ports: []string{"13133"}},
+	{rules: []string{"image-nginx"}, ports: []string{"80", "8080"}}, // nginx; nginx-unprivileged and Bitnami's
+}
+
+// builtinStandalone are the catalogued programs that also run as a workload of their own:
+// an Istio gateway is the proxy image in router mode (or injected from the gateway
+// template), an OpenTelemetry gateway or collector Deployment is the Collector image. Such
+// a container is the app, not a sidecar: it stays, with an info finding. modes are the
+// arguments that say it runs standalone (and sidecarModes those that say it is a sidecar);
+// without either, a workload whose name ends with one of roles, or holds one of aliases
+// followed only by roles, is taken to be the program, unless another container carries
+// the workload's name.
+var builtinStandalone = []standalone{
+	{program: "Istio's proxy", rules: []string{"image-istio-proxy"}, names: []string{"istio-proxy"},
+		modes: [][]string{{"proxy", "router"}}, sidecarModes: [][]string{{"proxy", "sidecar"}},
+		templates: "inject.istio.io/templates", template: "gateway",
+		aliases: []string{"istio"}, roles: []string{"gateway", "ingressgateway", "egressgateway"}},
+	{program: "the OpenTelemetry Collector", rules: []string{"image-otel-collector"},
+		aliases: []string{"otel", "otelcol", "opentelemetry"}, roles: []string{"collector", "gateway"}},
+}

@@ -16,7 +16,8 @@
 //     file, a wrapper...) and what that releases; they never edit the tree themselves.
 //     Scripts are read and cut through package migrate/shell.
 //   - gate: the lifetime gate (gate.go) lets a container move only when it is shown to run
-//     one long-lived program once the accepted edits are made; the checks (impact.go,
+//     one long-lived program once the accepted edits are made; the checks (vetmoves.go:
+//     standalone programs, one-shot switches not shown, start order; impact.go,
 //     autoscaler.go) hold back moves that something else in the document depends on.
 //   - commit: the accepted edits and moves are made on a copy; CheckOutcome checks the
 //     result, and every decision is a Finding with its rule.

@@ -66,13 +66,25 @@ func (m *migration) impact(t podTemplate, containers, moving []container) {
 	if v := scalar(t.spec, "terminationGracePeriodSeconds"); v != "" {
 		grace = v + "s"
 	}
+	var inits []container
+	for _, n := range seqItems(lookup(t.spec, "initContainers")) {
+		inits = append(inits, readContainer(n)) // as they are before the move
+	}
+	order := startOrder{containers: containers, inits: inits, moving: moving, placement: m.opts.Placement}
 	for _, c := range moving {
+		m.portsBeforeFixes(t, c)
 		if lookupPath(c.node, "lifecycle", "preStop") != nil {
 			m.report(rulePreStop, Warning, t, c.node, c.name, "its preStop hook ran alongside the app; as a native sidecar it stops only after the app has exited, so a sleep or drain meant to outlive the app can go, and the grace period of %s is now shared by the app and its sidecars", grace)
 		}
 		readiness, startup := lookup(c.node, "readinessProbe"), lookup(c.node, "startupProbe")
+		blocked := ""
+		if startup == nil && m.opts.StartupProbe == StartupFromReadiness {
+			blocked = order.firstBlock(c, startNeeds(readiness, "readinessProbe"))
+		}
 		switch {
 		case startup != nil:
+		case blocked != "":
+			m.report(ruleStartDependency, Warning, t, c.node, c.name, "no startupProbe added from its readinessProbe: as a startupProbe, %s; the app now starts once the sidecar has started, not once it is ready", blocked)
 		case m.opts.StartupProbe == StartupFromReadiness && readiness != nil:
 			if m.fix(ruleStartupProbe, t, c.node, c.name, "startupProbe added with the readinessProbe's handler, so the app starts once the sidecar is ready") {
 				addStartupProbe(c.node, readiness)

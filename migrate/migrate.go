@@ -141,26 +141,29 @@ func (c container) hasWord(w string) bool {
 	return false
 }
 
-// oneShot returns why the container plainly runs once and exits, or "".
+// oneShot returns why the container plainly runs once and exits, or "": a one-shot word on
+// any command line, or what makes its catalogued program exit (builtinRunsOnce).
 func (c container) oneShot() string {
 	for i, w := range c.words {
+		flag, value, hasValue := strings.Cut(strings.TrimLeft(w, "-"), "=")
+		on := !hasValue || boolTrue(value)
 		switch {
 		case w == "--mode=validate" || (w == "--mode" && i+1 < len(c.words) && c.words[i+1] == "validate"):
 			return "it runs in validate mode"
-		case strings.TrimLeft(w, "-") == "exit-after-auth" || strings.TrimLeft(w, "-") == "exit-after-auth=true":
+		case flag == "exit-after-auth" && on:
 			return "it exits after authenticating (-exit-after-auth)"
-		case strings.TrimLeft(w, "-") == "one-time" || strings.TrimLeft(w, "-") == "one-time=true":
+		case flag == "one-time" && on:
 			return "it syncs once (--one-time)"
 		case w == "migrate" || w == "backup" || w == "restore" || w == "db:migrate":
 			return fmt.Sprintf("its command runs %q", w)
 		}
 	}
 	for _, k := range []string{"GITSYNC_ONE_TIME", "GIT_SYNC_ONE_TIME"} {
-		if c.env[k] == "true" {
+		if boolTrue(c.env[k]) {
 			return "it syncs once (" + k + ")"
 		}
 	}
-	return ""
+	return c.programRunsOnce()
 }
 
 // followsFile reports whether the command streams a file with tail -f or -F.
@@ -334,6 +337,7 @@ func (m *migration) template(t podTemplate) {
 			moveWhy = append(moveWhy, e)
 		}
 	}
+	moving, moveWhy = m.vetMoves(t, containers, inits, moving, moveWhy)
 	switch {
 	case len(moving) == 0:
 	case len(containers) == 1:
