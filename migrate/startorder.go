@@ -293,12 +293,3 @@ func defaultPort(c container, p string) bool {
 	}
 	return false
 }
-
-func isNumber(s string) bool {
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return s != ""
-}
