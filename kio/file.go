@@ -43,7 +43,8 @@ type FileResult struct {
 	// what WriteFile checks the file still is.
 	Info os.FileInfo
 
-	strings stringSet // while the file is migrated: the findings' strings, one copy each
+	strings stringSet   // while the file is migrated: the findings' strings, one copy each
+	config  *configNote // for the step over ConfigMap scripts of other files (configscripts_tree.go)
 }
 
 // Changed reports whether the file's content changed.

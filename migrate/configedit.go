@@ -21,8 +21,11 @@ type ConfigScriptRun struct {
 	Namespace, ConfigMap, Key string
 	Container                 string
 	Resource                  Resource // the workload
-	shell                     string
-	workload                  *yaml.Node
+	// File is where the workload is, when it is not the ConfigMap's file: findings at the
+	// ConfigMap's key name it.
+	File     string
+	shell    string
+	workload *yaml.Node
 }
 
 // ConfigScriptRuns returns the containers of a migrated workload document that run a
@@ -74,6 +77,8 @@ type ConfigEdit struct {
 	Findings    []Finding // at the key's line of the document
 	Read        []int     // the runs whose script was read, by index
 	Workarounds int
+	// Refused says, by run index, why the script of a run this ConfigMap holds was not read.
+	Refused map[int]string
 }
 
 // EditConfigScripts edits, in a ConfigMap document, the scripts that runs (found in the same
@@ -91,11 +96,28 @@ func EditConfigScripts(doc *yaml.Node, runs []ConfigScriptRun, opts Options) (e 
 	}
 	for i, r := range runs {
 		value := lookup(lookup(root, "data"), r.Key)
-		if r.ConfigMap != scalar(md, "name") || r.Namespace != scalar(md, "namespace") || value == nil || value.Kind != yaml.ScalarNode || count[r.Key+"\x00"+r.ConfigMap+"\x00"+r.Namespace] != 1 {
+		if r.ConfigMap != scalar(md, "name") || r.Namespace != scalar(md, "namespace") {
 			continue
 		}
-		text, res, ok := r.edit(value.Value, opts)
-		if !ok {
+		why := ""
+		switch {
+		case value == nil || value.Kind != yaml.ScalarNode:
+			why = "it has no key " + strconv.Quote(r.Key) + " holding a script"
+		case count[r.Key+"\x00"+r.ConfigMap+"\x00"+r.Namespace] != 1:
+			why = "more than one container runs the key"
+		}
+		text, res, ok := "", Result{}, false
+		if why == "" {
+			text, res, ok = r.edit(value.Value, opts)
+			if !ok {
+				why = "reading the script changes the workload too (it was decided without the script: migrate it by hand)"
+			}
+		}
+		if why != "" {
+			if e.Refused == nil {
+				e.Refused = map[int]string{}
+			}
+			e.Refused[i] = why
 			continue
 		}
 		e.Read = append(e.Read, i)
@@ -104,7 +126,11 @@ func EditConfigScripts(doc *yaml.Node, runs []ConfigScriptRun, opts Options) (e 
 				continue
 			}
 			f.Line, f.Column = value.Line, value.Column
-			f.Message = "key " + r.Key + " of ConfigMap " + r.ConfigMap + " (run by container " + r.Container + "): " + f.Message
+			by := r.Container
+			if r.File != "" {
+				by += " in " + r.File
+			}
+			f.Message = "key " + r.Key + " of ConfigMap " + r.ConfigMap + " (run by container " + by + "): " + f.Message
 			e.Findings = append(e.Findings, f)
 		}
 		e.Workarounds += res.Stats.Workarounds
