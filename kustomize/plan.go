@@ -34,6 +34,7 @@ type Plan struct {
 	cache          fileCache                  // the last resource file read
 	pending        map[*Workload]string       // refusals found during a round of decide
 	consumed       map[string]bool            // files whose findings and edits were handed out
+	built          builtFindings              // findings of builds about workarounds (builtfindings.go)
 }
 
 // Root is a kustomization that can be built on its own (not a component).
