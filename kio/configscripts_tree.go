@@ -112,6 +112,9 @@ type configRepo struct {
 	held    []FileResult
 	byName  map[string][]configMapAt // every ConfigMap of the run, by name
 	unread  []unreadAt
+	// generated are the ConfigMaps the planner builds from files; the results of the files
+	// edited come last.
+	generated []GeneratedConfigMap
 }
 
 // configMapAt is a ConfigMap of the run: in held[held], or (-1) in a file already emitted.
@@ -158,11 +161,15 @@ func (c *configRepo) add(r FileResult, emit func(FileResult)) {
 
 // flush makes the edits, when the run saw every file (complete), and emits the held results.
 func (c *configRepo) flush(complete bool, emit func(FileResult)) {
+	var scripts []FileResult
 	if complete {
-		c.edit()
+		scripts = c.edit()
 	}
 	for _, r := range c.held {
 		r.config = nil
+		emit(r)
+	}
+	for _, r := range scripts {
 		emit(r)
 	}
 	c.held = nil
@@ -176,15 +183,30 @@ type target struct {
 
 // edit matches each remaining run to the one ConfigMap of the run it can be, edits the
 // ConfigMaps' files, and drops the warnings of the runs whose script was read.
-func (c *configRepo) edit() {
+func (c *configRepo) edit() []FileResult {
 	targets := map[int]*target{}
 	var order []int
+	files := map[string]*scriptFile{}
+	var fileOrder []string
 	for wi := range c.held {
 		n := c.held[wi].config
 		if n == nil {
 			continue
 		}
 		for _, run := range n.runs {
+			if g, ok, why := c.generatedFor(c.held[wi].Path, run); ok {
+				if why != "" {
+					c.note(wi, run, why)
+					continue
+				}
+				if files[g.File] == nil {
+					files[g.File] = &scriptFile{gen: g}
+					fileOrder = append(fileOrder, g.File)
+				}
+				files[g.File].runs = append(files[g.File].runs, run)
+				files[g.File].from = append(files[g.File].from, wi)
+				continue
+			}
 			ci, why := c.locate(c.held[wi].Path, run)
 			if ci < 0 {
 				c.note(wi, run, why)
@@ -219,6 +241,8 @@ func (c *configRepo) edit() {
 			c.note(t.from[j], run, fmt.Sprintf("it is in %s, where it was left as it is: %s", r.Path, why))
 		}
 	}
+	slices.Sort(fileOrder)
+	return c.editGenerated(files, fileOrder)
 }
 
 // note adds why to the warning that the run's script, in held[wi], was not read.
@@ -280,4 +304,19 @@ func places(at []configMapAt) string {
 		s += fmt.Sprintf("%s:%d", a.path, a.cm.Line)
 	}
 	return s
+}
+
+// GeneratedConfigMap is a ConfigMap that a tool builds from a file of the repository (a
+// kustomization's configMapGenerator): one key, the file it is made of, and the workload
+// files built with it. A Planner that knows such ConfigMaps has a method
+// GeneratedConfigMaps() []GeneratedConfigMap.
+type GeneratedConfigMap struct {
+	Name, Namespace string // as the workloads built with it name it
+	Key             string // "" for an entry that changes a ConfigMap of a base
+	File, Path      string // the file, absolute and as displayed
+	Kustomization   string // where it is declared, as displayed, and the line
+	Line            int
+	Resources       []string // the workload files built with it, absolute
+	// AllNamespaced: the kustomization sets one namespace for all it builds.
+	AllNamespaced bool
 }

@@ -51,6 +51,9 @@ func Tree(ctx context.Context, inputs iter.Seq[Input], jobs int, opts migrate.Op
 	}
 	var refs autoscalers[string]
 	scripts := configRepo{opts: opts} // ConfigMap scripts run from other files
+	if g, ok := planner.(generatedPlanner); ok {
+		scripts.generated = g.GeneratedConfigMaps()
+	}
 	file := func(r FileResult) {
 		if planner != nil {
 			planner.Complete(&r)
