@@ -62,6 +62,9 @@ func (c *configRepo) generatedFor(path string, run migrate.ConfigScriptRun) (Gen
 		return keyed[0], true, fmt.Sprintf("ConfigMap %s is generated more than once beside it (%s:%d, %s:%d)", run.ConfigMap, keyed[0].Kustomization, keyed[0].Line, keyed[1].Kustomization, keyed[1].Line)
 	}
 	g := keyed[0]
+	if g.File == "" {
+		return g, true, fmt.Sprintf("it is a literal of the generator at %s:%d: edit it there by hand", g.Kustomization, g.Line)
+	}
 	if !g.AllNamespaced && g.Namespace != run.Namespace {
 		return g, true, fmt.Sprintf("the ConfigMap %s generated at %s:%d is in another namespace, or in none", run.ConfigMap, g.Kustomization, g.Line)
 	}

@@ -313,7 +313,7 @@ func places(at []configMapAt) string {
 type GeneratedConfigMap struct {
 	Name, Namespace string // as the workloads built with it name it
 	Key             string // "" for an entry that changes a ConfigMap of a base
-	File, Path      string // the file, absolute and as displayed
+	File, Path      string // the file, absolute and as displayed; "" for a literal
 	Kustomization   string // where it is declared, as displayed, and the line
 	Line            int
 	Resources       []string // the workload files built with it, absolute

@@ -68,6 +68,12 @@ func (p *Plan) generated(k *Kustomization) []kio.GeneratedConfigMap {
 			out = append(out, gen)
 			continue
 		}
+		for _, l := range entries(get(g, "literals")) {
+			key, _, _ := strings.Cut(l.Value, "=")
+			e := gen
+			e.Key, e.Line = key, l.Line // no File: the script is in the kustomization
+			out = append(out, e)
+		}
 		for _, f := range entries(get(g, "files")) {
 			key, file, found := strings.Cut(f.Value, "=")
 			if !found {
