@@ -29,6 +29,11 @@ type configNote struct {
 	runs   []migrate.ConfigScriptRun // runs whose script the file does not hold: their warning remains
 	// textOnly: the content was read only for this step (the file holds no container).
 	textOnly bool
+	// others: the file has ConfigMaps that cannot hold a script (no .sh, .bash or #!), whose
+	// names are read at the end of the run only if a workload's script is looked for; texts
+	// holds them when the file is not on disk to be read again.
+	others bool
+	texts  []yamldoc.Doc
 }
 
 // takesPart reports whether the file may take part in an edit across files.
@@ -50,6 +55,10 @@ func (n *configNote) takesPart() bool {
 // keepConfigMapText keeps the content of a file that holds no container but the word
 // ConfigMap, which the step reads: whole when the scan held it, else read again from f.
 func (r *FileResult) keepConfigMapText(f *os.File, whole []byte, info os.FileInfo) {
+	if whole != nil && !mayHoldScript(whole) {
+		r.config = &configNote{others: true} // read again at the end, if needed
+		return
+	}
 	data := bytes.Clone(whole)
 	if whole == nil {
 		var err error
@@ -72,6 +81,13 @@ func (r *FileResult) noteConfigScripts(opts migrate.Options) {
 	if migrate.MayHoldConfigMap(r.After) {
 		for _, d := range yamldoc.Decode(r.Path, r.After).Docs() {
 			if !migrate.MayHoldConfigMap(d.Content) {
+				continue
+			}
+			if !mayHoldScript(d.Content) {
+				n.others = true // only its name counts: read at the end, if needed
+				if r.Info == nil {
+					n.texts = append(n.texts, d)
+				}
 				continue
 			}
 			doc, err := d.Parse()
@@ -98,9 +114,15 @@ func (r *FileResult) noteConfigScripts(opts migrate.Options) {
 		r.Before, r.After, r.Info = nil, nil, nil // read for the step alone, and not needed
 	}
 	r.config = nil
-	if len(n.maps) > 0 || n.takesPart() {
+	if len(n.maps) > 0 || n.others || n.takesPart() {
 		r.config = n
 	}
+}
+
+// mayHoldScript reports whether a ConfigMap's text may hold a key that reads as a script
+// (migrate.ScriptKey): a byte check.
+func mayHoldScript(text []byte) bool {
+	return bytes.Contains(text, []byte(".sh")) || bytes.Contains(text, []byte(".bash")) || bytes.Contains(text, []byte("#!"))
 }
 
 func isConfigScriptWarning(f migrate.Finding) bool { return f.Rule == migrate.RuleConfigScript }
@@ -112,6 +134,7 @@ type configRepo struct {
 	held    []FileResult
 	byName  map[string][]configMapAt // every ConfigMap of the run, by name
 	unread  []unreadAt
+	others  []otherAt // files whose ConfigMaps are indexed only when needed
 	// generated are the ConfigMaps the planner builds from files; the results of the files
 	// edited come last.
 	generated []GeneratedConfigMap
@@ -129,6 +152,13 @@ type unreadAt struct {
 	text []byte
 }
 
+// otherAt is a file of ConfigMaps that cannot hold a script: held[held], or (-1) emitted.
+type otherAt struct {
+	path  string
+	held  int
+	texts []yamldoc.Doc // nil: read the file again
+}
+
 // add takes the next result and emits it, or holds it back.
 func (c *configRepo) add(r FileResult, emit func(FileResult)) {
 	n := r.config
@@ -138,14 +168,14 @@ func (c *configRepo) add(r FileResult, emit func(FileResult)) {
 		at = len(c.held)
 	}
 	if n != nil {
-		if c.byName == nil {
-			c.byName = map[string][]configMapAt{}
-		}
 		for _, cm := range n.maps {
-			c.byName[cm.Name] = append(c.byName[cm.Name], configMapAt{r.Path, at, cm})
+			c.addMap(r.Path, at, cm)
 		}
 		for _, u := range n.unread {
 			c.unread = append(c.unread, unreadAt{r.Path, u})
+		}
+		if n.others {
+			c.others = append(c.others, otherAt{r.Path, at, n.texts})
 		}
 	}
 	if !c.holding {
@@ -184,6 +214,10 @@ type target struct {
 // edit matches each remaining run to the one ConfigMap of the run it can be, edits the
 // ConfigMaps' files, and drops the warnings of the runs whose script was read.
 func (c *configRepo) edit() []FileResult {
+	if !c.pendingRuns() {
+		return nil
+	}
+	c.indexOthers()
 	targets := map[int]*target{}
 	var order []int
 	files := map[string]*scriptFile{}
@@ -270,6 +304,9 @@ func (c *configRepo) locate(path string, run migrate.ConfigScriptRun) (int, stri
 		}
 	}
 	for _, u := range c.unread {
+		if u.text == nil {
+			return -1, fmt.Sprintf("%s could not be read again, and may define it", u.path)
+		}
 		if bytes.Contains(u.text, []byte(run.ConfigMap)) {
 			return -1, fmt.Sprintf("%s has a document that may define it and does not parse", u.path)
 		}
