@@ -22,7 +22,7 @@
 //
 // A KRM function reads its input with ReadResourceList, which applies File's input checks,
 // migrates the items with Items (the same run findings and cross-file step as Tree), and
-// writes the list back one item at a time with ResourceList.WriteTo.
+// writes the list back one item at a time with ResourceList.Encode.
 //
 // Outputs: WriteFile replaces a file atomically, only while it is still what was read;
 // kio/udiff makes the unified diff; kio/gitguard tells each file's git state before a write.

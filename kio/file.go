@@ -152,7 +152,7 @@ func (r *FileResult) migrateDocument(d yamldoc.Doc, shift int, opts migrate.Opti
 	// The tree carries file lines while the migration reads it, so that the lines its
 	// messages quote are the findings' lines; the renderer gets the document's own back.
 	toFile := shift + line - 1
-	shiftLines(doc, toFile)
+	shiftParsed(doc, toFile)
 	root := doc.Content[0]
 	rootLine := root.Line
 	if root.Kind == yaml.SequenceNode {
@@ -188,7 +188,7 @@ func (r *FileResult) migrateDocument(d yamldoc.Doc, shift int, opts migrate.Opti
 	// Rendering needs the layout of the tree before the edit. Taking it costs as much as
 	// parsing, and most documents need no change: so it is taken only now, on the tree the
 	// decision read, which the decision then edits.
-	shiftLines(doc, -toFile)
+	shiftParsed(doc, -toFile) // Decide read doc without editing it
 	text, moves, fell, werr := d.WriteMoved(doc, func() (bool, error) {
 		decision.Apply(yaml.NewRNode(doc))
 		shiftLines(doc, -toFile) // the nodes the decision copied came back with its lines

@@ -1,6 +1,8 @@
 package kio
 
 import (
+	"iter"
+
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -18,15 +20,24 @@ type ItemResult struct {
 // input checks, by ReadResourceList): it migrates each item in place and calls emit with the
 // findings about the run, then each item's result in order, then the findings of the
 // autoscalers that name a container that moved in any item, as Tree does for files.
-func Items(items []*yaml.RNode, opts migrate.Options, emit func(ItemResult)) {
+//
+// items may yield each item once and write it when the next is asked for, as
+// ResourceList.All does: an item is done with before the next, but for the autoscalers,
+// which are copied (only what names containers: HorizontalPodAutoscalers and
+// VerticalPodAutoscalers, a few small objects).
+func Items(items iter.Seq[*yaml.RNode], opts migrate.Options, emit func(ItemResult)) {
 	if run := migrate.RunFindings(opts); len(run) > 0 {
 		emit(ItemResult{Findings: run})
 	}
 	var refs autoscalers[*yaml.RNode]
-	for _, item := range items {
+	for item := range items {
 		named := migrate.ContainerRefs(item)
 		res := migrate.Migrate(item, opts)
-		refs.add(item, named, res.Moved)
+		at := item
+		if len(named) > 0 {
+			at = item.Copy()
+		}
+		refs.add(at, named, res.Moved)
 		emit(ItemResult{Item: item, Findings: res.Findings, Changed: res.Changed()})
 	}
 	refs.findings(opts, func(item *yaml.RNode, f []migrate.Finding) {

@@ -250,12 +250,13 @@ func blankLine(s string) bool   { return strings.TrimSpace(s) == "" }
 func commentLine(s string) bool { return strings.HasPrefix(strings.TrimSpace(s), "#") }
 
 // shiftLines adds by to the line of every node of n that has one (the nodes a migration makes
-// have none). The lines of a node in two places move once.
+// have none). The lines of a node in two places move once: an edited tree may hold a node
+// twice (splice's shared nodes).
 func shiftLines(n *yaml.Node, by int) {
 	if by == 0 {
 		return
 	}
-	seen := map[*yaml.Node]bool{}
+	seen := make(map[*yaml.Node]bool, countNodes(n)) // sized: growing it cost more than filling it
 	var walk func(*yaml.Node)
 	walk = func(n *yaml.Node) {
 		if n == nil || seen[n] {
@@ -270,4 +271,28 @@ func shiftLines(n *yaml.Node, by int) {
 		}
 	}
 	walk(n)
+}
+
+// countNodes returns the number of nodes under n, a node in two places counted twice.
+func countNodes(n *yaml.Node) int {
+	count := 1
+	for _, c := range n.Content {
+		count += countNodes(c)
+	}
+	return count
+}
+
+// shiftParsed is shiftLines for a tree as the parser made it, where every node is in one
+// place (an alias points to its anchor by Alias, never by Content): no node needs to be
+// remembered, which in a List migrated item by item cost a map per item.
+func shiftParsed(n *yaml.Node, by int) {
+	if by == 0 || n == nil {
+		return
+	}
+	if n.Line > 0 {
+		n.Line += by
+	}
+	for _, c := range n.Content {
+		shiftParsed(c, by)
+	}
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
+	"slices"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
 
@@ -13,14 +15,35 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// ResourceList is a KRM function's input, as ReadResourceList read it: its items and
-// functionConfig, and what WriteTo needs to write it back.
+// ResourceList is a KRM function's input, as ReadResourceList read it: its functionConfig,
+// its items (All), and what Encode needs to write it back.
 type ResourceList struct {
-	Items          []*yaml.RNode
 	FunctionConfig *yaml.RNode
 	rw             *kyio.ByteReadWriter
-	annotations    map[string]map[string]string // the internal annotations as read, by item
+	// A list read whole: its items and their internal annotations as read, by item.
+	items       []*yaml.RNode
+	annotations map[string]map[string]string
+	// A list read in parts (rlsplit.go), else nil.
+	parts *partsReader
+	// The results added: encoded, with the "results:" line, for a list; else as they came.
+	resultText textBuffer
+	results    framework.Results
 }
+
+// All yields the items of the list, in order, for the function to change in place. A list
+// read in parts yields each item once, parsed from its part of the input, and writes it as
+// soon as the function is done with it, when yield returns; so each item is to be changed
+// before yield returns, and not after.
+func (l *ResourceList) All() iter.Seq[*yaml.RNode] {
+	if l.parts != nil {
+		return l.parts.all
+	}
+	return slices.Values(l.items)
+}
+
+// readInParts is whether ReadResourceList reads a list in parts when it can; the tests
+// compare both ways.
+var readInParts = true
 
 // ReadResourceList reads a KRM function's input, data, named path in messages, with the
 // input checks of File: text (no NUL byte, UTF-8), and every document parsed with positions
@@ -28,8 +51,14 @@ type ResourceList struct {
 // bomb), so that the function refuses what file mode refuses, with the same error. An input
 // without a document is an error too: a KRM function's input is a ResourceList, and an empty
 // one means the caller sent nothing. The items are then read by kyaml, as the KRM framework
-// reads them, with the annotations of their index.
+// reads them, with the annotations of their index. A large list is read in parts when that is
+// proven to read the same (rlsplit.go), else whole.
 func ReadResourceList(path string, data []byte) (*ResourceList, error) {
+	if readInParts {
+		if l, ok := readParts(data); ok {
+			return l, nil
+		}
+	}
 	if err := checkInput(path, data); err != nil {
 		return nil, err
 	}
@@ -42,7 +71,7 @@ func ReadResourceList(path string, data []byte) (*ResourceList, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ResourceList{Items: items, FunctionConfig: rw.FunctionConfig, rw: rw, annotations: annos}, nil
+	return &ResourceList{items: items, FunctionConfig: rw.FunctionConfig, rw: rw, annotations: annos}, nil
 }
 
 // checkInput runs File's input checks on every document of data.
@@ -68,32 +97,64 @@ func checkInput(path string, data []byte) error {
 	return nil
 }
 
-// WriteTo writes the list, its items as the function left them and results (or, without
-// any, the results it came with), as the KRM framework writes it, but one item at a time:
-// encoding the whole list as one tree takes hundreds of times its size in memory.
-func (l *ResourceList) WriteTo(w io.Writer, results framework.Results) error {
-	if err := kyio.ReconcileInternalAnnotations(l.Items, l.annotations); err != nil {
+// AddResult adds a result of the function, for Encode to write after the items. In a list
+// (a ResourceList, or a List) each one is encoded as it comes, as the KRM framework encodes
+// it there: a function's results may be one or two for each item, and their text takes half
+// of what they take as values.
+func (l *ResourceList) AddResult(r *framework.Result) error {
+	if l.rw.WrappingKind == "" {
+		l.results = append(l.results, r)
+		return nil
+	}
+	b, err := yaml.Marshal(framework.Results{r})
+	if err != nil {
+		return err
+	}
+	if l.resultText.Len() == 0 {
+		io.WriteString(&l.resultText, "results:\n")
+	}
+	l.resultText.Write(b)
+	return nil
+}
+
+// Encode writes the list, its items as the function left them and the results added (or,
+// without any, the results it came with), as the KRM framework writes it, but one item at a
+// time: encoding the whole list as one tree takes hundreds of times its size in memory.
+func (l *ResourceList) Encode(w io.Writer) error {
+	writeItems := l.writeItems
+	if l.parts != nil {
+		if err := l.parts.finish(); err != nil {
+			return err
+		}
+		writeItems = func(w io.Writer) error {
+			if _, err := io.WriteString(w, "items:\n"); err != nil {
+				return err
+			}
+			_, err := l.parts.out.WriteTo(w)
+			return err
+		}
+	} else if err := kyio.ReconcileInternalAnnotations(l.items, l.annotations); err != nil {
 		return err
 	}
 	if l.rw.WrappingKind == "" { // not a ResourceList: the documents as they came
-		if len(results) > 0 {
-			node, err := resultsNode(results)
+		if len(l.results) > 0 {
+			b, err := yaml.Marshal(l.results)
 			if err != nil {
 				return err
 			}
-			l.rw.Results = node
+			if l.rw.Results, err = yaml.Parse(string(b)); err != nil {
+				return err
+			}
 		}
 		l.rw.Writer = w
-		return l.rw.Write(l.Items)
+		return l.rw.Write(l.items)
 	}
 	for _, kv := range [][2]string{{"apiVersion", l.rw.WrappingAPIVersion}, {"kind", l.rw.WrappingKind}} {
 		if err := encodeNode(w, pair(kv[0], scalar(kv[1]))); err != nil {
 			return err
 		}
 	}
-	if err := writeSeq(w, "items", len(l.Items), func(i int) (*yaml.Node, error) {
-		return l.Items[i].YNode(), yaml.ClearEmptyAnnotations(l.Items[i])
-	}); err != nil {
+	if err := writeItems(w); err != nil {
 		return err
 	}
 	if l.FunctionConfig != nil {
@@ -101,19 +162,21 @@ func (l *ResourceList) WriteTo(w io.Writer, results framework.Results) error {
 			return err
 		}
 	}
-	if len(results) > 0 {
-		return writeSeq(w, "results", len(results), func(i int) (*yaml.Node, error) {
-			n, err := resultsNode(results[i : i+1])
-			if err != nil {
-				return nil, err
-			}
-			return n.YNode().Content[0], nil
-		})
+	if l.resultText.Len() > 0 {
+		_, err := l.resultText.WriteTo(w)
+		return err
 	}
 	if l.rw.Results != nil {
 		return encodeNode(w, pair("results", l.rw.Results.YNode()))
 	}
 	return nil
+}
+
+// writeItems writes the items of a list read whole.
+func (l *ResourceList) writeItems(w io.Writer) error {
+	return writeSeq(w, "items", len(l.items), func(i int) (*yaml.Node, error) {
+		return l.items[i].YNode(), yaml.ClearEmptyAnnotations(l.items[i])
+	})
 }
 
 // writeSeq writes "key:" and the n entries of a block sequence, each encoded on its own.
@@ -134,15 +197,6 @@ func writeSeq(w io.Writer, key string, n int, entry func(int) (*yaml.Node, error
 		}
 	}
 	return nil
-}
-
-// resultsNode is results as the KRM framework puts them in the list: marshalled, then parsed.
-func resultsNode(results framework.Results) (*yaml.RNode, error) {
-	b, err := yaml.Marshal(results)
-	if err != nil {
-		return nil, err
-	}
-	return yaml.Parse(string(b))
 }
 
 // encodeNode encodes n as one document, with kyaml's encoder settings, with no separator.

@@ -3,6 +3,7 @@ package migrate
 import (
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
 )
@@ -58,10 +59,22 @@ func catalogueEvidence() []Rule {
 	return append(rules, ruleConfigImage, ruleConfigName, ruleContextProxy)
 }
 
+// builtinCatalogue is the built-in catalogue with its repository paths trimmed, built once:
+// every document of a run reads it, and nothing writes to it (newCatalogue puts the
+// configured entries in a new slice in front of it).
+var builtinCatalogue = sync.OnceValue(func() catalogue {
+	images := append([]imageRule(nil), builtinImages...)
+	for i := range images {
+		images[i].repos = trimAll(images[i].repos)
+	}
+	return catalogue{images: images, names: builtinNames}
+})
+
+// newCatalogue returns the catalogue for opts: the built-in one, after the configuration's
+// entries when it has any. Only what opts holds is built here, so no cache keyed on the
+// options is needed, and configurations with different rules never share a catalogue.
 func newCatalogue(opts Options) catalogue {
-	// A copy: trimming below must not write to the shared built-in catalogue, which every
-	// worker reads.
-	c := catalogue{images: append([]imageRule(nil), builtinImages...), names: builtinNames}
+	c := builtinCatalogue()
 	if len(opts.Sidecars.Images) > 0 {
 		// Configured entries come first so they win over a Low built-in entry such as nginx.
 		// Matched like the built-in paths: a configured reference that names its registry or
@@ -70,13 +83,10 @@ func newCatalogue(opts Options) catalogue {
 		for _, ref := range trimAll(opts.Sidecars.Images) {
 			repos = append(repos, repository(ref))
 		}
-		c.images = append([]imageRule{{Rule: ruleConfigImage, repos: repos}}, c.images...)
+		c.images = append([]imageRule{{Rule: ruleConfigImage, repos: trimAll(repos)}}, c.images...)
 	}
 	if len(opts.Sidecars.Names) > 0 {
 		c.names = append([]nameRule{{Rule: ruleConfigName, patterns: opts.Sidecars.Names}}, c.names...)
-	}
-	for i := range c.images {
-		c.images[i].repos = trimAll(c.images[i].repos)
 	}
 	return c
 }
@@ -115,7 +125,7 @@ func names(id string, c Confidence, summary, source string, patterns ...string) 
 // matchRepo reports whether repo ends with the whole path segments of want, the last of
 // which may be a pattern.
 func matchRepo(repo, want string) bool {
-	if repo == want || strings.HasSuffix(repo, "/"+want) {
+	if repo == want || (strings.HasSuffix(repo, want) && len(repo) > len(want) && repo[len(repo)-len(want)-1] == '/') {
 		return true
 	}
 	if !strings.Contains(want, "*") {

@@ -45,7 +45,7 @@ func (d Decision) Apply(doc *yaml.RNode) {
 	if doc.YNode() != d.doc {
 		panic("migrate: a decision applied to another document")
 	}
-	placed := map[*yaml.Node]*yaml.Node{}
+	placed := make(map[*yaml.Node]*yaml.Node, len(d.origin)) // sized: growing it cost more than filling it
 	var put func(c *yaml.Node) *yaml.Node
 	put = func(c *yaml.Node) *yaml.Node {
 		if t, ok := placed[c]; ok {

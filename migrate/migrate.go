@@ -413,7 +413,8 @@ func (m *migration) readList(t podTemplate, n *yaml.Node, field string) ([]conta
 		}
 		c := readContainer(item)
 		if c.name == "" {
-			m.report(ruleBadContainers, Error, t, item, "", "an entry of %s has no name", field)
+			// Test suites' assertion files (kuttl, chainsaw) hold partial objects like this.
+			m.report(ruleBadContainers, Error, t, item, "", "an entry of %s has no name, which kubectl refuses; if this is a partial object (a test suite's assertion), leave the file out with --exclude", field)
 			return nil, false
 		}
 		list = append(list, c)

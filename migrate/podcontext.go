@@ -14,7 +14,7 @@ import (
 // and forwarding to it or configured from a ConfigMap, it is the app's sidecar.
 
 var (
-	ruleContextProxy     = Rule{ID: "context-proxy-beside-app", Confidence: Medium, Matches: "a proxy image (envoy, nginx, haproxy, *-proxy) beside a plain app container, forwarding to the app's port or configured from a ConfigMap", Summary: "The pod plainly has its app, and the proxy's own traits say it serves that app."}
+	ruleContextProxy     = Rule{ID: "context-proxy-beside-app", Confidence: Medium, Matches: "a proxy image (envoy, nginx, haproxy, *-proxy) beside a plain app container, forwarding to the app's port, or configured from a ConfigMap beside a single app that serves a port", Summary: "The pod plainly has its app, and the proxy's own traits say it serves that app."}
 	ruleLooksLikeSidecar = Rule{ID: "sidecar-like-not-moved", Matches: "a container whose image or name looks like a sidecar's, that no rule moves", Summary: "Said so that a sidecar the catalogue misses is not missed silently."}
 )
 
@@ -103,6 +103,7 @@ func (m *migration) withContext(c container, e evidence, listed map[string]bool)
 	if e.rule.ID == "" || e.rule.Confidence != Low || len(p.containers) < 2 || p.appNamed(c) || m.off(ruleContextProxy.ID) {
 		return e
 	}
+	var apps []container
 	for _, app := range p.containers {
 		if app.node == c.node || app.image == "" || app.oneShot() != "" {
 			continue
@@ -110,16 +111,28 @@ func (m *migration) withContext(c container, e evidence, listed map[string]bool)
 		if _, found := m.evidenceFor(app, listed); found {
 			continue // a sidecar, or another proxy: not plainly the app
 		}
-		if trait := p.serves(c, app); trait != "" {
-			what, _, _ := strings.Cut(e.reason, ":")
-			return evidence{ruleContextProxy, fmt.Sprintf("%s beside the app container %s, and %s", what, app.name, trait)}
+		apps = append(apps, app)
+	}
+	what, _, _ := strings.Cut(e.reason, ":")
+	for _, app := range apps {
+		if port := forwardsTo(c, app); port != "" {
+			return evidence{ruleContextProxy, fmt.Sprintf("%s beside the app container %s, and %s", what, app.name, port)}
+		}
+	}
+	// A configuration from a ConfigMap says only that the proxy is configured, which an
+	// nginx or envoy that is itself the app is too. It says that the proxy serves the app
+	// only when there is one app, with a port to serve: beside several apps, or an app that
+	// serves no port, the proxy may well be one of the apps.
+	if len(apps) == 1 && len(containerPorts(apps[0].node)) > 0 {
+		if volume := p.configMapMount(c); volume != "" {
+			return evidence{ruleContextProxy, fmt.Sprintf("%s beside the app container %s, and its configuration is the ConfigMap volume %s", what, apps[0].name, volume)}
 		}
 	}
 	return e
 }
 
-// serves returns the trait that shows proxy in front of app, or "".
-func (p podContext) serves(proxy, app container) string {
+// forwardsTo returns how proxy names a port of app on the loopback address, or "".
+func forwardsTo(proxy, app container) string {
 	for _, port := range containerPorts(app.node) {
 		for _, host := range []string{"127.0.0.1:", "localhost:", "[::1]:"} {
 			if proxy.mentions(host + port) {
@@ -127,10 +140,15 @@ func (p podContext) serves(proxy, app container) string {
 			}
 		}
 	}
-	if mounts := lookup(proxy.node, "volumeMounts"); mounts != nil && mounts.Kind == yaml.SequenceNode {
+	return ""
+}
+
+// configMapMount returns the name of a ConfigMap volume that c mounts, or "".
+func (p podContext) configMapMount(c container) string {
+	if mounts := lookup(c.node, "volumeMounts"); mounts != nil && mounts.Kind == yaml.SequenceNode {
 		for _, mnt := range mounts.Content {
 			if p.configMaps[scalar(mnt, "name")] {
-				return "its configuration is the ConfigMap volume " + scalar(mnt, "name")
+				return scalar(mnt, "name")
 			}
 		}
 	}

@@ -19,10 +19,8 @@ type fnOptions struct {
 	*globalOptions
 	failOn string
 
-	// Set by process: the severity that fails the function, every result, and the results
-	// that reach the severity.
+	// Set by process: the severity that fails the function, and the results that reach it.
 	threshold migrate.Severity
-	results   framework.Results
 	failures  framework.Results
 }
 
@@ -57,7 +55,7 @@ the flags. Findings come back as results; warnings do not fail the function unle
 			}
 			err = o.process(list)
 			// The list is written whatever process says, as the KRM framework does.
-			if werr := list.WriteTo(s.out, o.results); werr != nil && err == nil {
+			if werr := list.Encode(s.out); werr != nil && err == nil {
 				err = werr
 			}
 			var results framework.Results
@@ -81,22 +79,24 @@ the flags. Findings come back as results; warnings do not fail the function unle
 	return cmd
 }
 
-// process migrates every resource of the list through kio.Items and reports the findings
-// as results. It returns the results as its error when one of them is at or above the
-// failOn severity.
+// process migrates every resource of the list through kio.Items and adds the findings to
+// the list as results. It returns the results at or above the failOn severity as its error,
+// when there are any.
 func (o *fnOptions) process(list *kio.ResourceList) error {
 	cfg, err := readFunctionConfig(list.FunctionConfig, o.migrate, o.failOn)
 	if err != nil {
 		return err
 	}
-	o.threshold, o.failures, o.results = cfg.failOn, nil, nil
-	kio.Items(list.Items, cfg.opts, func(r kio.ItemResult) {
+	o.threshold, o.failures = cfg.failOn, nil
+	kio.Items(list.All(), cfg.opts, func(r kio.ItemResult) {
 		if r.Changed && err == nil {
 			err = forgetIdentity(r.Item)
 		}
 		for _, f := range r.Findings {
 			res := result(f, r.Item)
-			o.results = append(o.results, res)
+			if aerr := list.AddResult(res); aerr != nil && err == nil {
+				err = aerr
+			}
 			if f.Severity >= cfg.failOn {
 				o.failures = append(o.failures, res)
 			}
@@ -106,7 +106,7 @@ func (o *fnOptions) process(list *kio.ResourceList) error {
 		return err
 	}
 	if len(o.failures) > 0 {
-		return o.results
+		return o.failures
 	}
 	return nil
 }

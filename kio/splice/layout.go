@@ -27,6 +27,7 @@ type Layout struct {
 	kept    []*yaml.Node              // backing array of the snapshots' content
 	starts  []int                     // byte offset of each line, computed on first use
 	content string                    // the lines joined, computed on first use
+	aliases bool                      // the tree holds an alias (Region)
 }
 
 // snapshot is what a node held before the edit.
@@ -68,9 +69,9 @@ func Snapshot(content []byte, doc *yaml.Node) *Layout {
 	l := &Layout{
 		lines:  splitLines(content),
 		orig:   make(map[*yaml.Node]snapshot, nodes),
-		colls:  map[*yaml.Node]*collection{},
+		colls:  make(map[*yaml.Node]*collection, nodes/4),
 		owner:  make(map[*yaml.Node]*collection, nodes),
-		dirty:  map[*yaml.Node]bool{},
+		dirty:  make(map[*yaml.Node]bool, nodes),
 		parent: map[*yaml.Node]*yaml.Node{},
 		kept:   make([]*yaml.Node, 0, children),
 	}
@@ -151,6 +152,7 @@ func (l *Layout) trimEnd(lo, hi, col int) int {
 // walk records n and its descendants. The content of n lies within lines [lo, hi).
 func (l *Layout) walk(n *yaml.Node, lo, hi int) {
 	l.orig[n] = snapshot{kind: n.Kind, style: n.Style, tag: n.Tag, value: n.Value, content: l.keep(n.Content)}
+	l.aliases = l.aliases || n.Kind == yaml.AliasNode
 	block := n.Style&yaml.FlowStyle == 0 && len(n.Content) > 0
 	switch {
 	case n.Kind == yaml.MappingNode && block:

@@ -15,8 +15,15 @@ import (
 // left out, which separate it from what follows), or in a flow sequence the lines its text
 // is on.
 func (l *Layout) Moved(doc *yaml.Node, text string, after *yaml.Node) []udiff.Move {
+	return l.movesUnder(doc, after, func() *Layout { return Snapshot([]byte(text), after) })
+}
+
+// movesUnder returns the moves of the items under n, an edited node, whose node in the
+// parse of the rendered text is m; layout gives the layout of that text, taken at the first
+// move.
+func (l *Layout) movesUnder(n, m *yaml.Node, layout func() *Layout) []udiff.Move {
 	var moves []udiff.Move
-	var now *Layout // the layout of text, taken at the first move
+	var now *Layout
 	var walk func(n, m *yaml.Node)
 	walk = func(n, m *yaml.Node) {
 		if len(n.Content) != len(m.Content) {
@@ -25,7 +32,7 @@ func (l *Layout) Moved(doc *yaml.Node, text string, after *yaml.Node) []udiff.Mo
 		for i, c := range n.Content {
 			if from, ok := l.movedFrom(c, n); ok {
 				if now == nil {
-					if now = Snapshot([]byte(text), after); now == nil {
+					if now = layout(); now == nil {
 						return
 					}
 				}
@@ -37,7 +44,7 @@ func (l *Layout) Moved(doc *yaml.Node, text string, after *yaml.Node) []udiff.Mo
 			walk(c, m.Content[i])
 		}
 	}
-	walk(doc, after)
+	walk(n, m)
 	return moves
 }
 

@@ -83,6 +83,18 @@ func (d Doc) write(doc *yaml.Node, edit func() (bool, error), withMoves bool) (t
 		return nil, nil, false, err
 	}
 	if s, rerr := l.Render(doc); rerr == nil {
+		// The proof: the text parsed again is the edited tree. When the edit lies inside one
+		// entry and the rest is the original, parsing that entry alone is the same proof
+		// (splice.Region says why); otherwise, or when that parse does not hold, the whole
+		// text is parsed.
+		if r, ok := l.Region(doc, s); ok {
+			if tree, perr := Parse([]byte(r.Text), 1); perr == nil && r.Holds(tree) {
+				if withMoves {
+					moves = l.MovedIn(r, tree)
+				}
+				return []byte(s), moves, false, nil
+			}
+		}
 		if back, perr := Parse([]byte(s), 1); perr == nil && back != nil && splice.SameTree(back, doc) {
 			if withMoves {
 				moves = l.Moved(doc, s, back)
