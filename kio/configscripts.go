@@ -14,7 +14,7 @@ import (
 // run (migrate.EditConfigScripts), when the ConfigMap is in the same file: the warning that
 // the script was not read gives way to the findings of its edit. A file without both a
 // ConfigMap and a script run from one is left as it is, unparsed.
-func (r *FileResult) configScripts(opts migrate.Options) {
+func (r *FileResult) configScripts(opts migrate.Options, moved []docMoves) {
 	if r.Err != nil || !bytes.Contains(r.After, []byte("ConfigMap")) || !bytes.Contains(r.After, []byte("configMap")) {
 		return
 	}
@@ -26,6 +26,9 @@ func (r *FileResult) configScripts(opts migrate.Options) {
 	// The scripts read are no longer unread: drop the workloads' warnings that said so; the
 	// others say why they were not.
 	r.Findings = dropUnread(r.Findings, runs, e.read)
+	for _, j := range r.redo(runs, e.redo, opts, moved) {
+		delete(e.refused, j)
+	}
 	for j, why := range e.refused {
 		noteUnread(r.Findings, runs[j], "its ConfigMap, in this file, was left as it is: "+why)
 	}
@@ -44,7 +47,7 @@ func (r *FileResult) editConfigMaps(runs []migrate.ConfigScriptRun, opts migrate
 		return e
 	}
 	var found []migrate.Finding
-	read, refused := map[int]bool{}, map[int]string{}
+	read, refused, redo := map[int]bool{}, map[int]string{}, map[int]string{}
 	workarounds := 0
 	out, fallbacks, eerr := EditBytes(r.Path, r.After, func(i int, doc *yaml.RNode) (bool, error) {
 		e := migrate.EditConfigScripts(doc.YNode(), runs, opts)
@@ -58,10 +61,13 @@ func (r *FileResult) editConfigMaps(runs []migrate.ConfigScriptRun, opts migrate
 		for j, why := range e.Refused {
 			refused[j] = why
 		}
+		for j, script := range e.Redo {
+			redo[j] = script
+		}
 		workarounds += e.Workarounds
 		return e.Changed, nil
 	})
-	e.refused = refused
+	e.refused, e.redo = refused, redo
 	if eerr != nil {
 		return configEdit{err: eerr}
 	}
@@ -91,7 +97,8 @@ func noteUnread(findings []migrate.Finding, run migrate.ConfigScriptRun, why str
 type configEdit struct {
 	read    map[int]bool
 	refused map[int]string
-	err     error // the file could not be edited
+	redo    map[int]string // the scripts whose reading changes the workload: see redo
+	err     error          // the file could not be edited
 }
 
 // shiftMoves returns the moved blocks of lines of a file whose content went from before to

@@ -96,7 +96,7 @@ func migrateText(t *yamldoc.Text, data []byte, opts migrate.Options) (r FileResu
 		r.Findings = append(r.Findings, emptyFinding())
 	}
 	r.After = out
-	r.configScripts(opts) // a cross-document step: ConfigMap scripts the workloads run
+	r.configScripts(opts, moved) // a cross-document step: ConfigMap scripts the workloads run
 	r.placeMoves(moved)
 	return r
 }
