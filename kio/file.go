@@ -43,7 +43,8 @@ type FileResult struct {
 	// what WriteFile checks the file still is.
 	Info os.FileInfo
 
-	strings stringSet // while the file is migrated: the findings' strings, one copy each
+	strings stringSet   // while the file is migrated: the findings' strings, one copy each
+	config  *configNote // for the step over ConfigMap scripts of other files (configscripts_tree.go)
 }
 
 // Changed reports whether the file's content changed.
@@ -95,7 +96,7 @@ func migrateText(t *yamldoc.Text, data []byte, opts migrate.Options) (r FileResu
 		r.Findings = append(r.Findings, emptyFinding())
 	}
 	r.After = out
-	r.configScripts(opts) // a cross-document step: ConfigMap scripts the workloads run
+	r.configScripts(opts, moved) // a cross-document step: ConfigMap scripts the workloads run
 	r.placeMoves(moved)
 	return r
 }

@@ -39,7 +39,8 @@ type Emit struct {
 // each result in input order, whatever the scheduling, so that output is deterministic.
 // Then come the planner's results for files the inputs did not reach, and the findings of
 // autoscalers naming a container that moved in any file. It takes the inputs streaming: at
-// most 2×jobs files are held in memory at a time, however many there are. Once ctx is done
+// most 2×jobs files are held in memory at a time, however many there are, except from the
+// first file whose ConfigMap scripts may meet another's (configscripts_tree.go) to the end. Once ctx is done
 // the remaining inputs are drawn but not read, and the planner's other results are left out.
 func Tree(ctx context.Context, inputs iter.Seq[Input], jobs int, opts migrate.Options, planner Planner, emit Emit) {
 	if emit.Findings == nil {
@@ -49,12 +50,16 @@ func Tree(ctx context.Context, inputs iter.Seq[Input], jobs int, opts migrate.Op
 		emit.Findings("", run)
 	}
 	var refs autoscalers[string]
+	scripts := configRepo{opts: opts} // ConfigMap scripts run from other files
+	if g, ok := planner.(generatedPlanner); ok {
+		scripts.generated = g.GeneratedConfigMaps()
+	}
 	file := func(r FileResult) {
 		if planner != nil {
 			planner.Complete(&r)
 		}
 		refs.addFile(r.Path, r)
-		emit.File(r)
+		scripts.add(r, emit.File)
 	}
 	if planner != nil {
 		inputs = planned(inputs, planner)
@@ -65,6 +70,7 @@ func Tree(ctx context.Context, inputs iter.Seq[Input], jobs int, opts migrate.Op
 			file(r)
 		}
 	}
+	scripts.flush(ctx.Err() == nil, emit.File)
 	refs.findings(opts, emit.Findings)
 }
 
@@ -94,7 +100,11 @@ func migrateAll(ctx context.Context, inputs iter.Seq[Input], jobs int, opts migr
 		go func() {
 			buf := make([]byte, scanSize)
 			for j := range work {
-				j.out <- migrateFile(j.in, opts, buf)
+				r := migrateFile(j.in, opts, buf)
+				if j.in.Result == nil {
+					r.noteConfigScripts(opts)
+				}
+				j.out <- r
 			}
 		}()
 	}
@@ -149,15 +159,18 @@ func migrateFile(in Input, opts migrate.Options, buf []byte) FileResult {
 	// Most files of a repository hold no container at all: scan them in chunks and never
 	// hold them whole, so memory does not depend on the largest file.
 	var text yamldoc.ContentScanner
-	found, whole, serr := scanFor(io.TeeReader(f, &text), migrate.PrefilterWord, buf)
+	found, whole, serr := scanFor(io.TeeReader(f, &text), [2]string{migrate.PrefilterWord, "ConfigMap"}, buf)
 	if serr != nil {
 		serr.Path = in.Path
 		return FileResult{Path: in.Path, Err: serr}
 	}
-	if !found {
+	if !found[0] {
 		r := FileResult{Path: in.Path}
 		if !text.Found() {
 			r.Findings = []migrate.Finding{emptyFinding()}
+		}
+		if found[1] {
+			r.keepConfigMapText(f, whole, info) // a ConfigMap another file's workload may run
 		}
 		return r
 	}
@@ -189,20 +202,26 @@ func readAgain(f *os.File) ([]byte, error) {
 	return b.Bytes(), err
 }
 
-// scanFor reports whether r contains word, reading it through buf in chunks. When r fits in
-// buf, whole is its content (in buf), so that it need not be read again. It also rejects
-// content that is not text (a NUL byte, invalid UTF-8), naming the line.
-func scanFor(r io.Reader, word string, buf []byte) (found bool, whole []byte, _ *Error) {
+// scanFor reports whether r contains each of words, reading it through buf in chunks. When r
+// fits in buf, whole is its content (in buf), so that it need not be read again. It also
+// rejects content that is not text (a NUL byte, invalid UTF-8), naming the line.
+func scanFor(r io.Reader, words [2]string, buf []byte) (found [2]bool, whole []byte, _ *Error) {
+	word := words[0] // the longer, for the bytes carried from chunk to chunk
+	if len(words[1]) > len(word) {
+		word = words[1]
+	}
 	carry := 0 // bytes at the start of buf kept from the previous chunk: a word or a rune split across chunks
 	line := 1
 	for first := true; ; first = false {
 		n, err := io.ReadFull(r, buf[carry:])
 		eof := err == io.EOF || err == io.ErrUnexpectedEOF
 		if err != nil && !eof {
-			return false, nil, &Error{Msg: err.Error()}
+			return found, nil, &Error{Msg: err.Error()}
 		}
 		chunk := buf[:carry+n]
-		found = found || bytes.Contains(chunk, []byte(word))
+		for i, w := range words {
+			found[i] = found[i] || bytes.Contains(chunk, []byte(w))
+		}
 		// Keep an incomplete rune at the end for the next chunk; validate the rest.
 		cut := len(chunk)
 		if !eof {
@@ -216,7 +235,7 @@ func scanFor(r io.Reader, word string, buf []byte) (found bool, whole []byte, _ 
 			}
 		}
 		if cerr := yamldoc.CheckText(chunk[:cut], line); cerr != nil {
-			return false, nil, cerr // the incomplete rune cut off holds no NUL
+			return found, nil, cerr // the incomplete rune cut off holds no NUL
 		}
 		if eof {
 			if first {

@@ -33,6 +33,7 @@ func TestScanFor(t *testing.T) {
 		{"exactly one buffer", strings.Repeat("a", scanSize-len("container")) + "container", true, ""},
 		{"empty", "", false, ""},
 		{"across a chunk boundary", strings.Repeat("a", 64<<10-4) + "containers", true, ""},
+		{"the second word across a chunk boundary", strings.Repeat("a", 64<<10-4) + "ConfigMap", false, ""},
 		{"rune across a chunk boundary", strings.Repeat("a", 64<<10-1) + "é\ncontainer", true, ""},
 		{"NUL byte", "a: b\nc: \x00\n", false, "2: binary content"},
 		{"invalid UTF-8", "a: b\nc: d\ne: \xff\n", false, "3: not UTF-8 text"},
@@ -41,14 +42,14 @@ func TestScanFor(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			// Whole chunks, and one byte at a time to exercise every boundary.
 			for _, r := range []io.Reader{strings.NewReader(c.data), iotest.OneByteReader(strings.NewReader(c.data))} {
-				found, whole, err := scanFor(r, "container", make([]byte, scanSize))
+				found, whole, err := scanFor(r, [2]string{"container", "ConfigMap"}, make([]byte, scanSize))
 				if c.err != "" {
 					require.NotNil(t, err)
 					assert.Contains(t, err.Error(), c.err)
 					continue
 				}
 				require.Nil(t, err)
-				assert.Equal(t, c.found, found)
+				assert.Equal(t, [2]bool{c.found, strings.Contains(c.data, "ConfigMap")}, found)
 				if len(c.data) < scanSize {
 					assert.Equal(t, c.data, string(whole))
 				} else {

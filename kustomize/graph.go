@@ -195,6 +195,9 @@ func (r *repo) accumulate(k *Kustomization, inherited []*instance, stack []strin
 	}
 	stack = append(stack, k.Dir)
 	files[k.File] = true
+	for _, f := range k.DataFiles {
+		files[f] = true // a generator's script may be edited with the workloads
+	}
 	res := inherited
 	for _, e := range k.Resources {
 		if isRemote(e.Value) {

@@ -36,6 +36,7 @@ type Plan struct {
 	pending        map[*Workload]string       // refusals found during a round of decide
 	consumed       map[string]bool            // files whose findings and edits were handed out
 	wd             string                     // the working folder, or "" when it cannot be told
+	built          builtFindings              // findings of builds about workarounds (builtfindings.go)
 }
 
 // Root is a kustomization that can be built on its own (not a component).

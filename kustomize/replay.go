@@ -36,6 +36,7 @@ func (p *Plan) replay(base *yaml.Node, c chain, specs []migrate.PodSpec, migrate
 			return fmt.Sprintf("what %s builds from it cannot be migrated", where)
 		}
 		t.addMoves(res.Moves, base, after)
+		p.noteBuilt(base, c, res.Findings)
 	}
 	matters := migrated && (!equal(expected, sb) || !unmoved)
 	if !matters {

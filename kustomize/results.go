@@ -20,6 +20,7 @@ func (p *Plan) finish(uses map[docKey][]use) bool {
 	for _, r := range p.edits {
 		sort.SliceStable(r.Findings, func(i, j int) bool { return r.Findings[i].Line < r.Findings[j].Line })
 	}
+	p.reportBuilt()
 	for w, why := range p.refused {
 		if !p.inScope(w) {
 			continue

@@ -208,7 +208,7 @@ func (p *Plan) compare(r *Root, before, after []*yaml.Node, o *Outcome) {
 		}
 		return m, ids
 	}
-	b, ids := index(before)
+	b, ids := index(p.withScripts(before, after)) // ConfigMap scripts: verifyscripts.go
 	a, afterIDs := index(after)
 	for _, id := range afterIDs {
 		if b[id] == nil {

@@ -21,8 +21,11 @@ type ConfigScriptRun struct {
 	Namespace, ConfigMap, Key string
 	Container                 string
 	Resource                  Resource // the workload
-	shell                     string
-	workload                  *yaml.Node
+	// File is where the workload is, when it is not the ConfigMap's file: findings at the
+	// ConfigMap's key name it.
+	File     string
+	shell    string
+	workload *yaml.Node
 }
 
 // ConfigScriptRuns returns the containers of a migrated workload document that run a
@@ -74,6 +77,11 @@ type ConfigEdit struct {
 	Findings    []Finding // at the key's line of the document
 	Read        []int     // the runs whose script was read, by index
 	Workarounds int
+	// Refused says, by run index, why the script of a run this ConfigMap holds was not read.
+	Refused map[int]string
+	// Redo holds, by run index, the scripts whose reading changes the workload only by
+	// edits that move nothing: ConfigScriptRun.Redo may decide the workload with them.
+	Redo map[int]string
 }
 
 // EditConfigScripts edits, in a ConfigMap document, the scripts that runs (found in the same
@@ -91,11 +99,31 @@ func EditConfigScripts(doc *yaml.Node, runs []ConfigScriptRun, opts Options) (e 
 	}
 	for i, r := range runs {
 		value := lookup(lookup(root, "data"), r.Key)
-		if r.ConfigMap != scalar(md, "name") || r.Namespace != scalar(md, "namespace") || value == nil || value.Kind != yaml.ScalarNode || count[r.Key+"\x00"+r.ConfigMap+"\x00"+r.Namespace] != 1 {
+		if r.ConfigMap != scalar(md, "name") || r.Namespace != scalar(md, "namespace") {
 			continue
 		}
-		text, res, ok := r.edit(value.Value, opts)
-		if !ok {
+		why := ""
+		switch {
+		case value == nil || value.Kind != yaml.ScalarNode:
+			why = "it has no key " + strconv.Quote(r.Key) + " holding a script"
+		case count[r.Key+"\x00"+r.ConfigMap+"\x00"+r.Namespace] != 1:
+			why = "more than one container runs the key"
+		}
+		text, res, ok, redo := "", Result{}, false, false
+		if why == "" {
+			text, res, ok, redo = r.edit(value.Value, opts)
+			if !ok {
+				why = "reading the script changes the workload too (it was decided without the script: migrate it by hand)"
+			}
+		}
+		if why != "" {
+			if e.Refused == nil {
+				e.Refused, e.Redo = map[int]string{}, map[int]string{}
+			}
+			e.Refused[i] = why
+			if redo {
+				e.Redo[i] = value.Value
+			}
 			continue
 		}
 		e.Read = append(e.Read, i)
@@ -104,7 +132,11 @@ func EditConfigScripts(doc *yaml.Node, runs []ConfigScriptRun, opts Options) (e 
 				continue
 			}
 			f.Line, f.Column = value.Line, value.Column
-			f.Message = "key " + r.Key + " of ConfigMap " + r.ConfigMap + " (run by container " + r.Container + "): " + f.Message
+			by := r.Container
+			if r.File != "" {
+				by += " in " + r.File
+			}
+			f.Message = "key " + r.Key + " of ConfigMap " + r.ConfigMap + " (run by container " + by + "): " + f.Message
 			e.Findings = append(e.Findings, f)
 		}
 		e.Workarounds += res.Stats.Workarounds
@@ -117,15 +149,8 @@ func EditConfigScripts(doc *yaml.Node, runs []ConfigScriptRun, opts Options) (e 
 
 // edit migrates a copy of the run's workload whose container runs script with -c, and returns
 // the edited script with the copy's result; ok is false when anything but the script would
-// change.
-func (r ConfigScriptRun) edit(script string, opts Options) (string, Result, bool) {
-	shell := r.shell
-	if shell == "" {
-		shell = "sh"
-		if first, _, _ := strings.Cut(script, "\n"); strings.HasPrefix(first, "#!") && strings.Contains(first, "bash") {
-			shell = "bash"
-		}
-	}
+// change, and redo then says that the change moves no container (Redo may make it).
+func (r ConfigScriptRun) edit(script string, opts Options) (_ string, _ Result, ok, redo bool) {
 	copyRoot := yaml.CopyYNode(r.workload)
 	var scriptNode *yaml.Node
 	for _, t := range findPodTemplates(copyRoot, "", opts) {
@@ -133,27 +158,28 @@ func (r ConfigScriptRun) edit(script string, opts Options) (string, Result, bool
 			if scalar(n, "name") != r.Container {
 				continue
 			}
-			scriptNode = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: script, Style: yaml.LiteralStyle}
-			setKey(n, "command", &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{
-				{Kind: yaml.ScalarNode, Tag: "!!str", Value: shell}, {Kind: yaml.ScalarNode, Tag: "!!str", Value: "-c"}, scriptNode}})
+			command := r.inlined(script)
+			scriptNode = command.Content[2]
+			setKey(n, "command", command)
 			dropKey(n, "args")
 		}
 	}
 	if scriptNode == nil {
-		return "", Result{}, false
+		return "", Result{}, false, false
 	}
 	before := yaml.CopyYNode(copyRoot)
 	d := Decide(yaml.NewRNode(copyRoot), opts)
 	if d.Failed() {
-		return "", Result{}, false
+		return "", Result{}, false, false
 	}
 	d.Apply(yaml.NewRNode(copyRoot))
 	edited := scriptNode.Value
 	scriptNode.Value = script
 	if !sameNodes(before, copyRoot) {
-		return "", Result{}, false // the script changes what moves: the workload must be decided with it
+		// The script changes the workload's decision: it must be decided with the script.
+		return "", Result{}, false, len(d.Result.Moved) == 0
 	}
-	return edited, d.Result, true
+	return edited, d.Result, true, false
 }
 
 // sameNodes reports whether two trees hold the same kinds, tags, values and styles.

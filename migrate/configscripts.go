@@ -14,12 +14,12 @@ import (
 // (`command: ["/scripts/run.sh"]`, `["sh", "/scripts/run.sh"]`, or a script that calls it)
 // keeps its workaround where the migration of one document cannot see it. When the pod has
 // sidecars, the finding names the ConfigMap and key to edit by hand; when the ConfigMap is in
-// the same file, the file's cross-document step reads the script (configedit.go) and this
-// finding gives way to the findings of that reading.
+// the same file, or in another file of the run, the cross-document steps of package kio read
+// the script (configedit.go) and this finding gives way to the findings of that reading.
 var (
-	ruleConfigScript = Rule{ID: "hack-script-in-configmap",
+	ruleConfigScript = Rule{ID: RuleConfigScript,
 		Matches: "the app of a run-to-completion pod with sidecars runs a script from a mounted ConfigMap (items and subPath followed)",
-		Summary: "When the ConfigMap is in the same file and the container runs the file alone (FILE, or sh FILE), the script is read like an inline one once the workload is migrated, and edited in place, its scalar style kept, if that changes nothing else; otherwise reported, naming the ConfigMap and key."}
+		Summary: "When the ConfigMap is in the same file, or is the one ConfigMap of its name and namespace in the run's other files (a key named *.sh or *.bash, or starting with #!), or is generated from a file by the kustomization that lists the workload, and the container runs the file alone (FILE, or sh FILE), the script is read like an inline one once the workloads are migrated, and edited in place, its scalar style kept, if that changes nothing else (in one file, a workload the script's reading changes by edits that move nothing, such as a Cloud SQL proxy's --quitquitquit, is decided again with it); otherwise reported, naming the ConfigMap and key, and why it was not read."}
 	_ = rule.Register(rule.Workaround, ruleConfigScript)
 )
 
