@@ -24,6 +24,12 @@ func (p *Plan) GeneratedConfigMaps() []kio.GeneratedConfigMap {
 	if p == nil {
 		return nil
 	}
+	return p.generatedMaps
+}
+
+// listGenerated lists the generated ConfigMaps while the plan still knows the resource
+// files and what each root reads (release lets go of them).
+func (p *Plan) listGenerated() []kio.GeneratedConfigMap {
 	var out []kio.GeneratedConfigMap
 	for _, k := range p.repo.kusts {
 		if k == nil || !p.kustomizations[k.File] {

@@ -40,15 +40,24 @@ func (p *Plan) analyseAll(order []*Workload, chains map[*Workload][]chain) []map
 		for w, why := range wp.pending {
 			p.markRefused(w, why) // a workload is analysed by one worker: no two reasons race
 		}
+		for w, found := range wp.built { // and its builds' findings come from that worker, in order
+			for _, ff := range found {
+				if p.built == nil {
+					p.built = builtFindings{}
+				}
+				p.built.add(w, ff.file, ff.f)
+			}
+		}
 	}
 	return out
 }
 
 // worker returns a copy of the plan for one worker of analyseAll: it shares what the
-// analysis only reads, and has its own file cache, patch cache and pending refusals.
+// analysis only reads, and has its own file cache, patch cache, pending refusals and
+// findings of builds.
 func (p *Plan) worker() *Plan {
 	w := *p
-	w.cache, w.pending = fileCache{}, nil
+	w.cache, w.pending, w.built = fileCache{}, nil, nil
 	r := *p.repo
 	r.patches = patches{}
 	w.repo = &r

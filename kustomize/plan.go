@@ -37,6 +37,7 @@ type Plan struct {
 	consumed       map[string]bool            // files whose findings and edits were handed out
 	wd             string                     // the working folder, or "" when it cannot be told
 	built          builtFindings              // findings of builds about workarounds (builtfindings.go)
+	generatedMaps  []kio.GeneratedConfigMap   // the ConfigMaps of configMapGenerators (generators.go)
 }
 
 // Root is a kustomization that can be built on its own (not a component).
@@ -125,6 +126,7 @@ func NewPlan(paths []string, filter kio.Filter, opts migrate.Options) (*Plan, er
 	// The strategic merge loaded the Kubernetes OpenAPI schema, some megabytes that the rest
 	// of the run does not use: let them go (a later merge loads it again).
 	openapi.ResetOpenAPI()
+	p.generatedMaps = p.listGenerated()
 	p.release()
 	return p, err
 }

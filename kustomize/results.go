@@ -1,9 +1,11 @@
 package kustomize
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"sort"
+	"strings"
 
 	"github.com/sidecar-migrate/sidecar-migrate/kio"
 	"github.com/sidecar-migrate/sidecar-migrate/migrate"
@@ -131,6 +133,12 @@ func (p *Plan) editInline(uses map[docKey][]use, inline map[string][]*edited) bo
 						return false, err
 					}
 					fallbacks += fb
+					if !strings.HasSuffix(n.Value, "\n") {
+						// The edit ends the text with a line break; one the scalar did not
+						// have (|-) would change its style, and the rest of the file's layout
+						// with it.
+						inner = bytes.TrimSuffix(inner, []byte("\n"))
+					}
 					n.Value = string(inner)
 				}
 				return true, nil
