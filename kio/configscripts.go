@@ -22,23 +22,54 @@ func (r *FileResult) configScripts(opts migrate.Options, moved []docMoves) {
 	if !ok || len(runs) == 0 {
 		return
 	}
-	e := r.editConfigMaps(runs, opts)
+	unedited := r.snapshot()
+	e := r.editConfigMaps(runs, r.configUses, opts)
 	// The scripts read are no longer unread: drop the workloads' warnings that said so; the
 	// others say why they were not.
 	r.Findings = dropUnread(r.Findings, runs, e.read)
-	for _, j := range r.redo(runs, e.redo, opts, moved) {
+	redone := r.redo(runs, e.redo, opts, moved)
+	for _, j := range redone {
 		delete(e.refused, j)
 	}
 	for j, why := range e.refused {
 		noteUnread(r.Findings, runs[j], "its ConfigMap, in this file, was left as it is: "+why)
 	}
+	if len(e.read) > 0 || len(redone) > 0 {
+		// Another file of the run may use the ConfigMap too: the step over the run's files
+		// (configscripts_tree.go) undoes the edit then.
+		r.edited = &sameFileEdit{unedited: unedited}
+		for j := range runs {
+			if e.read[j] || slices.Contains(redone, j) {
+				r.edited.runs = append(r.edited.runs, runs[j])
+			}
+		}
+		for j, why := range e.refused {
+			noteUnread(r.edited.unedited.Findings, runs[j], "its ConfigMap, in this file, was left as it is: "+why)
+		}
+	}
+}
+
+// sameFileEdit is a file whose ConfigMap scripts were edited for the runs of its own
+// workloads, with the file as it was before.
+type sameFileEdit struct {
+	unedited FileResult
+	runs     []migrate.ConfigScriptRun
+}
+
+// snapshot returns a copy of r that the edits of r's ConfigMaps leave as it is.
+func (r *FileResult) snapshot() FileResult {
+	s := *r
+	s.Findings = slices.Clone(r.Findings)
+	s.MovedLines = slices.Clone(r.MovedLines)
+	s.Moved = slices.Clone(r.Moved)
+	return s
 }
 
 // editConfigMaps edits the scripts that runs run in the ConfigMaps of r, once r is migrated,
 // and adds the findings of each edit at its key's line; it returns the runs whose script was
 // read, by index, and why the others it holds were not. r is left as it was when nothing was
 // read.
-func (r *FileResult) editConfigMaps(runs []migrate.ConfigScriptRun, opts migrate.Options) (e configEdit) {
+func (r *FileResult) editConfigMaps(runs []migrate.ConfigScriptRun, uses []migrate.ConfigMapUse, opts migrate.Options) (e configEdit) {
 	// Findings are about the file as it was: the first migrated pass may have moved the
 	// ConfigMap's lines (a workload before it grew), so each is put back by its document's
 	// first line in the input (the pass neither adds nor removes documents).
@@ -50,7 +81,7 @@ func (r *FileResult) editConfigMaps(runs []migrate.ConfigScriptRun, opts migrate
 	read, refused, redo := map[int]bool{}, map[int]string{}, map[int]string{}
 	workarounds := 0
 	out, fallbacks, eerr := EditBytes(r.Path, r.After, func(i int, doc *yaml.RNode) (bool, error) {
-		e := migrate.EditConfigScripts(doc.YNode(), runs, opts)
+		e := migrate.EditConfigScripts(doc.YNode(), runs, uses, opts)
 		for _, f := range e.Findings {
 			f.Line += before[i] - 1
 			found = append(found, f)

@@ -82,7 +82,7 @@ func (c *configRepo) editGenerated(files map[string]*scriptFile, order []string)
 	var out []FileResult
 	for _, f := range order {
 		t := files[f]
-		r, read, why := editScriptFile(t.gen, t.runs, c.opts)
+		r, read, why := editScriptFile(t.gen, t.runs, c.uses, c.opts)
 		for j, run := range t.runs {
 			if read[j] {
 				c.held[t.from[j]].Findings = dropUnread(c.held[t.from[j]].Findings, t.runs[j:j+1], map[int]bool{0: true})
@@ -102,7 +102,7 @@ func (c *configRepo) editGenerated(files map[string]*scriptFile, order []string)
 
 // editScriptFile reads a generated ConfigMap's file as the ConfigMap's key and edits it for
 // the runs; the result holds the findings at the file's first changed line (or its first).
-func editScriptFile(g GeneratedConfigMap, runs []migrate.ConfigScriptRun, opts migrate.Options) (FileResult, map[int]bool, map[int]string) {
+func editScriptFile(g GeneratedConfigMap, runs []migrate.ConfigScriptRun, uses []migrate.ConfigMapUse, opts migrate.Options) (FileResult, map[int]bool, map[int]string) {
 	r := FileResult{Path: g.Path}
 	why := map[int]string{}
 	info, err := os.Stat(g.File)
@@ -120,7 +120,7 @@ func editScriptFile(g GeneratedConfigMap, runs []migrate.ConfigScriptRun, opts m
 	value := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: string(data), Style: yaml.LiteralStyle}
 	doc := mapping("apiVersion", str("v1"), "kind", str("ConfigMap"),
 		"metadata", mapping("name", str(g.Name), "namespace", str(runs[0].Namespace)), "data", mapping(g.Key, value))
-	e := migrate.EditConfigScripts(doc, runs, opts)
+	e := migrate.EditConfigScripts(doc, runs, uses, opts)
 	read := map[int]bool{}
 	for _, j := range e.Read {
 		read[j] = true

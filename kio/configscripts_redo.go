@@ -70,7 +70,7 @@ func (r *FileResult) redo(runs []migrate.ConfigScriptRun, redo map[int]string, o
 			}
 		}
 	}
-	e := r.editConfigMaps(mine, opts)
+	e := r.editConfigMaps(mine, r.configUses, opts)
 	if !ok || len(e.read) != len(mine) {
 		*r = old // the script is not read with the workload as it decides it: neither changes
 		return nil

@@ -133,6 +133,7 @@ type configRepo struct {
 	holding bool
 	held    []FileResult
 	byName  map[string][]configMapAt // every ConfigMap of the run, by name
+	uses    []migrate.ConfigMapUse   // what sees a ConfigMap, in every file of the run
 	unread  []unreadAt
 	others  []otherAt // files whose ConfigMaps are indexed only when needed
 	// generated are the ConfigMaps the planner builds from files; the results of the files
@@ -161,8 +162,13 @@ type otherAt struct {
 
 // add takes the next result and emits it, or holds it back.
 func (c *configRepo) add(r FileResult, emit func(FileResult)) {
+	for _, u := range r.configUses {
+		u.File = r.Path
+		c.uses = append(c.uses, u)
+	}
+	r.configUses = nil
 	n := r.config
-	c.holding = c.holding || n.takesPart()
+	c.holding = c.holding || n.takesPart() || r.edited != nil
 	at := -1
 	if c.holding {
 		at = len(c.held)
@@ -183,7 +189,7 @@ func (c *configRepo) add(r FileResult, emit func(FileResult)) {
 		emit(r)
 		return
 	}
-	if !r.Changed() && r.Err == nil && !n.takesPart() {
+	if !r.Changed() && r.Err == nil && !n.takesPart() && r.edited == nil {
 		r.Before, r.After = nil, nil // nothing to write or show, and no ConfigMap to edit
 	}
 	c.held = append(c.held, r)
@@ -196,13 +202,37 @@ func (c *configRepo) flush(complete bool, emit func(FileResult)) {
 		scripts = c.edit()
 	}
 	for _, r := range c.held {
-		r.config = nil
+		r = c.unlessUsedElsewhere(r, complete)
+		r.config, r.edited = nil, nil
 		emit(r)
 	}
 	for _, r := range scripts {
 		emit(r)
 	}
 	c.held = nil
+}
+
+// unlessUsedElsewhere returns r, or r as it was before its ConfigMap scripts were edited for
+// its own workloads when another file of the run uses one of those ConfigMaps too, or when the
+// run did not see every file.
+func (c *configRepo) unlessUsedElsewhere(r FileResult, complete bool) FileResult {
+	if r.edited == nil {
+		return r
+	}
+	for _, run := range r.edited.runs {
+		for _, u := range c.uses {
+			if u.File == r.Path || u.ConfigMap != run.ConfigMap {
+				continue
+			}
+			unedited := r.edited.unedited
+			noteUnread(unedited.Findings, run, fmt.Sprintf("its ConfigMap, in this file, was left as it is: it is also used by %s, which the edit would change too", u))
+			return unedited
+		}
+	}
+	if !complete {
+		return r.edited.unedited
+	}
+	return r
 }
 
 // target is a ConfigMap file to edit: the runs of other files whose script it holds.
@@ -258,7 +288,7 @@ func (c *configRepo) edit() []FileResult {
 	for _, ci := range order {
 		t := targets[ci]
 		r := &c.held[ci]
-		edit := r.editConfigMaps(t.runs, c.opts)
+		edit := r.editConfigMaps(t.runs, c.uses, c.opts)
 		for j, run := range t.runs {
 			w := &c.held[t.from[j]]
 			if edit.read[j] {

@@ -45,6 +45,10 @@ type FileResult struct {
 
 	strings stringSet   // while the file is migrated: the findings' strings, one copy each
 	config  *configNote // for the step over ConfigMap scripts of other files (configscripts_tree.go)
+	// configUses is what sees a ConfigMap in the file: a ConfigMap script is edited only for
+	// its one user.
+	configUses []migrate.ConfigMapUse
+	edited     *sameFileEdit // its ConfigMap scripts edited for its own workloads (configscripts.go)
 }
 
 // Changed reports whether the file's content changed.
@@ -74,8 +78,8 @@ func migrateText(t *yamldoc.Text, data []byte, opts migrate.Options) (r FileResu
 		index++
 		// Most documents of a repository are not workloads: skip them before any parsing.
 		if !migrate.MayApply(d.Content) {
-			if migrate.MayNameContainers(d.Content) {
-				r.collectRefs(d)
+			if migrate.MayNameContainers(d.Content) || migrate.MayUseConfigMap(d.Content) {
+				r.collectRefs(d, opts)
 			}
 			return nil, nil
 		}
@@ -165,6 +169,7 @@ func (r *FileResult) migrateDocument(d yamldoc.Doc, shift int, opts migrate.Opti
 		return nil, nil, &Error{Line: root.Line, Msg: fmt.Sprintf("the document is a %s, not a Kubernetes object", kindName(root.Kind))}
 	}
 	r.addRefs(doc, 1) // an autoscaler whose comments or fields mention containers
+	r.addConfigUses(d.Content, doc, opts)
 	decision := migrate.Decide(yaml.NewRNode(doc), opts)
 	decision = keepFencesWhole(d, doc, toFile, decision, opts)
 	res := decision.Result
@@ -203,11 +208,20 @@ func (r *FileResult) migrateDocument(d yamldoc.Doc, shift int, opts migrate.Opti
 	return text, moves, nil
 }
 
-// collectRefs records the containers an autoscaler document names. A document that does not
-// parse is left to the tools that own it: it holds no workload.
-func (r *FileResult) collectRefs(d yamldoc.Doc) {
+// collectRefs records the containers an autoscaler document names, and the ConfigMaps an
+// object that is no workload uses. A document that does not parse is left to the tools that
+// own it: it holds no workload.
+func (r *FileResult) collectRefs(d yamldoc.Doc, opts migrate.Options) {
 	if doc, err := d.Parse(); err == nil && doc != nil {
 		r.addRefs(doc, d.Line)
+		r.addConfigUses(d.Content, doc, opts)
+	}
+}
+
+// addConfigUses records what, in a parsed document, sees a ConfigMap.
+func (r *FileResult) addConfigUses(content []byte, doc *yaml.Node, opts migrate.Options) {
+	if migrate.MayUseConfigMap(content) {
+		r.configUses = append(r.configUses, migrate.ConfigMapUses(doc, opts)...)
 	}
 }
 

@@ -97,6 +97,7 @@ func (r *FileResult) migrateItems(d yamldoc.Doc, parts listParts, opts migrate.O
 	r.Findings = append(r.Findings, part.Findings...)
 	r.Ignored = append(r.Ignored, part.Ignored...)
 	r.ContainerRefs = append(r.ContainerRefs, part.ContainerRefs...)
+	r.configUses = append(r.configUses, part.configUses...)
 	r.Moved = append(r.Moved, part.Moved...)
 	r.Stats.Add(part.Stats)
 	r.Fallbacks += part.Fallbacks

@@ -56,7 +56,7 @@ func Tree(ctx context.Context, inputs iter.Seq[Input], jobs int, opts migrate.Op
 	}
 	file := func(r FileResult) {
 		if planner != nil {
-			planner.Complete(&r)
+			complete(planner, &r)
 		}
 		refs.addFile(r.Path, r)
 		scripts.add(r, emit.File)
@@ -72,6 +72,22 @@ func Tree(ctx context.Context, inputs iter.Seq[Input], jobs int, opts migrate.Op
 	}
 	scripts.flush(ctx.Err() == nil, emit.File)
 	refs.findings(opts, emit.Findings)
+}
+
+// complete adds the planner's findings about r's file to r, and to the file as it was before
+// its ConfigMap scripts were edited, which the end of the run may yet give back
+// (configRepo.unlessUsedElsewhere).
+func complete(p Planner, r *FileResult) {
+	if r.edited == nil {
+		p.Complete(r)
+		return
+	}
+	added := FileResult{Path: r.Path}
+	p.Complete(&added)
+	for _, x := range []*FileResult{r, &r.edited.unedited} {
+		x.Findings = append(x.Findings, added.Findings...)
+		slices.SortStableFunc(x.Findings, func(a, b migrate.Finding) int { return a.Line - b.Line })
+	}
 }
 
 // planned completes each input through planner.

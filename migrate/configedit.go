@@ -84,10 +84,11 @@ type ConfigEdit struct {
 	Redo map[int]string
 }
 
-// EditConfigScripts edits, in a ConfigMap document, the scripts that runs (found in the same
-// file) run. A key that more than one container runs is left alone, as is a script whose
-// reading would change anything but itself.
-func EditConfigScripts(doc *yaml.Node, runs []ConfigScriptRun, opts Options) (e ConfigEdit) {
+// EditConfigScripts edits, in a ConfigMap document, the scripts that runs run. uses are what
+// sees a ConfigMap in the files the caller knows of (ConfigMapUses). A key that more than one
+// container runs is left alone, as is a ConfigMap that anything but the run's container uses,
+// an immutable ConfigMap, and a script whose reading would change anything but itself.
+func EditConfigScripts(doc *yaml.Node, runs []ConfigScriptRun, uses []ConfigMapUse, opts Options) (e ConfigEdit) {
 	root := documentRoot(doc)
 	if scalar(root, "kind") != "ConfigMap" || scalar(root, "apiVersion") != "v1" {
 		return e
@@ -108,6 +109,11 @@ func EditConfigScripts(doc *yaml.Node, runs []ConfigScriptRun, opts Options) (e 
 			why = "it has no key " + strconv.Quote(r.Key) + " holding a script"
 		case count[r.Key+"\x00"+r.ConfigMap+"\x00"+r.Namespace] != 1:
 			why = "more than one container runs the key"
+		case scalar(root, "immutable") == "true":
+			why = "it is immutable (immutable: true), so the cluster refuses a change of its data: give the edited script a ConfigMap of a new name"
+		}
+		if u, ok := r.otherUse(uses); ok && why == "" {
+			why = "it is also used by " + u.String() + ", which the edit would change too"
 		}
 		text, res, ok, redo := "", Result{}, false, false
 		if why == "" {

@@ -19,7 +19,7 @@ import (
 var (
 	ruleConfigScript = Rule{ID: RuleConfigScript,
 		Matches: "the app of a run-to-completion pod with sidecars runs a script from a mounted ConfigMap (items and subPath followed)",
-		Summary: "When the ConfigMap is in the same file, or is the one ConfigMap of its name and namespace in the run's other files (a key named *.sh or *.bash, or starting with #!), or is generated from a file by the kustomization that lists the workload, and the container runs the file alone (FILE, or sh FILE), the script is read like an inline one once the workloads are migrated, and edited in place, its scalar style kept, if that changes nothing else (in one file, a workload the script's reading changes by edits that move nothing, such as a Cloud SQL proxy's --quitquitquit, is decided again with it); otherwise reported, naming the ConfigMap and key, and why it was not read."}
+		Summary: "When the ConfigMap is in the same file, or is the one ConfigMap of its name and namespace in the run's other files (a key named *.sh or *.bash, or starting with #!), or is generated from a file by the kustomization that lists the workload, and the container runs the file alone (FILE, or sh FILE), the script is read like an inline one once the workloads are migrated, and edited in place, its scalar style kept, if that changes nothing else (nothing else in the run mounts the ConfigMap or reads it, and it is not immutable; in one file, a workload the script's reading changes by edits that move nothing, such as a Cloud SQL proxy's --quitquitquit, is decided again with it); otherwise reported, naming the ConfigMap and key, and why it was not read."}
 	_ = rule.Register(rule.Workaround, ruleConfigScript)
 )
 

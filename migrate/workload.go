@@ -49,6 +49,12 @@ var builtinPaths = map[string]struct {
 	"CronJob":               {[]string{"batch"}, [][]string{{}, {"spec", "jobTemplate"}, {"spec", "jobTemplate", "spec", "template"}}},
 }
 
+// resourceOf returns what an object's mapping says it is.
+func resourceOf(obj *yaml.Node) Resource {
+	md := lookup(obj, "metadata")
+	return Resource{APIVersion: scalar(obj, "apiVersion"), Kind: scalar(obj, "kind"), Name: scalar(md, "name"), Namespace: scalar(md, "namespace")}
+}
+
 // findPodTemplates returns the pod templates of an object, or of every item of a List.
 // prefix is the field path of obj in its document ("" for the document's root).
 func findPodTemplates(obj *yaml.Node, prefix string, opts Options) []podTemplate {
@@ -65,10 +71,7 @@ func findPodTemplates(obj *yaml.Node, prefix string, opts Options) []podTemplate
 		}
 		return all
 	}
-	res := Resource{APIVersion: apiVersion, Kind: kind}
-	if md := lookup(obj, "metadata"); md != nil {
-		res.Name, res.Namespace = scalar(md, "name"), scalar(md, "namespace")
-	}
+	res := resourceOf(obj)
 	var paths [][]string
 	configured := false
 	if b, ok := builtinPaths[kind]; ok && inGroups(apiVersion, b.groups) {
