@@ -109,6 +109,8 @@ func EditConfigScripts(doc *yaml.Node, runs []ConfigScriptRun, uses []ConfigMapU
 			why = "it has no key " + strconv.Quote(r.Key) + " holding a script"
 		case count[r.Key+"\x00"+r.ConfigMap+"\x00"+r.Namespace] != 1:
 			why = "more than one container runs the key"
+		case value.Anchor != "" && aliasOf(root, value):
+			why = "its value is anchored (&" + value.Anchor + ") and an alias stands for it elsewhere, which the edit would change too"
 		case scalar(root, "immutable") == "true":
 			why = "it is immutable (immutable: true), so the cluster refuses a change of its data: give the edited script a ConfigMap of a new name"
 		}
@@ -186,6 +188,19 @@ func (r ConfigScriptRun) edit(script string, opts Options) (_ string, _ Result, 
 		return "", Result{}, false, len(d.Result.Moved) == 0
 	}
 	return edited, d.Result, true, false
+}
+
+// aliasOf reports whether an alias under root stands for n.
+func aliasOf(root, n *yaml.Node) bool {
+	if root.Kind == yaml.AliasNode {
+		return root.Alias == n
+	}
+	for _, c := range root.Content {
+		if aliasOf(c, n) {
+			return true
+		}
+	}
+	return false
 }
 
 // sameNodes reports whether two trees hold the same kinds, tags, values and styles.

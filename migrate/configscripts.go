@@ -108,37 +108,46 @@ func absolute(p string) []string {
 // spec: a configMap volume mounted at a directory above it (its items map paths to keys), or
 // mounted at the file itself with subPath.
 func configMapFile(spec, c *yaml.Node, file string) (name, key string, ok bool) {
+	// The mount that holds the file is the deepest one over it: a subPath mount of another
+	// volume at /scripts/run.sh hides the ConfigMap mounted at /scripts.
+	var mount *yaml.Node
+	rel, depth := "", -1
 	for _, vm := range seqItems(lookup(c, "volumeMounts")) {
-		vol := volumeNamed(spec, scalar(vm, "name"))
-		cm := lookup(vol, "configMap")
-		if cm == nil {
-			continue
-		}
 		at := path.Clean(scalar(vm, "mountPath"))
-		rel := ""
+		r := ""
 		switch sub := scalar(vm, "subPath"); {
-		case sub != "" && at == file:
-			rel = sub
-		case sub == "" && strings.HasPrefix(file, at+"/"):
-			rel = strings.TrimPrefix(file, at+"/")
+		case at == file:
+			r = sub // "" for a whole volume mounted at the file's path: no file of it
+		case strings.HasPrefix(file, at+"/") || at == "/":
+			if sub != "" {
+				r = "\x00" // a folder of the volume: which key it holds cannot be told here
+			} else {
+				r = strings.TrimPrefix(strings.TrimPrefix(file, at), "/")
+			}
 		default:
 			continue
 		}
-		key := rel
-		if items := seqItems(lookup(cm, "items")); len(items) > 0 {
-			key = ""
-			for _, it := range items {
-				if path.Clean(scalar(it, "path")) == rel {
-					key = scalar(it, "key")
-				}
+		if len(at) > depth {
+			mount, rel, depth = vm, r, len(at)
+		}
+	}
+	cm := lookup(volumeNamed(spec, scalar(mount, "name")), "configMap")
+	if mount == nil || cm == nil || rel == "" || strings.Contains(rel, "\x00") {
+		return "", "", false
+	}
+	key = rel
+	if items := seqItems(lookup(cm, "items")); len(items) > 0 {
+		key = ""
+		for _, it := range items {
+			if path.Clean(scalar(it, "path")) == rel {
+				key = scalar(it, "key")
 			}
 		}
-		if key == "" || strings.Contains(key, "/") {
-			continue // not a file the ConfigMap projects
-		}
-		return scalar(cm, "name"), key, true
 	}
-	return "", "", false
+	if key == "" || strings.Contains(key, "/") {
+		return "", "", false // not a file the ConfigMap projects
+	}
+	return scalar(cm, "name"), key, true
 }
 
 func volumeNamed(spec *yaml.Node, name string) *yaml.Node {
