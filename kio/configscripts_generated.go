@@ -86,6 +86,7 @@ func (c *configRepo) editGenerated(files map[string]*scriptFile, order []string)
 		for j, run := range t.runs {
 			if read[j] {
 				c.held[t.from[j]].Findings = dropUnread(c.held[t.from[j]].Findings, t.runs[j:j+1], map[int]bool{0: true})
+				tie(&r, &c.held[t.from[j]])
 				continue
 			}
 			if why[j] == "" {

@@ -293,6 +293,7 @@ func (c *configRepo) edit() []FileResult {
 			w := &c.held[t.from[j]]
 			if edit.read[j] {
 				w.Findings = dropUnread(w.Findings, t.runs[j:j+1], map[int]bool{0: true})
+				tie(r, w)
 				continue
 			}
 			why := edit.refused[j]
@@ -307,6 +308,17 @@ func (c *configRepo) edit() []FileResult {
 	}
 	slices.Sort(fileOrder)
 	return c.editGenerated(files, fileOrder)
+}
+
+// tie records that a and b are written together or not at all: a script edited for a
+// workload is right only with the workload's own migration.
+func tie(a, b *FileResult) {
+	if !slices.Contains(a.Together, b.Path) {
+		a.Together = append(a.Together, b.Path)
+	}
+	if !slices.Contains(b.Together, a.Path) {
+		b.Together = append(b.Together, a.Path)
+	}
 }
 
 // note adds why to the warning that the run's script, in held[wi], was not read.

@@ -39,6 +39,9 @@ type FileResult struct {
 	// MovedLines are the blocks of lines the moves took, where they were and where they
 	// are, so that the diff shows them moving and keeps the lines around them (Diff).
 	MovedLines []udiff.Move
+	// Together are the files of the run that must be written with this one or not at all:
+	// a ConfigMap script edited in one file for a workload of another (paths as displayed).
+	Together []string
 	// Info is the file as it was before it was read (nil for standard input): with Before,
 	// what WriteFile checks the file still is.
 	Info os.FileInfo

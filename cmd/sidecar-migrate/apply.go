@@ -74,6 +74,12 @@ type applied struct {
 	names  map[string]string        // the path as given
 }
 
+// written reports whether the file at abs was written and stays so.
+func (a *applied) written(abs string) bool {
+	_, ok := a.before[abs]
+	return ok
+}
+
 // write migrates the paths and, when every file that changes can be given back by git, writes
 // them all; a base and the patches that follow it are written together or not at all.
 func (o *applyOptions) write(paths []string, s streams) (*applied, error) {
@@ -111,12 +117,16 @@ func (o *applyOptions) write(paths []string, s streams) (*applied, error) {
 		o.printSummary(s, sum)
 		return done, &exitError{code: exitFailed}
 	}
-	var unwritten []string
+	var unwritten, notWritten []string
 	for i, r := range changes {
 		abs, _ := filepath.Abs(r.Path)
 		if o.signals.Load() {
 			fmt.Fprintf(s.err, "sidecar-migrate: interrupted: %d files not written\n", len(changes)-i)
 			sum.Interrupted = true
+			for _, r := range changes[i:] {
+				abs, _ := filepath.Abs(r.Path)
+				notWritten = append(notWritten, abs)
+			}
 			break
 		}
 		var now *kio.Original
@@ -130,7 +140,6 @@ func (o *applyOptions) write(paths []string, s streams) (*applied, error) {
 		}
 		done.before[abs], done.now[abs], done.names[abs] = r.Before, now, r.Path
 		sum.Changed++
-		sum.Stats.Add(r.Stats)
 		if !o.quiet && o.out.plain() {
 			fmt.Fprintf(s.out, "%s: %s\n", r.Path, describe(r))
 		}
@@ -144,11 +153,40 @@ func (o *applyOptions) write(paths []string, s streams) (*applied, error) {
 	}
 	restore := o.repository.Unwritten(unwritten, sum.Interrupted, done.before)
 	sum.Changed -= o.rollBack(restore, done, why, s)
+	tied := tiedTo(changes, append(unwritten, notWritten...), done.before)
+	sum.Changed -= o.rollBack(tied, done, "a file it was changed together with could not be written", s)
+	sum.Stats = migrate.Stats{} // of the files that stay written
+	for _, r := range changes {
+		if abs, _ := filepath.Abs(r.Path); done.written(abs) {
+			sum.Stats.Add(r.Stats)
+		}
+	}
 	o.printSummary(s, sum)
 	if err == nil && (sum.Failed > 0 || sum.Interrupted) {
 		err = &exitError{code: exitFailed}
 	}
 	return done, err
+}
+
+// tiedTo returns, of the files written (before holds their content), those that had to be
+// written together with a file that was not (kio.FileResult.Together), with the content to
+// give back.
+func tiedTo(changes []kio.FileResult, unwritten []string, before map[string][]byte) map[string][]byte {
+	out := map[string][]byte{}
+	missing := map[string]bool{}
+	for _, f := range unwritten {
+		missing[f] = true
+	}
+	for _, r := range changes {
+		abs, _ := filepath.Abs(r.Path)
+		for _, t := range r.Together {
+			other, _ := filepath.Abs(t)
+			if b, ok := before[abs]; ok && missing[other] {
+				out[abs] = b
+			}
+		}
+	}
+	return out
 }
 
 // filter migrates standard input to standard output.
