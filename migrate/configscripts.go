@@ -116,6 +116,8 @@ func configMapFile(spec, c *yaml.Node, file string) (name, key string, ok bool) 
 		at := path.Clean(scalar(vm, "mountPath"))
 		r := ""
 		switch sub := scalar(vm, "subPath"); {
+		case scalar(vm, "subPathExpr") != "" && (at == file || strings.HasPrefix(file, at+"/") || at == "/"):
+			r = "\x00" // a path of the volume expanded from the pod's env: not read here
 		case at == file:
 			r = sub // "" for a whole volume mounted at the file's path: no file of it
 		case strings.HasPrefix(file, at+"/") || at == "/":
