@@ -429,6 +429,11 @@ func (c scalarCodec) candidates(t string, old *scalarText, value string) []texte
 	}
 	var out []textedit.Edit
 	if text == "" && onlySpaceBefore(t, from) {
+		if to > from && t[to-1] == '\n' {
+			// The removed part ends its last line: the lines go with their indentation,
+			// which would be left as a line of spaces.
+			out = append(out, textedit.Edit{From: lineStart(t, from), To: to})
+		}
 		if to < len(t) && t[to] == '\n' {
 			to++
 		}
