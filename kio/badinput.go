@@ -35,7 +35,7 @@ func checkDocument(content []byte, line int, doc *yaml.Node, perr *Error) *Error
 		if bytes.Contains(yamldoc.NumberedLine(content, c.badKey.Line), []byte("{{")) {
 			return templateError(line + c.badKey.Line - 1)
 		}
-		e := &Error{Msg: fmt.Sprintf("a mapping key that is a %s: not a Kubernetes object", kindName(c.badKey.Kind))}
+		e := &Error{Msg: fmt.Sprintf("a mapping key that is a %s: not a Kubernetes object", yamldoc.KindName(c.badKey.Kind))}
 		return e.At(content, line, c.badKey.Line, c.badKey.Column)
 	case c.dupKey != nil:
 		e := &Error{Msg: fmt.Sprintf("the key %q is already set at line %d of this mapping: kubectl refuses it, and YAML tools differ on which value counts",

@@ -169,7 +169,7 @@ func (r *FileResult) migrateDocument(d yamldoc.Doc, shift int, opts migrate.Opti
 		return nil, nil, nil
 	}
 	if root.Kind != yaml.MappingNode {
-		return nil, nil, &Error{Line: root.Line, Msg: fmt.Sprintf("the document is a %s, not a Kubernetes object", kindName(root.Kind))}
+		return nil, nil, &Error{Line: root.Line, Msg: fmt.Sprintf("the document is a %s, not a Kubernetes object", yamldoc.KindName(root.Kind))}
 	}
 	r.addRefs(doc, 1) // an autoscaler whose comments or fields mention containers
 	r.addConfigUses(d.Content, doc, opts)
@@ -251,18 +251,6 @@ func (r *FileResult) fallback(res migrate.Result, line int, why string) {
 		f.Resource = res.Findings[0].Resource
 	}
 	r.Findings = append(r.Findings, f)
-}
-
-func kindName(k yaml.Kind) string {
-	switch k {
-	case yaml.SequenceNode:
-		return "list"
-	case yaml.ScalarNode:
-		return "scalar"
-	case yaml.AliasNode:
-		return "alias"
-	}
-	return "mapping"
 }
 
 // Diff returns the unified diff of the file's migration (nil when nothing changed), which

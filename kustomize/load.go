@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -172,7 +173,7 @@ func parseKustomization(file string, data []byte) (*Kustomization, error) {
 	if root.Kind != yaml.MappingNode {
 		// A symbolic link checked out as a file (git's core.symlinks=false) holds only the
 		// path it pointed to: a scalar.
-		return nil, fmt.Errorf("%s:%d: a kustomization is a mapping of fields, and this one is a %s, so kustomize build fails on it (a symbolic link checked out as a file holds only its target's path)", file, root.Line, kindName(root.Kind))
+		return nil, fmt.Errorf("%s:%d: a kustomization is a mapping of fields, and this one is a %s, so kustomize build fails on it (a symbolic link checked out as a file holds only its target's path)", file, root.Line, yamldoc.KindName(root.Kind))
 	}
 	k.Component = str(root, "kind") == "Component"
 	k.NamePrefix, k.NameSuffix, k.Namespace = str(root, "namePrefix"), str(root, "nameSuffix"), str(root, "namespace")
@@ -410,17 +411,4 @@ func readReplacements(file, dir string, root *yaml.Node) ([]replacement, error) 
 		out = append(out, readReplacement(e, e.Line))
 	}
 	return out, nil
-}
-
-// kindName names a YAML node kind as a message says it.
-func kindName(k yaml.Kind) string {
-	switch k {
-	case yaml.SequenceNode:
-		return "list"
-	case yaml.ScalarNode:
-		return "scalar"
-	case yaml.AliasNode:
-		return "alias"
-	}
-	return "document"
 }
