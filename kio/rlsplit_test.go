@@ -116,6 +116,7 @@ func annotatedList(docs ...[]byte) ([]byte, bool) {
 		if err != nil || n.YNode().Kind != yaml.MappingNode {
 			return nil, false
 		}
+		//lint:ignore SA1019 kyaml still writes the legacy annotations beside the new ones, and the split must keep both
 		for key, v := range map[string]string{kioutil.PathAnnotation: fmt.Sprintf("dir/%d.yaml", k), kioutil.IndexAnnotation: "0", kioutil.LegacyPathAnnotation: fmt.Sprintf("dir/%d.yaml", k), kioutil.LegacyIndexAnnotation: "0", kioutil.IdAnnotation: fmt.Sprint(k)} {
 			if n.PipeE(yaml.SetAnnotation(key, v)) != nil {
 				return nil, false

@@ -73,7 +73,7 @@ func flagWrites(s *shellScript) []flagWrite {
 				}
 			case "echo", "printf", "date", "true", ":", "":
 				for _, r := range st.Redirs {
-					if r.Op == syntax.RdrOut || r.Op == syntax.AppOut || r.Op == syntax.ClbOut {
+					if r.Op == syntax.RdrOut || r.Op == syntax.AppOut || r.Op == syntax.RdrClob {
 						add(r.Word)
 					}
 				}
