@@ -337,7 +337,9 @@ func (m *migration) template(t podTemplate) {
 			moveWhy = append(moveWhy, e)
 		}
 	}
-	moving, moveWhy = m.vetMoves(t, containers, inits, moving, moveWhy)
+	if len(containers) > 1 { // the only container is the app: nothing to vet
+		moving, moveWhy = m.vetMoves(t, containers, inits, moving, moveWhy)
+	}
 	switch {
 	case len(moving) == 0:
 	case len(containers) == 1:
