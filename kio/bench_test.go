@@ -141,28 +141,7 @@ func BenchmarkListDiff(b *testing.B) {
 
 // podList returns a List of n pods, each with an app and an Istio proxy, as
 // scripts/bench-memory.sh writes it.
-func podList(n int) []byte {
-	var b strings.Builder
-	b.WriteString("apiVersion: v1\nkind: List\nitems:\n")
-	for i := range n {
-		fmt.Fprintf(&b, `- apiVersion: v1
-  kind: Pod
-  metadata:
-    name: pod-%d
-    labels:
-      app.kubernetes.io/name: shop-frontend
-  spec:
-    containers:
-    - name: app
-      image: registry.example.com/app:%d
-      ports:
-      - containerPort: 8080
-    - name: istio-proxy
-      image: docker.io/istio/proxyv2:1.22.0
-`, i, i%7)
-	}
-	return []byte(b.String())
-}
+func podList(n int) []byte { return gen.PodItems("v1", "List", n) }
 
 // BenchmarkManyDocuments migrates and diffs a file of 20,000 documents, each a pod whose
 // sidecar moves (scripts/bench-memory.sh runs the same shape at 322,000 documents).
