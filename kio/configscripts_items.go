@@ -34,6 +34,8 @@ type listScripts struct {
 	read    map[int]bool              // the runs whose script is read, by index
 	refused map[int]string            // why the others those ConfigMaps hold were not
 	redo    *listRedo                 // the workloads decided again with their scripts, or nil
+	// byResource: the runs of each workload, by index (runsAbout).
+	byResource map[migrate.Resource][]int
 }
 
 // listRedo is the workloads decided again with their scripts: the runs by index and their
@@ -73,32 +75,70 @@ func planListScripts(l *ResourceList, opts migrate.Options) *listScripts {
 	if !ok || len(maps) == 0 {
 		return nil
 	}
-	var workloads []indexedItem // migrated copies
-	ok = l.peek(func(chunk []byte) bool { return migrate.MayUseConfigMap(chunk) && namesAny(chunk, names) },
-		func(i int, item *yaml.RNode) {
-			uses := usesOf(item, names, opts)
-			p.uses = append(p.uses, uses...)
-			if len(uses) == 0 || p.maps[i] {
-				return
-			}
-			w := item.Copy()
-			migrate.Migrate(w, opts)
-			n := len(p.runs)
-			for _, run := range migrate.ConfigScriptRuns(w.YNode(), opts) {
-				if names[run.ConfigMap] {
-					p.runs = append(p.runs, run)
-				}
-			}
-			if len(p.runs) > n {
-				workloads = append(workloads, indexedItem{i, w})
-			}
-		})
-	if !ok || len(p.runs) == 0 {
+	workloads, ok := p.readWorkloads(l, names)
+	if !ok {
 		return nil
 	}
 	redo := p.edit(maps)
 	p.planRedo(maps, workloads, redo)
 	return p
+}
+
+// readWorkloads reads what uses the ConfigMaps named and the runs into them, and returns the
+// workloads that hold a run, migrated; false when there is no run or a part does not read as
+// it did. A run whose ConfigMap has another user is never read (UsedElsewhere): it keeps
+// no workload, so a list of many Jobs that mount one ConfigMap does not keep them all.
+func (p *listScripts) readWorkloads(l *ResourceList, names map[string]bool) ([]indexedItem, bool) {
+	var workloads []indexedItem
+	users := map[string]map[migrate.ConfigMapUse]bool{} // by ConfigMap name
+	runsInto := map[string][]int{}                      // the runs into each ConfigMap, by name
+	into := map[int][]string{}                          // the ConfigMaps each kept workload runs from
+	// shared lets go of the workloads of the runs into a ConfigMap that has a second user.
+	shared := func(name string) {
+		for _, j := range runsInto[name] {
+			p.runs[j] = p.runs[j].WithoutWorkload()
+		}
+		workloads = slices.DeleteFunc(workloads, func(w indexedItem) bool {
+			return !slices.ContainsFunc(into[w.index], func(n string) bool { return len(users[n]) < 2 })
+		})
+	}
+	ok := l.peek(func(chunk []byte) bool { return migrate.MayUseConfigMap(chunk) && namesAny(chunk, names) },
+		func(i int, item *yaml.RNode) {
+			uses := usesOf(item, names, p.opts)
+			p.uses = append(p.uses, uses...)
+			for _, u := range uses {
+				if users[u.ConfigMap] == nil {
+					users[u.ConfigMap] = map[migrate.ConfigMapUse]bool{}
+				}
+				if n := len(users[u.ConfigMap]); !users[u.ConfigMap][u] {
+					users[u.ConfigMap][u] = true
+					if n == 1 {
+						shared(u.ConfigMap)
+					}
+				}
+			}
+			if len(uses) == 0 || p.maps[i] {
+				return
+			}
+			w := item.Copy()
+			migrate.Migrate(w, p.opts)
+			for _, run := range migrate.ConfigScriptRuns(w.YNode(), p.opts) {
+				if !names[run.ConfigMap] {
+					continue
+				}
+				if len(users[run.ConfigMap]) > 1 {
+					run = run.WithoutWorkload()
+				} else {
+					into[i] = append(into[i], run.ConfigMap)
+				}
+				runsInto[run.ConfigMap] = append(runsInto[run.ConfigMap], len(p.runs))
+				p.runs = append(p.runs, run)
+			}
+			if len(into[i]) > 0 {
+				workloads = append(workloads, indexedItem{i, w})
+			}
+		})
+	return workloads, ok && len(p.runs) > 0
 }
 
 // namesAny reports whether text holds one of names: a byte check.
@@ -213,7 +253,10 @@ func (p *listScripts) apply(i int, item *yaml.RNode, findings []migrate.Finding)
 			}
 		}
 	}
-	findings = dropUnread(findings, p.runs, p.read)
+	about := p.runsAbout(findings)
+	findings = slices.DeleteFunc(findings, func(f migrate.Finding) bool {
+		return slices.ContainsFunc(about, func(j int) bool { return p.read[j] && p.runs[j].Reports(f) })
+	})
 	if p.redo != nil {
 		all := map[int]bool{}
 		for j := range p.redo.runs {
@@ -224,10 +267,31 @@ func (p *listScripts) apply(i int, item *yaml.RNode, findings []migrate.Finding)
 	} else if len(p.read) > 0 {
 		slices.SortStableFunc(findings, func(a, b migrate.Finding) int { return a.Line - b.Line })
 	}
-	for j, why := range p.refused {
-		noteUnread(findings, p.runs[j], "its ConfigMap, in this file, was left as it is: "+why)
+	for _, j := range about {
+		if why, ok := p.refused[j]; ok {
+			noteUnread(findings, p.runs[j], "its ConfigMap, in this file, was left as it is: "+why)
+		}
 	}
 	return findings, changed
+}
+
+// runsAbout returns the runs, by index, that a warning of findings that a script was not
+// read may be about: those of its workload (ConfigScriptRun.Reports), so that an item is not
+// compared with every run of the list.
+func (p *listScripts) runsAbout(findings []migrate.Finding) []int {
+	if p.byResource == nil {
+		p.byResource = map[migrate.Resource][]int{}
+		for j, run := range p.runs {
+			p.byResource[run.Resource] = append(p.byResource[run.Resource], j)
+		}
+	}
+	var about []int
+	for _, f := range findings {
+		if js := p.byResource[f.Resource]; f.Rule == migrate.RuleConfigScript && len(js) > 0 && !slices.Contains(about, js[0]) {
+			about = append(about, js...)
+		}
+	}
+	return about
 }
 
 // peek calls visit with the items of the list, with their index, before All: for a list read

@@ -165,3 +165,47 @@ func findingKeys(findings []migrate.Finding) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// A list of many Jobs that run one ConfigMap's script keeps none of their migrated copies:
+// the script is not read for any of them (more than one container runs the key), and each
+// warning says so.
+func TestListScriptsShared(t *testing.T) {
+	docs := []string{"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: job-scripts\ndata:\n  run.sh: |\n    /app/migrate\n    curl -fsS -X POST http://127.0.0.1:15020/quitquitquit\n"}
+	for i := range 50 {
+		docs = append(docs, fmt.Sprintf(`apiVersion: batch/v1
+kind: Job
+metadata:
+  name: job-%d
+spec:
+  template:
+    metadata:
+      labels:
+        sidecar.istio.io/inject: "true"
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: app
+        image: registry.example.com/app:1
+        command: ["sh", "/scripts/run.sh"]
+        volumeMounts:
+        - {name: scripts, mountPath: /scripts}
+      volumes:
+      - name: scripts
+        configMap: {name: job-scripts}
+`, i))
+	}
+	opts, err := migrate.ParseOptions([]byte("meshNative: [istio]\n"))
+	require.NoError(t, err)
+	l, err := ReadResourceList("<stdin>", resourceList(docs))
+	require.NoError(t, err)
+	p := &listScripts{opts: opts, maps: map[int]bool{0: true}}
+	workloads, ok := p.readWorkloads(l, map[string]bool{"job-scripts": true})
+	assert.True(t, ok)
+	assert.Empty(t, workloads)
+	assert.Len(t, p.runs, 50)
+
+	want := File("in.yaml", []byte(strings.Join(docs, "---\n")), opts)
+	got, _ := runListItems(t, resourceList(docs), opts, true)
+	assert.Equal(t, findingKeys(want.Findings), got)
+	assert.Equal(t, 50, strings.Count(strings.Join(got, "\n"), "was left as it is: more than one container runs the key"))
+}
