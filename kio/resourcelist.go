@@ -25,6 +25,9 @@ type ResourceList struct {
 	annotations map[string]map[string]string
 	// A list read in parts (rlsplit.go), else nil.
 	parts *partsReader
+	// mayHoldScripts: the input's text may hold a ConfigMap script its workloads run
+	// (configscripts_items.go).
+	mayHoldScripts bool
 	// The results added: encoded, with the "results:" line, for a list; else as they came.
 	resultText textBuffer
 	results    framework.Results
@@ -56,6 +59,7 @@ var readInParts = true
 func ReadResourceList(path string, data []byte) (*ResourceList, error) {
 	if readInParts {
 		if l, ok := readParts(data); ok {
+			l.mayHoldScripts = mayHoldConfigScripts(data)
 			return l, nil
 		}
 	}
@@ -71,7 +75,8 @@ func ReadResourceList(path string, data []byte) (*ResourceList, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ResourceList{items: items, FunctionConfig: rw.FunctionConfig, rw: rw, annotations: annos}, nil
+	return &ResourceList{items: items, FunctionConfig: rw.FunctionConfig, rw: rw, annotations: annos,
+		mayHoldScripts: mayHoldConfigScripts(data)}, nil
 }
 
 // checkInput runs File's input checks on every document of data.

@@ -101,12 +101,17 @@ func parseRaw(part []byte) (*yaml.Node, error) {
 // of the list: it returns the item's internal annotations as read, and gives the item the
 // id of its index in the list, as a read of the whole list does.
 func (r *partsReader) preprocess(item *yaml.RNode) (map[string]string, error) {
+	r.index++
+	return preprocessAt(item, r.index-1)
+}
+
+// preprocessAt is preprocess for the item at index in the list.
+func preprocessAt(item *yaml.RNode, index int) (map[string]string, error) {
 	annos, err := kyio.PreprocessResourcesForInternalAnnotationMigration([]*yaml.RNode{item})
 	if err != nil {
 		return nil, err
 	}
-	id := strconv.Itoa(r.index)
-	r.index++
+	id := strconv.Itoa(index)
 	a := annos["0"]
 	a[kioutil.InternalAnnotationsMigrationResourceIDAnnotation] = id
 	return a, item.PipeE(yaml.SetAnnotation(kioutil.InternalAnnotationsMigrationResourceIDAnnotation, id))
@@ -144,6 +149,35 @@ func (r *partsReader) all(yield func(*yaml.RNode) bool) {
 			return
 		}
 	}
+}
+
+// peek calls visit with the items of every chunk whose text want accepts, parsed again on
+// their own (preprocessed as all does) and with their index in the list, before all reads
+// any: a pass that only looks. It reports false when a part does not read as it did.
+func (r *partsReader) peek(want func(chunk []byte) bool, visit func(index int, item *yaml.RNode)) bool {
+	var buf []byte
+	for k, c := range r.parts.chunks {
+		if !want(r.data[c.start:c.end]) {
+			continue
+		}
+		buf = r.parts.part(r.data, k, buf)
+		doc, err := parseRaw(buf)
+		if err != nil {
+			return false
+		}
+		items, ok := r.parts.verifyItems(doc, k)
+		if !ok {
+			return false
+		}
+		for j, node := range items {
+			item := yaml.NewRNode(node)
+			if _, err := preprocessAt(item, c.first+j); err != nil {
+				return false
+			}
+			visit(c.first+j, item)
+		}
+	}
+	return true
 }
 
 // finish writes the items not read yet.

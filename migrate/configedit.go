@@ -52,6 +52,14 @@ func ConfigScriptRuns(doc *yaml.Node, opts Options) []ConfigScriptRun {
 	return out
 }
 
+// WithoutWorkload returns the run without the migrated workload it holds to read its script:
+// for a caller that keeps many runs whose scripts are not to be read (UsedElsewhere), and
+// never asks for them to be.
+func (r ConfigScriptRun) WithoutWorkload() ConfigScriptRun {
+	r.workload = nil
+	return r
+}
+
 // directScript returns the file a container runs with nothing else on its command line, and
 // the shell that runs it ("" when the file runs itself, by its shebang).
 func directScript(c container) (file, shell string) {
@@ -159,6 +167,9 @@ func EditConfigScripts(doc *yaml.Node, runs []ConfigScriptRun, uses []ConfigMapU
 // the edited script with the copy's result; ok is false when anything but the script would
 // change, and redo then says that the change moves no container (Redo may make it).
 func (r ConfigScriptRun) edit(script string, opts Options) (_ string, _ Result, ok, redo bool) {
+	if r.workload == nil { // WithoutWorkload: never asked for
+		return "", Result{}, false, false
+	}
 	copyRoot := yaml.CopyYNode(r.workload)
 	var scriptNode *yaml.Node
 	for _, t := range findPodTemplates(copyRoot, "", opts) {

@@ -129,3 +129,10 @@ func (r ConfigScriptRun) otherUse(uses []ConfigMapUse) (ConfigMapUse, bool) {
 	}
 	return ConfigMapUse{}, false
 }
+
+// UsedElsewhere reports whether anything but the run's container uses its ConfigMap, in
+// uses: EditConfigScripts then leaves the run's script unread, whatever else holds.
+func (r ConfigScriptRun) UsedElsewhere(uses []ConfigMapUse) bool {
+	_, ok := r.otherUse(uses)
+	return ok
+}

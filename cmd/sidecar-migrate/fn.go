@@ -79,7 +79,7 @@ the flags. Findings come back as results; warnings do not fail the function unle
 	return cmd
 }
 
-// process migrates every resource of the list through kio.Items and adds the findings to
+// process migrates every resource of the list through kio.ListItems and adds the findings to
 // the list as results. It returns the results at or above the failOn severity as its error,
 // when there are any.
 func (o *fnOptions) process(list *kio.ResourceList) error {
@@ -88,8 +88,9 @@ func (o *fnOptions) process(list *kio.ResourceList) error {
 		return err
 	}
 	o.threshold, o.failures = cfg.failOn, nil
-	kio.Items(list.All(), cfg.opts, func(r kio.ItemResult) {
-		if r.Changed && err == nil {
+	kio.ListItems(list, cfg.opts, func(r kio.ItemResult) {
+		// A script's new value moves no comment: the item keeps its identity.
+		if r.Changed && !r.ScriptOnly && err == nil {
 			err = forgetIdentity(r.Item)
 		}
 		for _, f := range r.Findings {
