@@ -22,9 +22,9 @@
 //
 // A KRM function reads its input with ReadResourceList, which applies File's input checks
 // and reads a large list in parts, a chunk of items at a time (rlsplit.go), migrates the
-// items with Items (the same run findings and cross-file step as Tree), adds their results
-// with ResourceList.AddResult, and writes the list back one item at a time with
-// ResourceList.Encode.
+// items with ListItems (the same run findings and cross-file step as Tree, and the ConfigMap
+// scripts of the list read as in one file), adds their results with ResourceList.AddResult,
+// and writes the list back one item at a time with ResourceList.Encode.
 //
 // Outputs: WriteFile replaces a file atomically, only while it is still what was read;
 // kio/udiff makes the unified diff; kio/gitguard tells each file's git state before a write.

@@ -201,10 +201,11 @@ func (r ConfigScriptRun) edit(script string, opts Options) (_ string, _ Result, 
 	return edited, d.Result, true, false
 }
 
-// aliasOf reports whether an alias under root stands for n.
+// aliasOf reports whether an alias under root stands for n, by name too: a copy of a tree
+// keeps its aliases pointing at the original's anchors.
 func aliasOf(root, n *yaml.Node) bool {
 	if root.Kind == yaml.AliasNode {
-		return root.Alias == n
+		return root.Alias == n || root.Alias != nil && root.Alias.Anchor == n.Anchor
 	}
 	for _, c := range root.Content {
 		if aliasOf(c, n) {
