@@ -32,6 +32,12 @@ type dirWalk struct {
 // working directory, or "".
 func scriptReaches(f *syntax.File, dirs []string, mp string) string {
 	w := &dirWalk{mp: mp, dirs: dirs, image: len(dirs) == 0}
+	w.walk(f)
+	return w.verdict()
+}
+
+// walk reads every command and redirect of a script, nested ones included.
+func (w *dirWalk) walk(f *syntax.File) {
 	syntax.Walk(f, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.CallExpr:
@@ -45,7 +51,6 @@ func scriptReaches(f *syntax.File, dirs []string, mp string) string {
 		}
 		return w.why == ""
 	})
-	return w.verdict()
 }
 
 // relativeUse is scriptReaches for a program run in exec form, by its words.
@@ -107,6 +112,7 @@ func (w *dirWalk) call(call *syntax.CallExpr) {
 			}
 		}
 		w.changeDir(target, expands, name)
+	case isShell(name) && w.nested(call, words):
 	case name == "eval" || name == "source" || name == "." || isShell(name):
 		if w.lost == "" {
 			w.lost = name
@@ -123,6 +129,23 @@ func (w *dirWalk) call(call *syntax.CallExpr) {
 			w.changeDir(target, expands, words[0]+" "+prefixes[i])
 		}
 	}
+}
+
+// nested walks the literal script of a nested shell (sh -c '...') as part of the outer one;
+// false when there is none that parses.
+func (w *dirWalk) nested(call *syntax.CallExpr, words []string) bool {
+	for i := 1; i+1 < len(words); i++ {
+		if !strings.HasPrefix(words[i], "-") || strings.HasPrefix(words[i], "--") || !strings.Contains(words[i], "c") {
+			continue
+		}
+		f, err := shell.Parse(words[i+1])
+		if words[i+1] == "" || err != nil {
+			return false
+		}
+		w.walk(f)
+		return true
+	}
+	return false
 }
 
 // dirOption returns the directory of a -C DIR, --directory[=]DIR or --chdir[=]DIR option at
@@ -179,7 +202,7 @@ func (w *dirWalk) changeDir(target string, expands bool, what string) {
 func (w *dirWalk) path(word string, redirect bool) {
 	value := word
 	if !redirect {
-		if _, after, ok := strings.Cut(word, "="); ok {
+		if before, after, ok := strings.Cut(word, "="); ok && (strings.HasPrefix(word, "-") || isName(before)) {
 			value = after
 		} else if strings.HasPrefix(word, "-") {
 			return
@@ -244,4 +267,14 @@ func reachedFrom(rel string, dirs []string, image bool, mp string) string {
 			return ""
 		}
 	}
+}
+
+// isName reports whether s is a shell variable name (VAR in VAR=value).
+func isName(s string) bool {
+	for i, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return s != ""
 }

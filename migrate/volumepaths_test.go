@@ -40,7 +40,10 @@ func TestScriptReaches(t *testing.T) {
 		{"./bin/report --out out/r.json", nil, ""},
 		{". /etc/profile\n/app/report --out out/r.json", nil, "runs ."},
 		{". /etc/profile\n/app/report", nil, ""},
-		{"sh -c 'cd /run' \n/app/report --out out/r.json", nil, "runs sh"},
+		{"sh -c 'cd /run' \n/app/report --out out/r.json", nil, "cd /run"},
+		{"sh -c \"/bin/tool -flag=a -log=/logs/*.log\"", nil, ""},
+		{"sh -c \"$SCRIPT\"\n/app/report --out out/r.json", nil, "runs sh"},
+		{"sh /app/setup.sh\n/app/report --out out/r.json", nil, "runs sh"},
 		{"eval \"$SETUP\"\n/app/report --out out/r.json", nil, "runs eval"},
 	} {
 		f, err := shell.Parse(tc.script)
