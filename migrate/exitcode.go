@@ -8,6 +8,7 @@ import (
 
 	"github.com/sidecar-migrate/sidecar-migrate/migrate/shell"
 	"mvdan.cc/sh/v3/syntax"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // Exit-code mirroring: beside the exit flag, the app writes its status to a file
@@ -157,6 +158,41 @@ func mirrorsStatus(stmts []*syntax.Stmt, cuts []shell.Cut) bool {
 		}
 	}
 	return false
+}
+
+// podReader returns which field of the pod, besides the scripts the plan edits, reads the
+// flag or a status file beside it, or "": the kubelet reports a container's
+// terminationMessagePath as its termination message, and runs its probes and hooks, so a
+// statement that writes such a file does real work and stays, with the workaround. Another
+// container's command is otherReader's.
+func (p *flagPlan) podReader(containers []container) string {
+	for _, c := range containers {
+		for _, vm := range seqItems(lookup(c.node, "volumeMounts")) {
+			if scalar(vm, "name") != p.volume {
+				continue
+			}
+			mp := strings.TrimSuffix(scalar(vm, "mountPath"), "/")
+			for _, f := range append([]string{p.flag}, sortedKeys(p.status)...) {
+				file := mp + strings.TrimPrefix(f, p.dir)
+				if tmp := scalar(c.node, "terminationMessagePath"); tmp != "" && path.Clean(tmp) == file {
+					return "the terminationMessagePath of container " + c.name + " is " + file + ", which the kubelet reports as its termination message"
+				}
+				for _, field := range []string{"startupProbe", "readinessProbe", "livenessProbe", "lifecycle"} {
+					if n := lookup(c.node, field); n != nil && holdsText(n, file) {
+						return "the " + field + " of container " + c.name + " reads " + file
+					}
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// holdsText reports whether a scalar under n holds s.
+func holdsText(n *yaml.Node, s string) bool {
+	found := false
+	walkScalars(n, func(v *yaml.Node) { found = found || strings.Contains(v.Value, s) })
+	return found
 }
 
 // sortedKeys returns the keys of a set in order, so that findings never depend on map order.

@@ -298,6 +298,8 @@ func (p *flagPlan) plan(containers []container) {
 		p.problem = "no container in the manifest watches " + p.flag + " (the watcher may be in an image's entrypoint)"
 	} else if reader := p.otherReader(containers); reader != "" {
 		p.problem = reader
+	} else if reader := p.podReader(containers); reader != "" {
+		p.problem = reader
 	}
 }
 

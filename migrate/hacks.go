@@ -116,6 +116,7 @@ func kubexitFamily(m *migration, p *pod) []Proposal {
 	graveyards := map[string]bool{}
 	var edits []Edit
 	var stopped []string
+	proof := newVolumeProof("kubexit")
 	for _, c := range p.all {
 		if g := c.env["KUBEXIT_GRAVEYARD"]; g != "" {
 			graveyards[strings.TrimSuffix(g, "/")] = true
@@ -126,32 +127,72 @@ func kubexitFamily(m *migration, p *pod) []Proposal {
 		if _, ok := c.env["KUBEXIT_DEATH_DEPS"]; ok {
 			stopped = append(stopped, c.name)
 		}
-		if kubexitCommand(c.node) != nil {
+		if cmd := kubexitCommand(c.node); cmd != nil {
 			edits = append(edits, Edit{Path: inContainer(c.name, key("command"), index(0)), Op: OpDelete})
+			proof.dropped[cmd.Content[0]] = true
+			proof.took[c.node] = true
 		}
-		edits = append(edits, envEdits(c, func(name string) bool { return strings.HasPrefix(name, "KUBEXIT_") })...)
+		if _, named := c.env["KUBEXIT_NAME"]; named {
+			proof.took[c.node] = true
+		}
+		isKubexit := func(name string) bool { return strings.HasPrefix(name, "KUBEXIT_") }
+		edits = append(edits, envEdits(c, isKubexit)...)
+		for _, e := range seqItems(lookup(c.node, "env")) {
+			if isKubexit(scalar(e, "name")) {
+				proof.dropped[e] = true
+			}
+		}
 	}
 	for n, text := range k.scripts {
 		edits = append(edits, edit(t, n, Edit{Op: OpText, Text: []textedit.Edit{textChange(n.Value, text)}}))
+		proof.planned[n] = text
 	}
-	binVolumes := map[string]bool{}
+	vols, also := kubexitVolumes(t, proof, graveyards)
+	edits = append(edits, vols...)
+	return []Proposal{{Rule: ruleKubexit, Line: t.spec.Line, Column: t.spec.Column,
+		Message: "kubexit removed: native sidecars start before and stop after the app", Edits: edits, Also: also,
+		Releases: Releases{Containers: stopped}, Workarounds: 1}}
+}
+
+// kubexitVolumes returns the edits that delete the init containers that install kubexit,
+// the volume they install it to and the graveyard emptyDir, with their mounts, when proof
+// shows that nothing else uses them; a kept volume keeps its installer, and a note says why.
+func kubexitVolumes(t podTemplate, proof volumeProof, graveyards map[string]bool) ([]Edit, []Note) {
+	installs := map[string][]*yaml.Node{} // volume -> the installers that mount it
+	var installers []*yaml.Node
 	for _, ic := range seqItems(lookup(t.spec, "initContainers")) {
 		if strings.Contains(scalar(ic, "image"), "kubexit") {
+			installers = append(installers, ic)
+			proof.dropped[ic] = true
 			for _, vm := range seqItems(lookup(ic, "volumeMounts")) {
-				binVolumes[scalar(vm, "name")] = true
+				installs[scalar(vm, "name")] = append(installs[scalar(vm, "name")], ic)
 			}
+		}
+	}
+	var edits []Edit
+	var notes []Note
+	kept := map[*yaml.Node]bool{}
+	for _, vol := range seqItems(lookup(t.spec, "volumes")) {
+		name := scalar(vol, "name")
+		if installs[name] == nil && (lookup(vol, "emptyDir") == nil || !mountedOnlyAt(t.spec, name, graveyards)) {
+			continue
+		}
+		if note := proof.kept(ruleKubexit, t.spec, name); note != nil {
+			for _, ic := range installs[name] {
+				kept[ic] = true
+				note.Message += "; the init container " + scalar(ic, "name") + " that installs kubexit there stays with it"
+			}
+			notes = append(notes, *note)
+			continue
+		}
+		edits = append(edits, volumeEdits(t.spec, name)...)
+	}
+	for _, ic := range installers {
+		if !kept[ic] {
 			edits = append(edits, edit(t, ic, Edit{Op: OpDelete, Prune: true}))
 		}
 	}
-	for _, vol := range seqItems(lookup(t.spec, "volumes")) {
-		name := scalar(vol, "name")
-		if binVolumes[name] || (lookup(vol, "emptyDir") != nil && mountedOnlyAt(t.spec, name, graveyards)) {
-			edits = append(edits, volumeEdits(t.spec, name)...)
-		}
-	}
-	return []Proposal{{Rule: ruleKubexit, Line: t.spec.Line, Column: t.spec.Column,
-		Message: "kubexit removed: native sidecars start before and stop after the app", Edits: edits,
-		Releases: Releases{Containers: stopped}, Workarounds: 1}}
+	return edits, notes
 }
 
 // readyFirst reports whether every container named in deps (comma-separated) is ready

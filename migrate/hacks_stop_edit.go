@@ -500,7 +500,8 @@ func processNamespace(m *migration, p *pod) []Proposal {
 		}
 	}
 	return []Proposal{{Rule: ruleProcessNamespace, Line: at.Line, Column: at.Column,
-		Message: "shareProcessNamespace removed, with SYS_PTRACE: it served only to kill the sidecar", Edits: edits}}
+		Message: "shareProcessNamespace removed, with SYS_PTRACE: it served only to kill the sidecar; each container's program is now PID 1 of its own container, so one that ignores SIGTERM as PID 1 ends at the grace period",
+		Edits:   edits, Also: pid1Notes(t.spec)}}
 }
 
 // knownStopPort reports whether port is a shutdown endpoint that c, a known sidecar, serves:

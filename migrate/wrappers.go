@@ -54,8 +54,11 @@ type wrapped struct {
 	stmt    string // the script's statement that runs it, printed; "" for an exec form
 	word    string // the wrapper's word as written
 	edits   []Edit
-	mounted map[string]bool // the directories the wrapper's path lies in
 	problem string
+	// what unwrapping leaves, for the proof that the installer's volume serves nothing else
+	dropped *yaml.Node // the wrapper's item of command, in exec form
+	script  *yaml.Node // the script that runs it, and its text once unwrapped
+	text    string
 }
 
 // wrappers proposes to unwrap each app of a run-to-completion pod whose wrapper serves only
@@ -94,7 +97,7 @@ func wrappers(m *migration, p *pod) []Proposal {
 func unwrap(t podTemplate, app container) *wrapped {
 	cmd := seqItems(lookup(app.node, "command"))
 	if len(cmd) > 0 && isWrapper(cmd[0].Value) {
-		w := &wrapped{app: app, name: path.Base(cmd[0].Value), at: cmd[0], word: cmd[0].Value, mounted: map[string]bool{path.Dir(cmd[0].Value): true}}
+		w := &wrapped{app: app, name: path.Base(cmd[0].Value), at: cmd[0], word: cmd[0].Value, dropped: cmd[0]}
 		args := seqItems(lookup(app.node, "args"))
 		switch {
 		case len(cmd) > 1:
@@ -133,13 +136,14 @@ func unwrapScript(t podTemplate, app container, s *shellScript) *wrapped {
 				return true
 			}
 			word := shell.WordText(call.Args[at])
-			w = &wrapped{app: app, name: path.Base(word), at: s.node, stmt: shell.Print(st), word: word, mounted: map[string]bool{path.Dir(word): true}}
+			w = &wrapped{app: app, name: path.Base(word), at: s.node, stmt: shell.Print(st), word: word}
 			if at+1 >= len(call.Args) {
 				w.problem = "it has no command to run"
 				return false
 			}
 			from, to := call.Args[at].Pos().Offset(), call.Args[at+1].Pos().Offset()
 			w.edits = []Edit{edit(t, s.node, Edit{Op: OpText, Text: []textedit.Edit{{From: int(from), To: int(to)}}})}
+			w.script, w.text = s.node, s.node.Value[:from]+s.node.Value[to:]
 			return false
 		})
 	}
@@ -249,9 +253,9 @@ func mentionedOutside(c *yaml.Node, name string) bool {
 }
 
 // installEdits deletes the init containers that only installed the wrapper of w (their image
-// is the wrapper's) and their emptyDir volumes, when the only other mount of such a volume is
-// w's app, at the directory the wrapper ran from. An installer whose volume serves more
-// stays.
+// is the wrapper's) and their emptyDir volumes, when the volume proof (volumeproof.go) shows
+// that nothing but the wrapper used them once it is unwrapped. An installer whose volume
+// serves more stays, with a note that says why.
 func installEdits(t podTemplate, w *wrapped) ([]Edit, []Note) {
 	var edits []Edit
 	var notes []Note
@@ -260,54 +264,44 @@ func installEdits(t podTemplate, w *wrapped) ([]Edit, []Note) {
 			continue
 		}
 		var vols []Edit
-		ok := true
+		var kept *Note
 		for _, vm := range seqItems(lookup(ic, "volumeMounts")) {
 			name := scalar(vm, "name")
-			if !installVolume(t.spec, name, ic, w) {
-				ok = false
+			if kept == nil {
+				kept = installVolumeKept(t.spec, name, ic, w)
 			}
 			vols = append(vols, volumeEdits(t.spec, name)...)
 		}
-		if ok {
-			edits = append(edits, edit(t, ic, Edit{Op: OpDelete, Prune: true}))
-			edits = append(edits, vols...)
-			notes = append(notes, Note{Rule: ruleWrapperInstaller, Severity: Info, Fixed: true, Container: scalar(ic, "name"), Line: ic.Line, Column: ic.Column,
-				Message: fmt.Sprintf("removed with its volume: it only installed %s for container %s", w.name, w.app.name)})
+		if kept != nil {
+			kept.Message = fmt.Sprintf("the init container %s that installed %s stays: %s", scalar(ic, "name"), w.name, kept.Message)
+			notes = append(notes, *kept)
+			continue
 		}
+		edits = append(edits, edit(t, ic, Edit{Op: OpDelete, Prune: true}))
+		edits = append(edits, vols...)
+		notes = append(notes, Note{Rule: ruleWrapperInstaller, Severity: Info, Fixed: true, Container: scalar(ic, "name"), Line: ic.Line, Column: ic.Column,
+			Message: fmt.Sprintf("removed with its volume: it only installed %s for container %s", w.name, w.app.name)})
 	}
 	return edits, notes
 }
 
-// installVolume reports whether volume name is an emptyDir mounted only by the installer ic
-// and by w's app at the wrapper's directory.
-func installVolume(spec *yaml.Node, name string, ic *yaml.Node, w *wrapped) bool {
+// installVolumeKept returns why volume name, which installer ic mounts, must stay once w is
+// unwrapped, or nil: an emptyDir that nothing but the wrapper uses.
+func installVolumeKept(spec *yaml.Node, name string, ic *yaml.Node, w *wrapped) *Note {
 	for _, v := range seqItems(lookup(spec, "volumes")) {
 		if scalar(v, "name") == name && lookup(v, "emptyDir") == nil {
-			return false
+			return &Note{Rule: ruleWrapperInstaller, Severity: Info, Container: scalar(ic, "name"), Line: v.Line, Column: v.Column,
+				Message: "the volume " + name + " is not an emptyDir, so what it holds outlives the pod"}
 		}
 	}
-	for _, c := range containerNodes(spec) {
-		if c == ic {
-			continue
-		}
-		for _, vm := range seqItems(lookup(c, "volumeMounts")) {
-			if scalar(vm, "name") != name {
-				continue
-			}
-			dir := strings.TrimSuffix(scalar(vm, "mountPath"), "/")
-			if c != w.app.node || !w.mounted[dir] || usesDir(c, dir, w.word) {
-				return false
-			}
-		}
+	proof := newVolumeProof(w.name)
+	proof.dropped[ic] = true
+	proof.took[w.app.node] = true
+	if w.dropped != nil {
+		proof.dropped[w.dropped] = true
 	}
-	return true
-}
-
-// usesDir reports whether a container mentions files under dir other than the wrapper itself.
-func usesDir(c *yaml.Node, dir, wrapper string) bool {
-	n := 0
-	walkScalars(c, func(s *yaml.Node) {
-		n += strings.Count(s.Value, dir+"/") - strings.Count(s.Value, wrapper)
-	})
-	return n > 0
+	if w.script != nil {
+		proof.planned[w.script] = w.text
+	}
+	return proof.kept(ruleWrapperInstaller, spec, name)
 }
