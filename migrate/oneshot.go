@@ -129,7 +129,7 @@ func (c container) configRunsOnce() string {
 			return fmt.Sprintf("the configuration its command writes sets %s = true", p.configSetting)
 		}
 	}
-	return ""
+	return c.configEnvRunsOnce()
 }
 
 // runsOnceWith returns the subcommand, flag or mode among args that makes p exit, or "".
@@ -164,6 +164,12 @@ func (p runsOnce) runsOnceWith(args []string) string {
 // from envFrom, or a configuration file that may set it. Only run-to-completion pods care:
 // there, a sidecar that exits is restarted and its failure no longer fails the Job.
 func (c container) mayRunOnce() string {
+	if why := c.unseenArgs(); why != "" {
+		return why
+	}
+	if why := c.configEnvUnseen(); why != "" {
+		return why
+	}
 	found, args := c.programs()
 	for i, p := range found {
 		for _, e := range p.env {
@@ -200,14 +206,10 @@ func envSwitches(env []string) string {
 }
 
 // writes reports whether c's script writes file (> FILE, >FILE, tee FILE): the
-// configuration it names is then in the document.
+// configuration it names is then in the document (or in a variable, configwrite.go).
 func (c container) writes(file string) bool {
-	for i, w := range c.words {
-		if w == ">"+file || ((w == ">" || path.Base(w) == "tee") && i+1 < len(c.words) && c.words[i+1] == file) {
-			return true
-		}
-	}
-	return false
+	_, writes := c.writtenFrom(file)
+	return writes
 }
 
 // envEntry returns the env entry of c named name, or nil.
