@@ -16,7 +16,7 @@ import (
 // the app, so the same probe worked.
 
 var (
-	ruleStartDependency = Rule{ID: "sidecar-start-dependency", Matches: "a sidecar whose startupProbe or postStart hook (or the startupProbe --startup-probe from-readiness would add) waits for a port it is not shown to serve", Summary: "A native sidecar must pass its startupProbe and postStart hook before the containers after it start: waiting there for the app's port, or a later sidecar's, would keep the pod from starting. It stays in containers (from-readiness adds no such probe)."}
+	ruleStartDependency = Rule{ID: "sidecar-start-dependency", Matches: "a sidecar whose startupProbe or postStart hook (or the startupProbe --startup-probe from-readiness would add), or its script before its program, waits for a port on the pod it is not shown to serve, a check it cannot read, or a file a later container may write", Summary: "A native sidecar must pass its startupProbe and postStart hook before the containers after it start: waiting there for the app's port or file, or a later sidecar's, would keep the pod from starting. It stays in containers (from-readiness adds no such probe)."}
 	_                   = rule.Register(rule.Check, ruleStartDependency)
 )
 
