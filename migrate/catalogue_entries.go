@@ -106,27 +106,34 @@ var builtinNames = []nameRule{
 // builtinRunsOnce says, per catalogued program, what makes it do its work once and exit:
 // a subcommand (the first word of its arguments that is not a flag), a flag (alone, or
 // "=true" and the other spellings of true that Go's flag packages accept), an environment
-// variable set to true, or a setting of its configuration file. Such a container is not a
-// sidecar: moved, it would be restarted for ever, and in a Job its failure would no longer
-// fail the Job. Every program also exits on --version and --help. Sources: each program's
-// command-line reference (otelcol validate and components; vector validate, test, generate,
-// list, graph, vrl; fluent-bit --dry-run; promtail -check-syntax; consul-template -once;
-// vault agent -exit-after-auth and exit_after_auth; git-sync --one-time and
-// GITSYNC_ONE_TIME; envoy --mode validate and init_only; filebeat and metricbeat test,
-// setup, export, keystore; fluentd --dry-run; pilot-agent wait and request).
+// variable set to true (or to a given value), or a setting of its configuration file. Such a
+// container is not a sidecar: moved, it would be restarted for ever, and in a Job its failure
+// would no longer fail the Job. Every program also exits on --version and --help. Sources:
+// each program's command-line reference (otelcol validate, components, featuregate and
+// print-initial-config; vector validate, test, generate, generate-schema, list, graph, vrl,
+// config; fluent-bit --dry-run and --sosreport; promtail -check-syntax; consul-template
+// -once; vault agent -exit-after-auth and exit_after_auth, and the vault commands that do
+// one request (login, read, write, kv, token...); git-sync --one-time and GITSYNC_ONE_TIME;
+// envoy --mode validate and init_only; filebeat and metricbeat test, setup, export,
+// keystore; fluentd --dry-run; pilot-agent wait, request, istio-iptables and
+// istio-clean-iptables; the Cloud SQL and AlloyDB proxies' wait; k8s-sidecar's METHOD=LIST;
+// Elastic Agent's enroll, install, status, inspect, diagnostics; Alloy's fmt, convert and
+// tools; the Datadog agent's check, status, health, configcheck, flare, diagnose; the
+// blackbox exporter's --config.check; nginx -t, -T and -s; haproxy -c).
+// catalogue_test.go checks that every image entry has a row here or says why it has none.
 var builtinRunsOnce = []runsOnce{
 	{program: "the OpenTelemetry Collector", rules: []string{"image-otel-collector"}, binaries: []string{"otelcol", "otelcol-contrib", "otelcol-k8s", "aws-otel-collector", "otelcol-sumo"},
-		subcommands: []string{"validate", "components", "featuregate"}},
+		subcommands: []string{"validate", "components", "featuregate", "print-initial-config"}},
 	{program: "Vector", rules: []string{"image-vector"}, binaries: []string{"vector"},
-		subcommands: []string{"validate", "test", "generate", "generate-schema", "list", "graph", "vrl"}},
+		subcommands: []string{"validate", "test", "generate", "generate-schema", "list", "graph", "vrl", "config"}},
 	{program: "Fluent Bit", rules: []string{"image-fluent-bit"}, binaries: []string{"fluent-bit"},
-		flags: []string{"dry-run", "D"}},
+		flags: []string{"dry-run", "D", "sosreport"}},
 	{program: "Promtail", rules: []string{"image-promtail"}, binaries: []string{"promtail"},
 		flags: []string{"check-syntax"}},
 	{program: "consul-template", rules: []string{"image-consul-template"}, binaries: []string{"consul-template"},
 		flags: []string{"once"}},
-	{program: "the Vault agent", rules: []string{"image-vault-agent"}, binaries: []string{"vault"},
-		flags: []string{"exit-after-auth"}, configSetting: "exit_after_auth", configFlags: []string{"config"}},
+	{program: "the Vault agent", rules: []string{"image-vault-agent", "image-vault-proxy"}, binaries: []string{"vault"},
+		subcommands: vaultRequests, flags: []string{"exit-after-auth"}, configSetting: "exit_after_auth", configFlags: []string{"config"}},
 	{program: "git-sync", rules: []string{"image-git-sync"}, binaries: []string{"git-sync"},
 		flags: []string{"one-time"}, env: []string{"GITSYNC_ONE_TIME", "GIT_SYNC_ONE_TIME"}},
 	{program: "Envoy", rules: []string{"image-envoy", "image-istio-proxy", "image-appmesh-envoy"}, binaries: []string{"envoy"},
@@ -136,8 +143,32 @@ var builtinRunsOnce = []runsOnce{
 	{program: "Fluentd", rules: []string{"image-fluentd"}, binaries: []string{"fluentd"},
 		flags: []string{"dry-run"}},
 	{program: "Istio's pilot-agent", rules: []string{"image-istio-proxy"}, binaries: []string{"pilot-agent"},
-		subcommands: []string{"wait", "request", "version"}},
+		subcommands: []string{"wait", "request", "version", "istio-iptables", "istio-clean-iptables"}},
+	{program: "the Cloud SQL Auth Proxy", rules: []string{"image-cloud-sql-proxy-v2"}, binaries: []string{"cloud-sql-proxy"},
+		subcommands: []string{"wait", "completion"}},
+	{program: "the AlloyDB Auth Proxy", rules: []string{"image-alloydb-auth-proxy"}, binaries: []string{"alloydb-auth-proxy"},
+		subcommands: []string{"wait", "completion"}},
+	{program: "k8s-sidecar", rules: []string{"image-k8s-sidecar"},
+		env: []string{"METHOD=LIST"}},
+	{program: "Elastic Agent", rules: []string{"image-elastic-agent"}, binaries: []string{"elastic-agent"},
+		subcommands: []string{"enroll", "install", "uninstall", "status", "inspect", "diagnostics", "version"}},
+	{program: "Grafana Alloy", rules: []string{"image-grafana-alloy"}, binaries: []string{"alloy"},
+		subcommands: []string{"fmt", "convert", "tools"}},
+	{program: "the Datadog agent", rules: []string{"image-datadog-agent"},
+		subcommands: []string{"check", "status", "health", "configcheck", "flare", "diagnose", "version"}},
+	{program: "the blackbox exporter", rules: []string{"image-blackbox-exporter"}, binaries: []string{"blackbox_exporter"},
+		flags: []string{"config.check"}},
+	{program: "nginx", rules: []string{"image-nginx"}, binaries: []string{"nginx"},
+		flags: []string{"t", "T", "s"}},
+	{program: "HAProxy", rules: []string{"image-haproxy"}, binaries: []string{"haproxy"},
+		flags: []string{"c"}},
 }
+
+// vaultRequests are the vault commands that make one request and exit; agent, proxy,
+// server, monitor and events run on.
+var vaultRequests = []string{"login", "read", "write", "list", "delete", "patch", "kv", "token", "unwrap",
+	"status", "version", "operator", "policy", "secrets", "auth", "audit", "lease", "pki", "plugin",
+	"print", "namespace", "path-help", "ssh", "transit", "transform", "version-history"}
 
 // builtinOwnPorts are the ports a catalogued program serves without declaring them, by its
 // image entry (or, for injected proxies whose image is a placeholder, its container name):

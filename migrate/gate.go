@@ -73,6 +73,10 @@ func longLived(c *yaml.Node) *unproven {
 	if len(words) == 0 {
 		return nil // the image's entrypoint, as before the move
 	}
+	if u := unseenProgram(c, words); u != nil {
+		return u
+	}
+	words = expandedNodes(c, words) // as the kubelet runs it
 	prog := path.Base(words[0].Value)
 	at := words[0]
 	if why := programProblem(wordValues(words)); why != "" {

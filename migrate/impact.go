@@ -70,7 +70,7 @@ func (m *migration) impact(t podTemplate, containers, moving []container) {
 	for _, n := range seqItems(lookup(t.spec, "initContainers")) {
 		inits = append(inits, readContainer(n)) // as they are before the move
 	}
-	order := startOrder{containers: containers, inits: inits, moving: moving, placement: m.opts.Placement}
+	order := startOrder{containers: containers, inits: inits, moving: moving, placement: m.opts.Placement, spec: t.spec}
 	for _, c := range moving {
 		m.portsBeforeFixes(t, c)
 		if lookupPath(c.node, "lifecycle", "preStop") != nil {
@@ -79,7 +79,7 @@ func (m *migration) impact(t podTemplate, containers, moving []container) {
 		readiness, startup := lookup(c.node, "readinessProbe"), lookup(c.node, "startupProbe")
 		blocked := ""
 		if startup == nil && m.opts.StartupProbe == StartupFromReadiness {
-			blocked = order.firstBlock(c, startNeeds(readiness, "readinessProbe"))
+			blocked = order.firstBlock(c, readinessAsStartup(c))
 		}
 		switch {
 		case startup != nil:

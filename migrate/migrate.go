@@ -115,17 +115,14 @@ type container struct {
 
 func readContainer(n *yaml.Node) container {
 	c := container{node: n, name: scalar(n, "name"), image: scalar(n, "image"), restartPolicy: scalar(n, "restartPolicy"), env: map[string]string{}}
-	for _, key := range []string{"command", "args"} {
-		if seq := lookup(n, key); seq != nil && seq.Kind == yaml.SequenceNode {
-			for _, w := range seq.Content {
-				c.words = append(c.words, strings.Fields(w.Value)...)
-			}
-		}
+	// Read as the kubelet runs it: $(VAR) expanded from the container's env (kubeexpand.go).
+	values, _ := expandedCommand(n)
+	for _, v := range values {
+		c.words = append(c.words, strings.Fields(v)...)
 	}
-	if env := lookup(n, "env"); env != nil && env.Kind == yaml.SequenceNode {
-		for _, e := range env.Content {
-			c.env[scalar(e, "name")] = scalar(e, "value")
-		}
+	vars, _ := kubeVars(n)
+	for name, v := range vars {
+		c.env[name] = v.value
 	}
 	return c
 }

@@ -16,23 +16,24 @@ import (
 // the app, so the same probe worked.
 
 var (
-	ruleStartDependency = Rule{ID: "sidecar-start-dependency", Matches: "a sidecar whose startupProbe or postStart hook (or the startupProbe --startup-probe from-readiness would add) waits for a port it is not shown to serve", Summary: "A native sidecar must pass its startupProbe and postStart hook before the containers after it start: waiting there for the app's port, or a later sidecar's, would keep the pod from starting. It stays in containers (from-readiness adds no such probe)."}
+	ruleStartDependency = Rule{ID: "sidecar-start-dependency", Matches: "a sidecar whose startupProbe or postStart hook (or the startupProbe --startup-probe from-readiness would add), or its script before its program, waits for a port on the pod it is not shown to serve, a check it cannot read, or a file a later container may write", Summary: "A native sidecar must pass its startupProbe and postStart hook before the containers after it start: waiting there for the app's port or file, or a later sidecar's, would keep the pod from starting. It stays in containers (from-readiness adds no such probe)."}
 	_                   = rule.Register(rule.Check, ruleStartDependency)
 )
 
-// portNeed is a port that a probe or hook of a container waits for.
+// portNeed is a port that a probe or hook of a container waits for, or a check of it that
+// the tool cannot read (unread says why).
 type portNeed struct {
-	what string // the probe or hook and its handler: "startupProbe httpGet"
-	line int
-	port string // a number, or a port's name
+	what   string // the probe or hook and its handler: "startupProbe httpGet"
+	line   int
+	port   string // a number, or a port's name
+	unread string
+	// file is a file it reads on volume, a volume another container may write (startfiles.go).
+	file, volume string
 }
-
-// loopbackPort finds host:PORT, and host PORT (nc -z localhost 8080), on the loopback.
-var loopbackPort = regexp.MustCompile(`(?:localhost|127\.0\.0\.1|\[::1\]):(\d+)|(?:^|\s)(?:localhost|127\.0\.0\.1|::1)\s+(\d+)\b`)
 
 // startNeeds returns the ports that handler h (a probe, or a lifecycle hook) waits for on
 // the pod's own network: the port of an httpGet, tcpSocket or grpc handler without another
-// host, and the loopback ports an exec command names.
+// host, and the addresses on the pod an exec command connects to (startneeds.go).
 func startNeeds(h *yaml.Node, what string) []portNeed {
 	var needs []portNeed
 	for _, kind := range []string{"httpGet", "tcpSocket", "grpc"} {
@@ -40,11 +41,11 @@ func startNeeds(h *yaml.Node, what string) []portNeed {
 		if a == nil {
 			continue
 		}
-		if host := scalar(a, "host"); host != "" && !isLoopback(host) {
+		if host := scalar(a, "host"); host != "" && isRemote(host) {
 			continue
 		}
 		if p := scalar(a, "port"); p != "" {
-			needs = append(needs, portNeed{what + " " + kind, a.Line, p})
+			needs = append(needs, portNeed{what: what + " " + kind, line: a.Line, port: p})
 		}
 	}
 	if cmd := lookupPath(h, "exec", "command"); cmd != nil {
@@ -52,15 +53,11 @@ func startNeeds(h *yaml.Node, what string) []portNeed {
 		for _, w := range seqItems(cmd) {
 			words = append(words, w.Value)
 		}
-		for _, m := range loopbackPort.FindAllStringSubmatch(strings.Join(words, " "), -1) {
-			needs = append(needs, portNeed{what + " exec", cmd.Line, m[1] + m[2]})
+		for _, a := range checkAddresses(strings.Join(words, " ")) {
+			needs = append(needs, portNeed{what: what + " exec", line: cmd.Line, port: a.port, unread: a.unread})
 		}
 	}
 	return needs
-}
-
-func isLoopback(host string) bool {
-	return host == "localhost" || strings.HasPrefix(host, "127.") || host == "::1" || host == "[::1]"
 }
 
 // startOrder is the order in which a pod's containers start once the moving ones are
@@ -69,10 +66,17 @@ func isLoopback(host string) bool {
 type startOrder struct {
 	containers, inits, moving []container
 	placement                 Placement
+	spec                      *yaml.Node // the pod spec, for its volumes
 }
 
 // blocked returns why container c, native at its place, could wait for ever on need, or "".
 func (s startOrder) blocked(c container, n portNeed) string {
+	if n.file != "" {
+		return s.blockedFile(c, n)
+	}
+	if n.unread != "" {
+		return fmt.Sprintf("its %s (line %d) %s, so it may wait for a container that starts after it", n.what, n.line, n.unread)
+	}
 	if servesPort(c, n.port) {
 		return ""
 	}
@@ -135,9 +139,16 @@ func (s startOrder) runsBefore(o, c container) bool {
 }
 
 // startNeedsOf returns the ports that c's startupProbe and postStart hook wait for.
+// When one of them is there, the checks its script makes before its program count too.
 func startNeedsOf(c container) []portNeed {
-	return append(startNeeds(lookup(c.node, "startupProbe"), "startupProbe"),
-		startNeeds(lookupPath(c.node, "lifecycle", "postStart"), "postStart hook")...)
+	startup, postStart := lookup(c.node, "startupProbe"), lookupPath(c.node, "lifecycle", "postStart")
+	needs := append(startNeeds(startup, "startupProbe"), startNeeds(postStart, "postStart hook")...)
+	needs = append(needs, handlerFileNeeds(c, startup, "startupProbe")...)
+	needs = append(needs, handlerFileNeeds(c, postStart, "postStart hook")...)
+	if startWaits(c) {
+		needs = append(needs, scriptNeeds(c)...)
+	}
+	return needs
 }
 
 // firstBlock returns why one of needs could keep c from ever starting, or "".
@@ -158,7 +169,7 @@ func (m *migration) holdStartDeadlocks(t podTemplate, containers, inits, moving 
 	moving, why = m.orderByStartNeeds(t, moving, why)
 	for again := true; again; {
 		again = false
-		s := startOrder{containers: containers, inits: inits, moving: moving, placement: m.opts.Placement}
+		s := startOrder{containers: containers, inits: inits, moving: moving, placement: m.opts.Placement, spec: t.spec}
 		for i, c := range moving {
 			if block := s.firstBlock(c, startNeedsOf(c)); block != "" {
 				m.report(ruleStartDependency, Warning, t, c.node, c.name, "not moved: %s; a native sidecar must pass its startupProbe and postStart hook before the containers after it start", block)
@@ -249,6 +260,9 @@ func waitReason(c container, moving []container) string {
 
 // declaresPort reports whether c declares port p: its containerPort, or its name.
 func declaresPort(c container, p string) bool {
+	if p == "" {
+		return false
+	}
 	for _, n := range seqItems(lookup(c.node, "ports")) {
 		if scalar(n, "containerPort") == p || scalar(n, "name") == p {
 			return true

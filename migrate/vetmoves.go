@@ -25,12 +25,17 @@ func (m *migration) vetMoves(t podTemplate, containers, inits, moving []containe
 			m.report(ruleOneShot, Info, t, c.node, c.name, "not moved: %s, so it is not a sidecar", reason)
 			continue
 		}
+		if rule := podFailureRule(t, c); rule != "" {
+			m.report(rulePodFailurePolicy, Warning, t, c.node, c.name, "not moved: the Job's %s; a native sidecar is restarted whatever its exit code and its exit never fails the pod, so that rule would no longer act on it; change the rule first, then move it", rule)
+			continue
+		}
 		if reason := c.mayRunOnce(); reason != "" && !listed && t.strict() && !m.stoppedByWorkaround(c) {
 			m.report(ruleOneShotUnproven, Warning, t, c.node, c.name, "not moved: %s; a native sidecar that exits is restarted for ever, and its failure no longer fails the Job (list it in %s once it is known to keep running)", reason, AnnotationSidecars)
 			continue
 		}
 		keep, keepWhy = append(keep, c), append(keepWhy, why[i])
 	}
+	keep, keepWhy = m.holdBeforeInit(t, inits, keep, keepWhy)
 	return m.holdStartDeadlocks(t, containers, inits, keep, keepWhy)
 }
 

@@ -1,0 +1,142 @@
+package migrate
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// A startupProbe or postStart hook may wait for a file instead of a port
+// (test -f /shared/app.conf, until [ -f ... ]): when the file is on a volume that a container
+// starting later mounts and may write, and the sidecar's own command does not name it, the
+// file may be that container's output, and native the probe would wait for ever. Volumes
+// the API fills (configMap, secret, downwardAPI, projected) are no container's output.
+
+// absPath finds the absolute paths a command names.
+var absPath = regexp.MustCompile(`(?:^|[\s'"=:(<>\[])(/[A-Za-z0-9_.@%+,/-]+)`)
+
+// apiVolumes are the volume sources whose content the kubelet writes from the API.
+var apiVolumes = []string{"configMap", "secret", "downwardAPI", "projected"}
+
+// fileNeeds returns the files that text (a check's command) reads on a volume c mounts that
+// another container may write, but those that own says are c's: one portNeed each, with
+// file and volume set.
+func fileNeeds(c container, text, what string, line int, own func(string) bool) []portNeed {
+	var needs []portNeed
+	for _, m := range absPath.FindAllStringSubmatch(text, -1) {
+		file := path.Clean(m[1])
+		if vol := mountedVolume(c.node, file); vol != "" && !own(file) {
+			needs = append(needs, portNeed{what: what, line: line, file: file, volume: vol})
+		}
+	}
+	return needs
+}
+
+// mountedVolume returns the volume of c's mount that holds file, or "".
+func mountedVolume(c *yaml.Node, file string) string {
+	best, vol := "", ""
+	for _, vm := range seqItems(lookup(c, "volumeMounts")) {
+		at := path.Clean(scalar(vm, "mountPath"))
+		if (file == at || strings.HasPrefix(file, at+"/")) && len(at) > len(best) {
+			best, vol = at, scalar(vm, "name")
+		}
+	}
+	return vol
+}
+
+// namesFile reports whether c's own command line names file: it is then taken to be c's
+// own output (consul-template -template=in:/shared/app.conf).
+func (c container) namesFile(file string) bool {
+	for _, w := range c.words {
+		if strings.Contains(w, file) {
+			return true
+		}
+	}
+	return false
+}
+
+// handlerFileNeeds returns the file needs of the exec command of handler h.
+func handlerFileNeeds(c container, h *yaml.Node, what string) []portNeed {
+	cmd := lookupPath(h, "exec", "command")
+	if cmd == nil {
+		return nil
+	}
+	return fileNeeds(c, strings.Join(wordValues(seqItems(cmd)), " "), what+" exec", cmd.Line, c.namesFile)
+}
+
+// scriptFileNeeds returns the files that the loops of c's script wait for before its final
+// program (until [ -f /shared/app.conf ]; do sleep 1; done).
+func scriptFileNeeds(c container, before []*syntax.Stmt, s *shellScript) []portNeed {
+	var needs []portNeed
+	for _, st := range before {
+		syntax.Walk(st, func(n syntax.Node) bool {
+			if w, ok := n.(*syntax.WhileClause); ok {
+				for _, cond := range w.Cond {
+					text := s.node.Value[cond.Pos().Offset():cond.End().Offset()]
+					needs = append(needs, fileNeeds(c, text, "script's wait loop", scriptLine(s, cond), c.writes)...)
+				}
+			}
+			return true
+		})
+	}
+	return needs
+}
+
+// blockedFile returns why c, native at its place, could wait for ever on file need n, or "".
+func (s startOrder) blockedFile(c container, n portNeed) string {
+	if s.apiVolume(n.volume) {
+		return ""
+	}
+	// The containers that stay first: the app is the likely writer, and the one to name.
+	var staying []container
+	for _, o := range s.containers {
+		if !containsNode(s.moving, o.node) {
+			staying = append(staying, o)
+		}
+	}
+	for _, o := range append(append(staying, s.moving...), s.inits...) {
+		if o.node == c.node || !mountsWritable(o.node, n.volume) || s.doneOrRunning(o, c) {
+			continue
+		}
+		return fmt.Sprintf("its %s (line %d) reads %s on volume %s, which %s mounts and may write, and %s does not run before %s starts", n.what, n.line, n.file, n.volume, o.name, o.name, c.name)
+	}
+	return ""
+}
+
+// doneOrRunning reports whether o has run (a regular init container before c) or runs (a
+// native sidecar started before c) when c starts.
+func (s startOrder) doneOrRunning(o, c container) bool {
+	if containsNode(s.inits, o.node) && o.restartPolicy != "Always" {
+		return s.placement != BeforeInit
+	}
+	return s.runsBefore(o, c)
+}
+
+// apiVolume reports whether the pod's volume name is one the API fills.
+func (s startOrder) apiVolume(name string) bool {
+	for _, v := range seqItems(lookup(s.spec, "volumes")) {
+		if scalar(v, "name") != name {
+			continue
+		}
+		for _, k := range apiVolumes {
+			if lookup(v, k) != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// mountsWritable reports whether container c mounts volume name without readOnly.
+func mountsWritable(c *yaml.Node, name string) bool {
+	for _, vm := range seqItems(lookup(c, "volumeMounts")) {
+		if scalar(vm, "name") == name && scalar(vm, "readOnly") != "true" {
+			return true
+		}
+	}
+	return false
+}

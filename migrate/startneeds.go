@@ -1,0 +1,200 @@
+package migrate
+
+import (
+	"net/netip"
+	"path"
+	"regexp"
+	"strings"
+)
+
+// The addresses a check names. All containers of a pod share one network namespace, so an
+// address is the pod's own unless the tool can show it is another host's: localhost, any
+// of 127.0.0.0/8 or ::1, 0.0.0.0 and ::, an empty host (:8080), and whatever it cannot read
+// (${POD_IP}, $(hostname -i), a variable) all reach the app's ports. Only a literal
+// address outside those, or a DNS name that is not a loopback name, is remote. A check
+// that talks to the network without an address or port the tool can read (nc $HOST $PORT,
+// curl "$URL") may wait for the app, and leaves the container unproven.
+
+// netClients are the commands that open a connection to check a port.
+var netClients = map[string]bool{
+	"curl": true, "wget": true, "nc": true, "ncat": true, "netcat": true, "telnet": true,
+	"socat": true, "grpc_health_probe": true, "grpcurl": true, "http": true, "https": true,
+	"wait-for-it": true, "wait-for-it.sh": true, "wait-for": true, "dockerize": true,
+	"wait4x": true, "pg_isready": true, "redis-cli": true, "mysqladmin": true,
+}
+
+// ncValued are nc's options that take a value (the next word is not the host).
+const ncValued = "wiqGspxXOIT"
+
+// hostPort finds HOST:PORT outside URLs: after a start, space, quote, = or @, a host (a
+// name, an address, [v6], a variable, or nothing) and a port (digits or a variable).
+var hostPort = regexp.MustCompile(`(?:^|[\s'"=@,(])(\[[0-9A-Fa-f:.]*\]|\$\{?\w+\}?|[A-Za-z0-9_.*-]*):(\d+|\$\{?\w+\}?)(?:$|[\s'"/;)&|?#])`)
+
+// devTCPAddr finds bash's /dev/tcp/HOST/PORT and /dev/udp/HOST/PORT.
+var devTCPAddr = regexp.MustCompile(`/dev/(?:tcp|udp)/([^/\s'"]+)/(\S+?)(?:$|[\s'";)&|])`)
+
+// address is one address a check names: its port, or why it cannot be read.
+type address struct {
+	host, port, unread string
+}
+
+// checkAddresses returns the addresses on the pod's own network that text (a check's
+// command line, shell variables of known value substituted) connects to, and why one
+// cannot be read.
+func checkAddresses(text string) []address {
+	var out []address
+	rest := text
+	for _, u := range urlsIn(text) {
+		out = append(out, u.addr)
+		rest = strings.Replace(rest, u.text, " ", 1)
+	}
+	for _, m := range devTCPAddr.FindAllStringSubmatch(rest, -1) {
+		out = append(out, address{host: m[1], port: m[2]})
+		rest = strings.Replace(rest, m[0], " ", 1)
+	}
+	for _, m := range hostPort.FindAllStringSubmatch(rest, -1) {
+		out = append(out, address{host: m[1], port: m[2]})
+	}
+	words := strings.Fields(rest)
+	for i, w := range words {
+		if n := path.Base(w); n == "nc" || n == "ncat" || n == "netcat" || n == "telnet" {
+			out = append(out, ncAddress(words[i+1:]))
+		}
+	}
+	var own []address
+	for _, a := range out {
+		if a.unread == "" && !isNumber(a.port) {
+			a.unread = "its port " + a.port + " is not a number the document shows"
+		}
+		if a.unread != "" || !isRemote(a.host) {
+			own = append(own, a)
+		}
+	}
+	if len(out) == 0 {
+		if client := netClientIn(text); client != "" {
+			own = append(own, address{unread: "runs " + client + " with no address and port this tool can read"})
+		}
+	}
+	return own
+}
+
+// netClientIn returns the first network client that text runs, or "".
+func netClientIn(text string) string {
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(" \t\n;&|()'\"`", r) }) {
+		if netClients[path.Base(w)] {
+			return path.Base(w)
+		}
+	}
+	return ""
+}
+
+// ncAddress reads nc's (or telnet's) host and port from the words after it.
+func ncAddress(words []string) address {
+	var plain []string
+	for i := 0; i < len(words) && len(plain) < 2; i++ {
+		w := words[i]
+		if isSeparator(w) || w == "&&" {
+			break
+		}
+		if strings.HasPrefix(w, "-") {
+			if last := w[len(w)-1:]; len(w) == 2 && strings.Contains(ncValued, last) {
+				i++ // the option's value
+			}
+			continue
+		}
+		plain = append(plain, strings.Trim(w, `"'`))
+	}
+	if len(plain) < 2 {
+		return address{unread: "runs nc with no host and port this tool can read"}
+	}
+	return address{host: plain[0], port: strings.TrimRight(plain[1], ";")}
+}
+
+// foundURL is one URL of a text and the address it names.
+type foundURL struct {
+	text string
+	addr address
+}
+
+// urlsIn returns the URLs of text (scheme://host[:port]), each host read to its end even
+// when it is a command substitution with spaces ($(hostname -i)). A URL without a port has
+// its scheme's (http 80, https 443).
+func urlsIn(text string) []foundURL {
+	var out []foundURL
+	for at := 0; ; {
+		i := strings.Index(text[at:], "://")
+		if i < 0 {
+			return out
+		}
+		i += at
+		start := i
+		for start > 0 && isSchemeChar(text[start-1]) {
+			start--
+		}
+		host, end := readHost(text, i+3)
+		port := ""
+		if end < len(text) && text[end] == ':' {
+			p := end + 1
+			for end = p; end < len(text) && !strings.ContainsRune("/?#'\" \t\n;)&|", rune(text[end])); end++ {
+			}
+			port = text[p:end]
+		}
+		if port == "" {
+			port = map[string]string{"http": "80", "https": "443", "ws": "80", "wss": "443", "tcp": ""}[strings.ToLower(text[start:i])]
+		}
+		a := address{host: host, port: port}
+		if port == "" {
+			a.unread = "names " + text[start:end] + " without a port"
+		}
+		out = append(out, foundURL{text[start:end], a})
+		at = max(end, i+3)
+	}
+}
+
+func isSchemeChar(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '+' || b == '-' || b == '.'
+}
+
+// readHost reads the host of a URL from text[at:]: a bracketed IPv6 address, or a run of
+// name characters, $(...) and ${...}; it returns the host and where it ends.
+func readHost(text string, at int) (string, int) {
+	i := at
+	if i < len(text) && text[i] == '[' {
+		if j := strings.IndexByte(text[i:], ']'); j >= 0 {
+			return text[i : i+j+1], i + j + 1
+		}
+	}
+	for i < len(text) {
+		switch {
+		case strings.HasPrefix(text[i:], "$(") || strings.HasPrefix(text[i:], "${"):
+			close := map[byte]byte{'(': ')', '{': '}'}[text[i+1]]
+			j := strings.IndexByte(text[i:], close)
+			if j < 0 {
+				return text[at:], len(text)
+			}
+			i += j + 1
+		case strings.ContainsRune("/:?#'\" \t\n;)&|@", rune(text[i])):
+			return text[at:i], i
+		default:
+			i++
+		}
+	}
+	return text[at:i], i
+}
+
+// isRemote reports whether host is shown to be another host than the pod.
+func isRemote(host string) bool {
+	h := strings.ToLower(strings.Trim(host, "[]"))
+	switch {
+	case h == "" || h == "*" || strings.ContainsAny(h, "$`()"):
+		return false
+	case h == "localhost" || strings.HasSuffix(h, ".localhost") || h == "ip6-localhost" || h == "ip6-loopback" || h == "localhost.localdomain":
+		return false
+	}
+	if a, err := netip.ParseAddr(h); err == nil {
+		a = a.Unmap()
+		return !a.IsLoopback() && !a.IsUnspecified()
+	}
+	// 127.1 and 2130706433 are loopback to the C resolver: a number is not a name.
+	return strings.Trim(h, "0123456789.") != ""
+}
