@@ -134,7 +134,7 @@ func Walk(paths []string, filter Filter, fn func(Input)) []error {
 		return []error{err}
 	}
 	cwd, _ := os.Getwd()
-	w := &walker{filter: filter, cwd: cwd, fn: fn, seen: map[string]bool{}}
+	w := &walker{filter: filter, cwd: cwd, fn: fn, seen: map[string]bool{}, charts: map[string]bool{}}
 	var errs []error
 	walked := map[string]bool{} // folders walked, links resolved
 	for _, p := range paths {
@@ -169,6 +169,7 @@ type walker struct {
 	cwd          string
 	fn           func(Input)
 	seen         map[string]bool // files taken, by resolved path
+	charts       map[string]bool // folders, whether their files are Helm templates (inChart)
 	found, taken int             // manifest files found, before and after the filter
 }
 
@@ -185,6 +186,27 @@ func (w *walker) abs(p string) string {
 		p = filepath.Join(w.cwd, p)
 	}
 	return p
+}
+
+// takes reports whether the filter takes the file p; without patterns it takes every file,
+// and its path relative to the current folder is not computed.
+func (w *walker) takes(p string) bool {
+	if len(w.filter.Include) == 0 && len(w.filter.Exclude) == 0 {
+		return true
+	}
+	return w.filter.takes(w.rel(p))
+}
+
+// inChart reports whether the file at loc is a Helm chart's template (isHelmTemplate), asked
+// once per folder: the answer depends on the folders above the file only.
+func (w *walker) inChart(loc string) bool {
+	dir := filepath.Dir(loc)
+	in, ok := w.charts[dir]
+	if !ok {
+		in = isHelmTemplate(loc)
+		w.charts[dir] = in
+	}
+	return in
 }
 
 // rel is the slash path of p relative to the current folder, which the filter matches.
@@ -207,7 +229,7 @@ func (w *walker) take(p, loc string, mode fs.FileMode, link bool) {
 	}
 	w.seen[id] = true
 	w.taken++
-	in := Input{Path: p, HelmTemplate: isHelmTemplate(loc)}
+	in := Input{Path: p, HelmTemplate: w.inChart(loc)}
 	if !mode.IsRegular() {
 		in.Result = &FileResult{Path: p, Findings: []migrate.Finding{notRegularFinding(mode)}}
 	}
@@ -251,7 +273,7 @@ func (w *walker) dir(p, key string) []error {
 		manifests++
 		w.found++
 		rel, err := filepath.Rel(start, path)
-		if err != nil || !w.filter.takes(w.rel(path)) {
+		if err != nil || !w.takes(path) {
 			return nil
 		}
 		w.take(path, filepath.Join(key, rel), mode, link)

@@ -205,12 +205,12 @@ func (r *repo) accumulate(k *Kustomization, inherited []*instance, stack []strin
 			continue
 		}
 		p := filepath.Join(k.Dir, e.Value)
-		st, err := os.Stat(p)
+		isDir, err := r.isDir(p)
 		if err != nil {
 			r.missing(k, e.Line, "resource "+e.Value)
 			continue
 		}
-		if !st.IsDir() {
+		if !isDir {
 			files[p] = true
 			r.resources[p] = true
 			res = append(res, &instance{file: p})
@@ -243,6 +243,20 @@ func (r *repo) accumulate(k *Kustomization, inherited []*instance, stack []strin
 		}
 	}
 	return r.transform(k, res, files), nil
+}
+
+// isDir reports whether the resource entry at p names a folder, or the error of os.Stat. A
+// file the walk took is none: the walk takes no folder, and a base's files are each named
+// by several kustomizations, so the walk saves a stat call for nearly every entry.
+func (r *repo) isDir(p string) (bool, error) {
+	if _, walked := r.walked[p]; walked {
+		return false, nil
+	}
+	st, err := os.Stat(p)
+	if err != nil {
+		return false, err
+	}
+	return st.IsDir(), nil
 }
 
 // transform adds k's own transformations to the instances, in kustomize's order: patches,

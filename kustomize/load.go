@@ -41,6 +41,9 @@ type Kustomization struct {
 	// DataFiles are the files kustomize reads as data, never as objects to build:
 	// replacements, configurations, openapi schemas, crds, generator inputs, Helm values.
 	DataFiles []string
+	// generators is the configMapGenerator list of a file whose text names it, kept from the
+	// parse until the plan lists the generated ConfigMaps (generators.go).
+	generators *yaml.Node
 }
 
 // entryRef is one entry of a list of paths in a kustomization.
@@ -190,6 +193,9 @@ func parseKustomization(file string, data []byte) (*Kustomization, error) {
 		k.Images = append(k.Images, image{Name: str(e, "name"), NewName: str(e, "newName"), NewTag: str(e, "newTag"), Digest: str(e, "digest")})
 	}
 	k.DataFiles = dataFiles(k.Dir, root)
+	if bytes.Contains(data, []byte("configMapGenerator")) {
+		k.generators = get(root, "configMapGenerator")
+	}
 	if k.Replacements, err = readReplacements(file, k.Dir, root); err != nil {
 		return nil, err
 	}
