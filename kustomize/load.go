@@ -189,6 +189,13 @@ func parseKustomization(file string, data []byte) (*Kustomization, error) {
 			k.Labels[key] = v
 		}
 	}
+	// Kept for the whole run, by every kustomization: no empty maps (every reader asks len).
+	if len(k.Labels) == 0 {
+		k.Labels = nil
+	}
+	if len(k.Annotations) == 0 {
+		k.Annotations = nil
+	}
 	for _, e := range items(get(root, "images")) {
 		k.Images = append(k.Images, image{Name: str(e, "name"), NewName: str(e, "newName"), NewTag: str(e, "newTag"), Digest: str(e, "digest")})
 	}
