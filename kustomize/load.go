@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sidecar-migrate/sidecar-migrate/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -84,8 +85,9 @@ type selector struct {
 func (s selector) byLabel() bool { return s.LabelSelector != "" || s.AnnotationSelector != "" }
 
 // findKustomizations returns the kustomization files under paths (walked recursively,
-// skipping hidden folders), sorted.
-func findKustomizations(paths []string) ([]string, error) {
+// skipping hidden folders), sorted. listings keeps the folders it reads, for the walk of
+// the files.
+func findKustomizations(paths []string, listings *kio.Listings) ([]string, error) {
 	var found []string
 	var errs []error
 	for _, root := range paths {
@@ -100,7 +102,7 @@ func findKustomizations(paths []string) ([]string, error) {
 			}
 			continue
 		}
-		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		err = listings.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}

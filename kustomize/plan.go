@@ -64,7 +64,8 @@ type chain struct {
 // selects, as in the walk of the command, the files the migration may write. It returns nil
 // when there is no kustomization under the paths.
 func NewPlan(paths []string, filter kio.Filter, opts migrate.Options) (*Plan, error) {
-	found, err := findKustomizations(paths)
+	var listings kio.Listings // each folder read once for both walks
+	found, err := findKustomizations(paths, &listings)
 	if len(found) == 0 {
 		return nil, err
 	}
@@ -75,7 +76,7 @@ func NewPlan(paths []string, filter kio.Filter, opts migrate.Options) (*Plan, er
 	p.wd, _ = os.Getwd()
 	templates := map[string]bool{}
 	p.repo.parsed = preload(found, func() {
-		kio.Walk(paths, filter, func(in kio.Input) {
+		kio.WalkListed(paths, filter, &listings, func(in kio.Input) {
 			abs, err := p.abs(in.Path)
 			switch {
 			case err != nil:
