@@ -45,7 +45,7 @@ func (s *walkedFiles) add(abs, walked string) {
 		d = &walkedDir{as: as}
 		s.dirs[key] = d
 	}
-	if d.as != as || filepath.Join(d.as, name) != walked {
+	if d.as != as || !joins(d.as, name, walked) {
 		if s.other == nil {
 			s.other = map[string]string{}
 		}
@@ -56,6 +56,18 @@ func (s *walkedFiles) add(abs, walked string) {
 	if !found {
 		d.names = slices.Insert(d.names, i, strings.Clone(name))
 	}
+}
+
+// joins reports whether filepath.Join(dir, name) is p, without making the path: name is a
+// base name and dir clean, as filepath.Dir gives it.
+func joins(dir, name, p string) bool {
+	switch dir {
+	case ".":
+		return p == name
+	case string(filepath.Separator):
+		return len(p) == 1+len(name) && p[0] == filepath.Separator && p[1:] == name
+	}
+	return len(p) == len(dir)+1+len(name) && p[:len(dir)] == dir && p[len(dir)] == filepath.Separator && p[len(dir)+1:] == name
 }
 
 // done ends the walk: each folder's list of names gets the size it has, not the size its

@@ -1,6 +1,9 @@
 package kustomize
 
-import "testing"
+import (
+	"path/filepath"
+	"testing"
+)
 
 // walkedFiles gives back the path each file was walked as, whatever form the walk named its
 // folder by, and takes no other file.
@@ -31,6 +34,11 @@ func TestWalkedFiles(t *testing.T) {
 	for _, abs := range []string{"/wd/deploy/z.yaml", "/wd/deploy", "/wd/other/a.yaml", "/wd/deploy/sub/a.yaml", "/abs/e.yml"} {
 		if p, ok := s.path(abs); ok || s.has(abs) {
 			t.Errorf("path(%s) = %q: the walk did not take it", abs, p)
+		}
+	}
+	for _, c := range [][3]string{{".", "a.yaml", "a.yaml"}, {"/", "a.yaml", "/a.yaml"}, {"x/y", "a.yaml", "x/y/a.yaml"}, {"../x", "a", "../x/a"}, {"x", "a", "xa"}, {"x", "a", "x/b"}} {
+		if got, want := joins(c[0], c[1], c[2]), filepath.Join(c[0], c[1]) == c[2]; got != want {
+			t.Errorf("joins(%q, %q, %q) = %v, want %v", c[0], c[1], c[2], got, want)
 		}
 	}
 	var none *walkedFiles
