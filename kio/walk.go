@@ -130,11 +130,17 @@ func Collect(paths []string, filter Filter) ([]Input, []error) {
 // a result with one info finding. Errors name their path; the walk goes on with the rest. A
 // malformed pattern is an error and nothing is walked.
 func Walk(paths []string, filter Filter, fn func(Input)) []error {
+	return WalkListed(paths, filter, nil, fn)
+}
+
+// WalkListed is Walk reading the folders through listings: those another walk of the tree
+// read already are not read again.
+func WalkListed(paths []string, filter Filter, listings *Listings, fn func(Input)) []error {
 	if err := filter.check(); err != nil {
 		return []error{err}
 	}
 	cwd, _ := os.Getwd()
-	w := &walker{filter: filter, cwd: cwd, fn: fn, seen: map[string]bool{}}
+	w := &walker{filter: filter, cwd: cwd, fn: fn, seen: map[string]bool{}, charts: map[string]bool{}, listings: listings}
 	var errs []error
 	walked := map[string]bool{} // folders walked, links resolved
 	for _, p := range paths {
@@ -169,6 +175,8 @@ type walker struct {
 	cwd          string
 	fn           func(Input)
 	seen         map[string]bool // files taken, by resolved path
+	charts       map[string]bool // folders, whether their files are Helm templates (inChart)
+	listings     *Listings       // folders read by an earlier walk (WalkListed)
 	found, taken int             // manifest files found, before and after the filter
 }
 
@@ -185,6 +193,27 @@ func (w *walker) abs(p string) string {
 		p = filepath.Join(w.cwd, p)
 	}
 	return p
+}
+
+// takes reports whether the filter takes the file p; without patterns it takes every file,
+// and its path relative to the current folder is not computed.
+func (w *walker) takes(p string) bool {
+	if len(w.filter.Include) == 0 && len(w.filter.Exclude) == 0 {
+		return true
+	}
+	return w.filter.takes(w.rel(p))
+}
+
+// inChart reports whether the file at loc is a Helm chart's template (isHelmTemplate), asked
+// once per folder: the answer depends on the folders above the file only.
+func (w *walker) inChart(loc string) bool {
+	dir := filepath.Dir(loc)
+	in, ok := w.charts[dir]
+	if !ok {
+		in = isHelmTemplate(loc)
+		w.charts[dir] = in
+	}
+	return in
 }
 
 // rel is the slash path of p relative to the current folder, which the filter matches.
@@ -207,7 +236,7 @@ func (w *walker) take(p, loc string, mode fs.FileMode, link bool) {
 	}
 	w.seen[id] = true
 	w.taken++
-	in := Input{Path: p, HelmTemplate: isHelmTemplate(loc)}
+	in := Input{Path: p, HelmTemplate: w.inChart(loc)}
 	if !mode.IsRegular() {
 		in.Result = &FileResult{Path: p, Findings: []migrate.Finding{notRegularFinding(mode)}}
 	}
@@ -221,7 +250,7 @@ func (w *walker) dir(p, key string) []error {
 	// The trailing separator makes WalkDir follow a root that is a link to a folder.
 	start := p + string(filepath.Separator)
 	// The function returns no error but SkipDir, so neither does WalkDir.
-	filepath.WalkDir(start, func(path string, d fs.DirEntry, err error) error {
+	w.listings.WalkDir(start, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			var pe *fs.PathError
 			if path == start && errors.As(err, &pe) {
@@ -251,7 +280,7 @@ func (w *walker) dir(p, key string) []error {
 		manifests++
 		w.found++
 		rel, err := filepath.Rel(start, path)
-		if err != nil || !w.filter.takes(w.rel(path)) {
+		if err != nil || !w.takes(path) {
 			return nil
 		}
 		w.take(path, filepath.Join(key, rel), mode, link)
@@ -261,6 +290,77 @@ func (w *walker) dir(p, key string) []error {
 		errs = append(errs, fmt.Errorf("%s: %w", p, ErrNoManifests))
 	}
 	return errs
+}
+
+// Listings keeps the folders one walk read for the next walk of the same tree, which takes
+// each listing once instead of reading the folder again: the repository plan finds the
+// kustomizations, then walks the files as the run does. A failed read is not kept. The zero
+// value is ready; a nil *Listings reads every folder. It is not safe for concurrent use.
+type Listings struct {
+	dirs map[string][]fs.DirEntry // by cleaned path
+}
+
+// WalkDir is filepath.WalkDir (the same calls of fn, in the same order), reading each folder
+// through l.
+func (l *Listings) WalkDir(root string, fn fs.WalkDirFunc) error {
+	info, err := os.Lstat(root)
+	if err != nil {
+		err = fn(root, nil, err)
+	} else {
+		err = l.walkDir(root, fs.FileInfoToDirEntry(info), fn)
+	}
+	if err == filepath.SkipDir || err == filepath.SkipAll {
+		return nil
+	}
+	return err
+}
+
+func (l *Listings) walkDir(path string, d fs.DirEntry, fn fs.WalkDirFunc) error {
+	if err := fn(path, d, nil); err != nil || !d.IsDir() {
+		if err == filepath.SkipDir && d.IsDir() {
+			err = nil // the folder is skipped
+		}
+		return err
+	}
+	entries, err := l.readDir(path)
+	if err != nil {
+		if err = fn(path, d, err); err != nil { // the second call, with the error
+			if err == filepath.SkipDir && d.IsDir() {
+				err = nil
+			}
+			return err
+		}
+	}
+	for _, e := range entries {
+		if err := l.walkDir(filepath.Join(path, e.Name()), e, fn); err != nil {
+			if err == filepath.SkipDir {
+				break
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// readDir is os.ReadDir, giving once a listing kept by an earlier walk and keeping the
+// listings it reads.
+func (l *Listings) readDir(dir string) ([]fs.DirEntry, error) {
+	if l == nil {
+		return os.ReadDir(dir)
+	}
+	key := filepath.Clean(dir)
+	if entries, ok := l.dirs[key]; ok {
+		delete(l.dirs, key)
+		return entries, nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err == nil {
+		if l.dirs == nil {
+			l.dirs = map[string][]fs.DirEntry{}
+		}
+		l.dirs[key] = entries
+	}
+	return entries, err
 }
 
 // notRegularFinding says why a FIFO, a device or a socket is skipped.

@@ -1,8 +1,6 @@
 package kustomize
 
 import (
-	"bytes"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -32,10 +30,13 @@ func (p *Plan) GeneratedConfigMaps() []kio.GeneratedConfigMap {
 func (p *Plan) listGenerated() []kio.GeneratedConfigMap {
 	var out []kio.GeneratedConfigMap
 	for _, k := range p.repo.kusts {
-		if k == nil || !p.kustomizations[k.File] {
+		if k == nil {
 			continue
 		}
-		out = append(out, p.generated(k)...)
+		if p.kustomizations[k.File] {
+			out = append(out, p.generated(k)...)
+		}
+		k.generators = nil // the plan lists them once: the tree is not kept
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Kustomization != out[j].Kustomization {
@@ -46,14 +47,10 @@ func (p *Plan) listGenerated() []kio.GeneratedConfigMap {
 	return out
 }
 
-// generated reads the configMapGenerator entries of one kustomization.
+// generated reads the configMapGenerator entries of one kustomization, as parsed with it.
 func (p *Plan) generated(k *Kustomization) []kio.GeneratedConfigMap {
-	data, err := os.ReadFile(k.File)
-	if err != nil || !bytes.Contains(data, []byte("configMapGenerator")) {
-		return nil
-	}
-	root, err := parseSingle(data)
-	if err != nil || root == nil {
+	list := k.generators
+	if list == nil {
 		return nil
 	}
 	var resources []string
@@ -63,7 +60,7 @@ func (p *Plan) generated(k *Kustomization) []kio.GeneratedConfigMap {
 		}
 	}
 	var out []kio.GeneratedConfigMap
-	for _, g := range items(get(root, "configMapGenerator")) {
+	for _, g := range items(list) {
 		gen := kio.GeneratedConfigMap{Name: str(g, "name"), Namespace: str(g, "namespace"), Kustomization: p.pathOf(k.File),
 			Line: g.Line, Resources: resources}
 		if k.Namespace != "" {

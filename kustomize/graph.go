@@ -70,7 +70,7 @@ type repo struct {
 	remotes   map[string]bool               // entries already reported, by file:line
 	absent    map[*Kustomization][]entryRef // entries that do not exist
 	why       map[*Kustomization]string     // what each kustomization misses, directly or not (unresolved)
-	walked    map[string]string             // absolute path -> path as the walk names it
+	walked    *walkedFiles                  // the files the walk took, with the paths it names them by
 	resources map[string]bool               // the resource files kustomizations include
 	opts      migrate.Options
 	patches   patches
@@ -80,7 +80,7 @@ type repo struct {
 // name returns the path of a file for messages: as the walk names it, or relative to the
 // working folder when it is below it.
 func (r *repo) name(abs string) string {
-	if s, ok := r.walked[abs]; ok {
+	if s, ok := r.walked.path(abs); ok {
 		return s
 	}
 	return display(abs)
@@ -205,12 +205,12 @@ func (r *repo) accumulate(k *Kustomization, inherited []*instance, stack []strin
 			continue
 		}
 		p := filepath.Join(k.Dir, e.Value)
-		st, err := os.Stat(p)
+		isDir, err := r.isDir(p)
 		if err != nil {
 			r.missing(k, e.Line, "resource "+e.Value)
 			continue
 		}
-		if !st.IsDir() {
+		if !isDir {
 			files[p] = true
 			r.resources[p] = true
 			res = append(res, &instance{file: p})
@@ -243,6 +243,20 @@ func (r *repo) accumulate(k *Kustomization, inherited []*instance, stack []strin
 		}
 	}
 	return r.transform(k, res, files), nil
+}
+
+// isDir reports whether the resource entry at p names a folder, or the error of os.Stat. A
+// file the walk took is none: the walk takes no folder, and a base's files are each named
+// by several kustomizations, so the walk saves a stat call for nearly every entry.
+func (r *repo) isDir(p string) (bool, error) {
+	if r.walked.has(p) {
+		return false, nil
+	}
+	st, err := os.Stat(p)
+	if err != nil {
+		return false, err
+	}
+	return st.IsDir(), nil
 }
 
 // transform adds k's own transformations to the instances, in kustomize's order: patches,

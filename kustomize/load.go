@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sidecar-migrate/sidecar-migrate/kio"
 	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -42,6 +43,9 @@ type Kustomization struct {
 	// DataFiles are the files kustomize reads as data, never as objects to build:
 	// replacements, configurations, openapi schemas, crds, generator inputs, Helm values.
 	DataFiles []string
+	// generators is the configMapGenerator list of a file whose text names it, kept from the
+	// parse until the plan lists the generated ConfigMaps (generators.go).
+	generators *yaml.Node
 }
 
 // entryRef is one entry of a list of paths in a kustomization.
@@ -82,8 +86,9 @@ type selector struct {
 func (s selector) byLabel() bool { return s.LabelSelector != "" || s.AnnotationSelector != "" }
 
 // findKustomizations returns the kustomization files under paths (walked recursively,
-// skipping hidden folders), sorted.
-func findKustomizations(paths []string) ([]string, error) {
+// skipping hidden folders), sorted. listings keeps the folders it reads, for the walk of
+// the files.
+func findKustomizations(paths []string, listings *kio.Listings) ([]string, error) {
 	var found []string
 	var errs []error
 	for _, root := range paths {
@@ -98,7 +103,7 @@ func findKustomizations(paths []string) ([]string, error) {
 			}
 			continue
 		}
-		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		err = listings.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
@@ -187,10 +192,20 @@ func parseKustomization(file string, data []byte) (*Kustomization, error) {
 			k.Labels[key] = v
 		}
 	}
+	// Kept for the whole run, by every kustomization: no empty maps (every reader asks len).
+	if len(k.Labels) == 0 {
+		k.Labels = nil
+	}
+	if len(k.Annotations) == 0 {
+		k.Annotations = nil
+	}
 	for _, e := range items(get(root, "images")) {
 		k.Images = append(k.Images, image{Name: str(e, "name"), NewName: str(e, "newName"), NewTag: str(e, "newTag"), Digest: str(e, "digest")})
 	}
 	k.DataFiles = dataFiles(k.Dir, root)
+	if bytes.Contains(data, []byte("configMapGenerator")) {
+		k.generators = get(root, "configMapGenerator")
+	}
 	if k.Replacements, err = readReplacements(file, k.Dir, root); err != nil {
 		return nil, err
 	}

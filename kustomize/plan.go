@@ -21,9 +21,9 @@ type Plan struct {
 	opts  migrate.Options
 	repo  *repo
 	roots []*Root
-	// scope maps the absolute path of every file the migration may write to its path as
-	// walked; files outside it (a base above the given paths) are never edited.
-	scope map[string]string
+	// scope holds the absolute path of every file the migration may write, with its path
+	// as walked; files outside it (a base above the given paths) are never edited.
+	scope *walkedFiles
 	// kustomizations holds the kustomization files found under the paths, which inline
 	// patches are written into.
 	kustomizations map[string]bool
@@ -64,28 +64,30 @@ type chain struct {
 // selects, as in the walk of the command, the files the migration may write. It returns nil
 // when there is no kustomization under the paths.
 func NewPlan(paths []string, filter kio.Filter, opts migrate.Options) (*Plan, error) {
-	found, err := findKustomizations(paths)
+	var listings kio.Listings // each folder read once for both walks
+	found, err := findKustomizations(paths, &listings)
 	if len(found) == 0 {
 		return nil, err
 	}
 	defer collectOften()()
-	p := &Plan{opts: opts, repo: newRepo(opts), scope: map[string]string{}, kustomizations: map[string]bool{}, refused: map[*Workload]string{},
+	p := &Plan{opts: opts, repo: newRepo(opts), scope: &walkedFiles{}, kustomizations: map[string]bool{}, refused: map[*Workload]string{},
 		skip: map[string][]migrate.Resource{}, findings: map[string][]migrate.Finding{}, edits: map[string]*kio.FileResult{},
 		patchFiles: map[string]bool{}, consumed: map[string]bool{}}
 	p.wd, _ = os.Getwd()
 	templates := map[string]bool{}
 	p.repo.parsed = preload(found, func() {
-		kio.Walk(paths, filter, func(in kio.Input) {
+		kio.WalkListed(paths, filter, &listings, func(in kio.Input) {
 			abs, err := p.abs(in.Path)
 			switch {
 			case err != nil:
 			case in.HelmTemplate:
 				templates[abs] = true // a chart's template, not a kustomization or a manifest
 			default:
-				p.scope[abs] = in.Path
+				p.scope.add(abs, in.Path)
 			}
 		})
 	})
+	p.scope.done()
 	p.repo.walked = p.scope
 	for _, f := range found {
 		if templates[f] {
@@ -242,8 +244,7 @@ func (p *Plan) refuse(w *Workload, why string) bool {
 
 // inScope reports whether the migration writes the workload's file.
 func (p *Plan) inScope(w *Workload) bool {
-	_, ok := p.scope[w.File]
-	return ok && !p.patchFiles[w.File]
+	return p.scope.has(w.File) && !p.patchFiles[w.File]
 }
 
 func (p *Plan) skipList(file string) []migrate.Resource {
@@ -487,8 +488,7 @@ func (p *Plan) editable(pt *Patch) bool {
 	if pt.inline {
 		return p.kustomizations[pt.Owner.File]
 	}
-	_, ok := p.scope[pt.Path]
-	return ok
+	return p.scope.has(pt.Path)
 }
 
 // ensureMap returns the mapping at key of m, adding an empty one when it is missing.

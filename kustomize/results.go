@@ -33,9 +33,11 @@ func (p *Plan) finish(uses map[docKey][]use) bool {
 	for file := range p.findings {
 		sort.SliceStable(p.findings[file], func(i, j int) bool { return p.findings[file][i].Line < p.findings[file][j].Line })
 	}
-	for file := range p.scope {
-		if list := p.skipList(file); len(list) > 0 {
-			p.skip[file] = list
+	listed := map[string]bool{}
+	for w := range p.refused { // the files with a refused workload: skipList is empty for any other
+		if !listed[w.File] && p.scope.has(w.File) {
+			listed[w.File] = true
+			p.skip[w.File] = p.skipList(w.File)
 		}
 	}
 	return true
@@ -272,7 +274,7 @@ func (p *Plan) Rest() []kio.FileResult {
 	sort.Strings(files)
 	var out []kio.FileResult
 	for _, f := range files {
-		if _, walked := p.scope[f]; walked || p.consumed[f] {
+		if p.scope.has(f) || p.consumed[f] {
 			continue // the walk hands it out, or did
 		}
 		r := kio.FileResult{Path: p.pathOf(f)}

@@ -9,7 +9,11 @@
 # plan (package kustomize) in the run. kustomize cfg cat holds the whole tree in memory (about
 # 0.4 GB per 1,000 files), so N stays small: 500 by default.
 #
-#   scripts/bench.sh [N]        (make bench KN=...; YQ and KUSTOMIZE name the binaries)
+# On a busy machine one run says little: RUNS=n runs every command n times and prints, for
+# each, the run with the median CPU time, and the range of CPU times over the runs.
+#
+#   scripts/bench.sh [N]        (make bench KN=...; YQ and KUSTOMIZE name the binaries;
+#                                RUNS=n repeats each command)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,13 +31,21 @@ for bin in "$YQ" "$KUSTOMIZE"; do
 done
 CGO_ENABLED=0 go build -trimpath -o "$WORK/sidecar-migrate" ./cmd/sidecar-migrate
 
-# measure COMMAND...: prints "seconds cpu_seconds peak_kb" of one run (output discarded).
+RUNS=${RUNS:-1}
+
+# measure COMMAND...: prints "seconds cpu_seconds peak_kb cpu_range" of the run with the
+# median CPU time among RUNS runs (output discarded).
 measure() {
-  /usr/bin/time -f '%e %U %S %M' -o "$WORK/time.txt" "$@" >/dev/null 2>&1 || true
-  tail -1 "$WORK/time.txt" | awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }'
+  : >"$WORK/runs.txt"
+  for _ in $(seq "$RUNS"); do
+    /usr/bin/time -f '%e %U %S %M' -o "$WORK/time.txt" "$@" >/dev/null 2>&1 || true
+    tail -1 "$WORK/time.txt" | awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' >>"$WORK/runs.txt"
+  done
+  sort -k2 -n "$WORK/runs.txt" | awk '{ row[NR] = $0; cpu[NR] = $2 }
+    END { printf "%s %s-%s\n", row[int((NR + 1) / 2)], cpu[1], cpu[NR] }'
 }
 
-printf '%-7s %-28s %8s %8s %8s %10s %10s %10s\n' files tool seconds cpu_s peak_MB ours/tool cpu/tool mem/tool
+printf '%-7s %-28s %8s %8s %8s %10s %10s %10s %12s\n' files tool seconds cpu_s peak_MB ours/tool cpu/tool mem/tool cpu_range
 for n in "$N" $((N * 10)); do
   tree=$WORK/tree-$n
   [ -d "$tree" ] || go run ./internal/gentree -kustomize -n "$n" -out "$tree" >/dev/null
@@ -43,16 +55,16 @@ for n in "$N" $((N * 10)); do
     find "$bare" -name kustomization.yaml -delete
   fi
   files=$(find "$tree" -name '*.yaml' | wc -l)
-  read -r ours_s ours_cpu ours_kb < <(measure "$WORK/sidecar-migrate" diff "$tree")
-  read -r bare_s bare_cpu bare_kb < <(measure "$WORK/sidecar-migrate" diff "$bare")
-  read -r yq_s yq_cpu yq_kb < <(measure sh -c "find '$tree' -name '*.yaml' -print0 | xargs -0 -n 500 '$YQ' eval '.'")
-  read -r kz_s kz_cpu kz_kb < <(measure "$KUSTOMIZE" cfg cat "$tree")
-  read -r cat_s cat_cpu cat_kb < <(measure sh -c "find '$tree' -name '*.yaml' -print0 | xargs -0 cat")
-  for row in "sidecar-migrate diff|$ours_s|$ours_cpu|$ours_kb" "... without kustomizations|$bare_s|$bare_cpu|$bare_kb" \
-    "yq eval '.'|$yq_s|$yq_cpu|$yq_kb" "kustomize cfg cat|$kz_s|$kz_cpu|$kz_kb" "cat (I/O floor)|$cat_s|$cat_cpu|$cat_kb"; do
-    IFS='|' read -r tool s cpu kb <<<"$row"
-    awk -v n="$files" -v t="$tool" -v s="$s" -v cpu="$cpu" -v kb="$kb" -v os="$ours_s" -v ocpu="$ours_cpu" -v okb="$ours_kb" \
-      'BEGIN { printf "%-7d %-28s %8.2f %8.2f %8.1f %9.3fx %9.3fx %9.2fx\n", n, t, s, cpu, kb/1024, os/(s>0?s:0.01), ocpu/(cpu>0?cpu:0.01), okb/kb }'
+  read -r ours_s ours_cpu ours_kb ours_range < <(measure "$WORK/sidecar-migrate" diff "$tree")
+  read -r bare_s bare_cpu bare_kb bare_range < <(measure "$WORK/sidecar-migrate" diff "$bare")
+  read -r yq_s yq_cpu yq_kb yq_range < <(measure sh -c "find '$tree' -name '*.yaml' -print0 | xargs -0 -n 500 '$YQ' eval '.'")
+  read -r kz_s kz_cpu kz_kb kz_range < <(measure "$KUSTOMIZE" cfg cat "$tree")
+  read -r cat_s cat_cpu cat_kb cat_range < <(measure sh -c "find '$tree' -name '*.yaml' -print0 | xargs -0 cat")
+  for row in "sidecar-migrate diff|$ours_s|$ours_cpu|$ours_kb|$ours_range" "... without kustomizations|$bare_s|$bare_cpu|$bare_kb|$bare_range" \
+    "yq eval '.'|$yq_s|$yq_cpu|$yq_kb|$yq_range" "kustomize cfg cat|$kz_s|$kz_cpu|$kz_kb|$kz_range" "cat (I/O floor)|$cat_s|$cat_cpu|$cat_kb|$cat_range"; do
+    IFS='|' read -r tool s cpu kb range <<<"$row"
+    awk -v n="$files" -v t="$tool" -v s="$s" -v cpu="$cpu" -v kb="$kb" -v os="$ours_s" -v ocpu="$ours_cpu" -v okb="$ours_kb" -v r="$range" \
+      'BEGIN { printf "%-7d %-28s %8.2f %8.2f %8.1f %9.3fx %9.3fx %9.2fx %12s\n", n, t, s, cpu, kb/1024, os/(s>0?s:0.01), ocpu/(cpu>0?cpu:0.01), okb/kb, r }'
   done
   awk -v s="$ours_s" -v b="$bare_s" -v cpu="$ours_cpu" -v bcpu="$bare_cpu" \
     'BEGIN { printf "        the plan'"'"'s share of the run: %.0f%% of the time, %.0f%% of the CPU time\n", (s-b)*100/(s>0?s:0.01), (cpu-bcpu)*100/(cpu>0?cpu:0.01) }'
