@@ -174,12 +174,13 @@ var vaultRequests = []string{"login", "read", "write", "list", "delete", "patch"
 // image entry (or, for injected proxies whose image is a placeholder, its container name):
 // a startupProbe or postStart hook on one of them waits for the container itself. Sources:
 // Istio's "Ports used by Istio", Linkerd's proxy ports, the Cloud SQL and AlloyDB proxies'
-// --http-port and --admin-port defaults, oauth2-proxy's --http-address default, Dapr's
+// --http-port and --admin-port defaults (v1's health checks on 8090), oauth2-proxy's --http-address default, Dapr's
 // sidecar ports, the Collector's health_check extension, the nginx images' default listeners.
 var builtinOwnPorts = []ownPorts{
 	{rules: []string{"image-istio-proxy"}, names: []string{"istio-proxy"}, ports: []string{"15000", "15001", "15004", "15006", "15008", "15020", "15021", "15053", "15090"}},
 	{rules: []string{"image-linkerd-proxy"}, names: []string{"linkerd-proxy"}, ports: []string{"4140", "4143", "4191"}},
 	{rules: []string{"image-cloud-sql-proxy-v2", "image-alloydb-auth-proxy"}, ports: []string{"9090", "9091"}},
+	{rules: []string{"image-cloud-sql-proxy-v1"}, ports: []string{"8090"}}, // -use_http_health_check
 	{rules: []string{"image-oauth2-proxy"}, ports: []string{"4180"}},
 	{rules: []string{"image-dapr-sidecar"}, names: []string{"daprd"}, ports: []string{"3500", "3501", "50001", "9090"}},
 	{rules: []string{"image-otel-collector"}, ports: []string{"13133"}},
