@@ -119,7 +119,7 @@ func EditConfigScripts(doc *yaml.Node, runs []ConfigScriptRun, uses []ConfigMapU
 			why = "more than one container runs the key"
 		case value.Anchor != "" && aliasOf(root, value):
 			why = "its value is anchored (&" + value.Anchor + ") and an alias stands for it elsewhere, which the edit would change too"
-		case scalar(root, "immutable") == "true":
+		case boolField(root, "immutable"):
 			why = "it is immutable (immutable: true), so the cluster refuses a change of its data: give the edited script a ConfigMap of a new name"
 		}
 		if u, ok := r.otherUse(uses); ok && why == "" {

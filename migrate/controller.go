@@ -241,7 +241,7 @@ func controllers(m *migration, p *pod) []Proposal {
 			out = append(out, Proposal{Rule: ruleController, Container: c.name, Line: c.node.Line, Column: c.node.Column,
 				Message:     "deleted: it only waited for the app and stopped " + targetNames(targets) + ", which the kubelet now stops once the app has exited",
 				Edits:       []Edit{{Path: inContainer(c.name), Op: OpDelete}},
-				Releases:    Releases{Containers: names, ProcessNamespace: scalar(t.spec, "shareProcessNamespace") == "true"},
+				Releases:    Releases{Containers: names, ProcessNamespace: boolField(t.spec, "shareProcessNamespace")},
 				Workarounds: 1})
 			continue
 		}

@@ -361,7 +361,7 @@ var stopAnyURL = regexp.MustCompile(`(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\
 // stops it, a kill of its process through a shared process namespace, linkerd-await
 // --shutdown of its proxy, a terminator that names it.
 func stoppedByOthers(spec *yaml.Node, meta []*yaml.Node, c container) *unproven {
-	shared := scalar(spec, "shareProcessNamespace") == "true"
+	shared := boolField(spec, "shareProcessNamespace")
 	for _, key := range terminatorAnnotations {
 		for _, md := range meta {
 			a := lookup(lookup(md, "annotations"), key)

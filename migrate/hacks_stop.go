@@ -113,7 +113,7 @@ type stopScan struct {
 // planStops finds the app-side workarounds in the commands of apps, each with the
 // containers of the pod (all) it stops.
 func planStops(spec *yaml.Node, apps, all []container) []*appStop {
-	sc := stopScan{sharedPID: scalar(spec, "shareProcessNamespace") == "true"}
+	sc := stopScan{sharedPID: boolField(spec, "shareProcessNamespace")}
 	plainInit := map[*yaml.Node]bool{}
 	for _, n := range seqItems(lookup(spec, "initContainers")) {
 		plainInit[n] = scalar(n, "restartPolicy") != "Always"

@@ -24,7 +24,7 @@ var (
 func (m *migration) portsBeforeFixes(t podTemplate, c container) {
 	minor := kubeMinor(m.opts.KubeVersion)
 	var host, named []string
-	hostNetwork := scalar(t.spec, "hostNetwork") == "true"
+	hostNetwork := boolField(t.spec, "hostNetwork")
 	for _, p := range seqItems(lookup(c.node, "ports")) {
 		number := scalar(p, "containerPort")
 		if hp := scalar(p, "hostPort"); hp != "" && hp != "0" {

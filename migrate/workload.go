@@ -239,3 +239,13 @@ func scalar(m *yaml.Node, key string) string {
 	}
 	return ""
 }
+
+// boolField reports whether a boolean field of m is set. The API server reads manifests as
+// YAML 1.1, where True, yes and on are true as well.
+func boolField(m *yaml.Node, key string) bool {
+	switch scalar(m, key) {
+	case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y":
+		return true
+	}
+	return false
+}
