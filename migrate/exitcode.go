@@ -172,20 +172,29 @@ func (p *flagPlan) podReader(containers []container) string {
 				continue
 			}
 			mp := strings.TrimSuffix(scalar(vm, "mountPath"), "/")
-			for _, f := range append([]string{p.flag}, sortedKeys(p.status)...) {
-				file := mp + strings.TrimPrefix(f, p.dir)
+			for _, file := range p.files(mp) {
 				if tmp := scalar(c.node, "terminationMessagePath"); tmp != "" && path.Clean(tmp) == file {
 					return "the terminationMessagePath of container " + c.name + " is " + file + ", which the kubelet reports as its termination message"
 				}
-				for _, field := range []string{"startupProbe", "readinessProbe", "livenessProbe", "lifecycle"} {
-					if n := lookup(c.node, field); n != nil && holdsText(n, file) {
-						return "the " + field + " of container " + c.name + " reads " + file
-					}
+			}
+			// A probe or hook that names the folder may read the files by any name (ls, find).
+			for _, field := range []string{"startupProbe", "readinessProbe", "livenessProbe", "lifecycle"} {
+				if n := lookup(c.node, field); n != nil && holdsText(n, mp) {
+					return "the " + field + " of container " + c.name + " reads " + mp + ", where the workaround writes " + strings.Join(p.files(mp), " and ")
 				}
 			}
 		}
 	}
 	return ""
+}
+
+// files returns the flag and the status files as a container sees them at mount path mp.
+func (p *flagPlan) files(mp string) []string {
+	var out []string
+	for _, f := range append([]string{p.flag}, sortedKeys(p.status)...) {
+		out = append(out, mp+strings.TrimPrefix(f, p.dir))
+	}
+	return out
 }
 
 // holdsText reports whether a scalar under n holds s.
