@@ -177,6 +177,9 @@ func (p *flagPlan) podReader(containers []container) string {
 					return "the terminationMessagePath of container " + c.name + " is " + file + ", which the kubelet reports as its termination message"
 				}
 			}
+			if why := p.readsRelative(c, mp); why != "" {
+				return "container " + c.name + " may read " + strings.Join(p.files(mp), " and ") + " (the same volume at " + mp + "): " + why
+			}
 			// A probe or hook that names the folder may read the files by any name (ls, find).
 			for _, field := range []string{"startupProbe", "readinessProbe", "livenessProbe", "lifecycle"} {
 				if n := lookup(c.node, field); n != nil && holdsText(n, mp) {
@@ -186,6 +189,23 @@ func (p *flagPlan) podReader(containers []container) string {
 		}
 	}
 	return ""
+}
+
+// readsRelative says how a container whose script the plan does not edit may reach the
+// volume at mp by a relative path or its working directory (volumepaths.go), or "".
+func (p *flagPlan) readsRelative(c container, mp string) string {
+	s := containerScript(c.node)
+	if s == nil || s.file == nil {
+		return ""
+	}
+	if _, edited := p.scripts[s.node]; edited {
+		return ""
+	}
+	dirs, why := workDirs(c.node, mp)
+	if why == "" {
+		why = scriptReaches(s.file, dirs, mp)
+	}
+	return why
 }
 
 // files returns the flag and the status files as a container sees them at mount path mp.
