@@ -172,20 +172,49 @@ func (p *flagPlan) podReader(containers []container) string {
 				continue
 			}
 			mp := strings.TrimSuffix(scalar(vm, "mountPath"), "/")
-			for _, f := range append([]string{p.flag}, sortedKeys(p.status)...) {
-				file := mp + strings.TrimPrefix(f, p.dir)
+			for _, file := range p.files(mp) {
 				if tmp := scalar(c.node, "terminationMessagePath"); tmp != "" && path.Clean(tmp) == file {
 					return "the terminationMessagePath of container " + c.name + " is " + file + ", which the kubelet reports as its termination message"
 				}
-				for _, field := range []string{"startupProbe", "readinessProbe", "livenessProbe", "lifecycle"} {
-					if n := lookup(c.node, field); n != nil && holdsText(n, file) {
-						return "the " + field + " of container " + c.name + " reads " + file
-					}
+			}
+			if why := p.readsRelative(c, mp); why != "" {
+				return "container " + c.name + " may read " + strings.Join(p.files(mp), " and ") + " (the same volume at " + mp + "): " + why
+			}
+			// A probe or hook that names the folder may read the files by any name (ls, find).
+			for _, field := range []string{"startupProbe", "readinessProbe", "livenessProbe", "lifecycle"} {
+				if n := lookup(c.node, field); n != nil && holdsText(n, mp) {
+					return "the " + field + " of container " + c.name + " reads " + mp + ", where the workaround writes " + strings.Join(p.files(mp), " and ")
 				}
 			}
 		}
 	}
 	return ""
+}
+
+// readsRelative says how a container whose script the plan does not edit may reach the
+// volume at mp by a relative path or its working directory (volumepaths.go), or "".
+func (p *flagPlan) readsRelative(c container, mp string) string {
+	s := containerScript(c.node)
+	if s == nil || s.file == nil {
+		return ""
+	}
+	if _, edited := p.scripts[s.node]; edited {
+		return ""
+	}
+	dirs, why := workDirs(c.node, mp)
+	if why == "" {
+		why = scriptReaches(s.file, dirs, mp)
+	}
+	return why
+}
+
+// files returns the flag and the status files as a container sees them at mount path mp.
+func (p *flagPlan) files(mp string) []string {
+	var out []string
+	for _, f := range append([]string{p.flag}, sortedKeys(p.status)...) {
+		out = append(out, mp+strings.TrimPrefix(f, p.dir))
+	}
+	return out
 }
 
 // holdsText reports whether a scalar under n holds s.

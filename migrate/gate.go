@@ -405,21 +405,6 @@ func stoppedByOthers(spec *yaml.Node, meta []*yaml.Node, c container) *unproven 
 	return nil
 }
 
-// hiddenScript returns the ConfigMap script that container other runs in a way no step of
-// the run reads (sourced, or with arguments), or nil. In a pod that shares its process
-// namespace such a script may kill any container, as workaround controllers do.
-func hiddenScript(spec *yaml.Node, other container) *unproven {
-	if file, _ := directScript(other); file != "" {
-		return nil // read with its ConfigMap when that is in the same file (configedit.go)
-	}
-	for _, run := range scriptPaths(other) {
-		if cm, key, ok := configMapFile(spec, other.node, run); ok {
-			return &unproven{run, other.node.Line, fmt.Sprintf("in container %s runs key %q of ConfigMap %s, which this tool does not read, in a pod that shares its process namespace: it may kill this container; remove what stops it there, then move it by hand", other.name, key, cm)}
-		}
-	}
-	return nil
-}
-
 // stopEndpointCall returns the first call in a script, even unparsed, to a stop endpoint on a
 // port that c serves, with that port; "" when there is none.
 func stopEndpointCall(s *shellScript, c container) (call, port string) {

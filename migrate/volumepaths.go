@@ -40,6 +40,8 @@ func scriptReaches(f *syntax.File, dirs []string, mp string) string {
 func (w *dirWalk) walk(f *syntax.File) {
 	syntax.Walk(f, func(n syntax.Node) bool {
 		switch n := n.(type) {
+		case *syntax.Stmt:
+			w.heredocScript(n)
 		case *syntax.CallExpr:
 			w.call(n)
 		case *syntax.Redirect:
@@ -128,6 +130,27 @@ func (w *dirWalk) call(call *syntax.CallExpr) {
 			}
 			w.changeDir(target, expands, words[0]+" "+prefixes[i])
 		}
+	}
+}
+
+// heredocScript walks the script a shell reads from a here-document (sh <<'EOF'), as part of
+// the outer one; one that expands (<<EOF with $VAR) cannot be followed.
+func (w *dirWalk) heredocScript(st *syntax.Stmt) {
+	call, ok := st.Cmd.(*syntax.CallExpr)
+	if !ok || len(call.Args) == 0 || !isShell(path.Base(shell.WordText(call.Args[0]))) {
+		return
+	}
+	for _, r := range st.Redirs {
+		if r.Op != syntax.Hdoc && r.Op != syntax.DashHdoc || r.Hdoc == nil {
+			continue
+		}
+		text := shell.WordText(r.Hdoc)
+		f, err := shell.Parse(text)
+		if text == "" || err != nil {
+			w.why = "it runs " + shell.WordText(call.Args[0]) + " on a here-document this tool cannot follow"
+			return
+		}
+		w.walk(f)
 	}
 }
 

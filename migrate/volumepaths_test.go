@@ -44,6 +44,9 @@ func TestScriptReaches(t *testing.T) {
 		{"sh -c \"/bin/tool -flag=a -log=/logs/*.log\"", nil, ""},
 		{"sh -c \"$SCRIPT\"\n/app/report --out out/r.json", nil, "runs sh"},
 		{"sh /app/setup.sh\n/app/report --out out/r.json", nil, "runs sh"},
+		{"sh <<'EOF'\ncd /run\ntar czf /srv/x.tgz lifecycle\nEOF", nil, "cd /run"},
+		{"sh <<'EOF'\ncd /srv\ntar czf /srv/x.tgz out\nEOF", nil, ""},
+		{"sh <<EOF\ncd $DIR\nEOF", nil, "here-document"},
 		{"eval \"$SETUP\"\n/app/report --out out/r.json", nil, "runs eval"},
 	} {
 		f, err := shell.Parse(tc.script)

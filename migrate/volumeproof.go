@@ -76,6 +76,9 @@ func (v volumeProof) usesMount(c *yaml.Node, mp string) string {
 		return "runs its image's entrypoint, which may use it"
 	case s == nil && (!v.took[c] || shellAt(commandWords(c)) >= 0):
 		return fmt.Sprintf("runs %s, whose use of it this tool cannot read", words[0])
+	case s == nil && isShell(path.Base(words[0])):
+		// kubexit's ["kubexit", "sh", "-c", SCRIPT] leaves a shell: its script is read.
+		return v.wrappedShell(c, words, mp)
 	case s != nil && s.file == nil:
 		return "its script does not parse"
 	}
@@ -109,6 +112,29 @@ func (v volumeProof) usesMount(c *yaml.Node, mp string) string {
 	f, err := shell.Parse(text)
 	if err != nil {
 		return "its script does not parse once " + v.owner + " is cut"
+	}
+	return scriptReaches(f, dirs, mp)
+}
+
+// wrappedShell is usesMount for a container whose command, once the workaround's word is
+// dropped, runs a shell: its -c script is read as a script, a script file is not.
+func (v volumeProof) wrappedShell(c *yaml.Node, words []string, mp string) string {
+	script := ""
+	for i := 1; i+1 < len(words) && script == ""; i++ {
+		if strings.HasPrefix(words[i], "-") && !strings.HasPrefix(words[i], "--") && strings.Contains(words[i], "c") {
+			script = words[i+1]
+		}
+	}
+	f, err := shell.Parse(script)
+	if script == "" || err != nil {
+		return fmt.Sprintf("runs %s without a script this tool can read", words[0])
+	}
+	if field := v.namingField(c, nil, mp); field != "" {
+		return "its " + field + " names " + mp
+	}
+	dirs, why := workDirs(c, mp)
+	if why != "" {
+		return why
 	}
 	return scriptReaches(f, dirs, mp)
 }
