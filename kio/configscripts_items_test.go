@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -156,15 +157,19 @@ func fileObjects(t *testing.T, data []byte) []string {
 	return out
 }
 
-// findingKeys returns the findings without their places, sorted.
+// findingKeys returns the findings without their places, sorted. A line a message quotes is
+// a line of its own input, which the list lays out otherwise than the file.
 func findingKeys(findings []migrate.Finding) []string {
 	var keys []string
 	for _, f := range findings {
-		keys = append(keys, fmt.Sprintf("%s %s %s/%s %s: %s", f.Severity, f.Rule, f.Resource, f.Container, f.Field, f.Message))
+		msg := quotedLine.ReplaceAllString(f.Message, "(line N)")
+		keys = append(keys, fmt.Sprintf("%s %s %s/%s %s: %s", f.Severity, f.Rule, f.Resource, f.Container, f.Field, msg))
 	}
 	slices.Sort(keys)
 	return keys
 }
+
+var quotedLine = regexp.MustCompile(`\(line [0-9]+\)`)
 
 // A list of many Jobs that run one ConfigMap's script keeps none of their migrated copies:
 // the script is not read for any of them (more than one container runs the key), and each
