@@ -9,7 +9,9 @@ import (
 
 // A configuration file that a container's script writes from an environment variable
 // (echo "$VAULT_CONFIG" > /tmp/agent.hcl, printenv VAULT_CONFIG > ...): its content is that
-// variable's value, which the document shows only when env gives it inline.
+// variable's value, which the document shows only when env gives it inline. A
+// here-document is the script's own text: a variable in it fills a value, and the settings
+// it writes are read from the script.
 
 // shellVarRef finds $NAME and ${NAME} in a script's words.
 var shellVarRef = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
@@ -29,6 +31,9 @@ func (c container) writtenFrom(file string) (vars []string, writes bool) {
 		for to < len(c.words) && !isSeparator(c.words[to]) {
 			to++
 		}
+		if heredoc(c.words[from:to]) {
+			continue // the content is the script's own text, read as such
+		}
 		for j := from; j < to; j++ {
 			for _, m := range shellVarRef.FindAllStringSubmatch(c.words[j], -1) {
 				vars = append(vars, m[1])
@@ -39,6 +44,16 @@ func (c container) writtenFrom(file string) (vars []string, writes bool) {
 		}
 	}
 	return vars, writes
+}
+
+// heredoc reports whether a statement's words feed it a here-document.
+func heredoc(words []string) bool {
+	for _, w := range words {
+		if strings.HasPrefix(w, "<<") {
+			return true
+		}
+	}
+	return false
 }
 
 func isSeparator(w string) bool {
@@ -54,6 +69,9 @@ func (c container) configFromEnv(p runsOnce, args []string) (set, unseen string)
 		return "", ""
 	}
 	vars, _ := c.writtenFrom(file)
+	if m := regexp.MustCompile(regexp.QuoteMeta(p.configSetting) + `\s*[=:]\s*"?\$\{?(\w+)`).FindStringSubmatch(strings.Join(c.words, " ")); m != nil {
+		vars = append(vars, m[1]) // a here-document's setting = $VAR
+	}
 	known, _ := kubeVars(c.node)
 	for _, name := range vars {
 		v, ok := known[name]

@@ -107,8 +107,9 @@ func expandedNodes(n *yaml.Node, words []*yaml.Node) []*yaml.Node {
 
 // unseenProgram returns why container n's program is not shown, or nil: its first command
 // word is a $(VAR) whose value comes from valueFrom or may come from envFrom.
+// Without a command, the first word of args is an argument of the image's entrypoint.
 func unseenProgram(n *yaml.Node, words []*yaml.Node) *unproven {
-	if len(words) == 0 {
+	if len(words) == 0 || len(seqItems(lookup(n, "command"))) == 0 {
 		return nil
 	}
 	vars, envFrom := kubeVars(n)
@@ -119,15 +120,29 @@ func unseenProgram(n *yaml.Node, words []*yaml.Node) *unproven {
 }
 
 // unseenArgs returns why the command line of c's catalogued program is not shown, or "": a
-// $(VAR) in its command or args whose value the document does not show may be a switch
-// that makes it run once.
+// word that starts with a $(VAR) whose value the document does not show may be a
+// subcommand or a switch that makes it run once, and so may the value of one of its
+// one-shot flags (--one-time=$(V)); a $(VAR) inside another flag's value (--address=$(IP))
+// is only that value.
 func (c container) unseenArgs() string {
 	found, _ := c.programs()
 	if len(found) == 0 {
 		return ""
 	}
-	if _, unknown := expandedCommand(c.node); len(unknown) > 0 {
-		return fmt.Sprintf("the command line of %s takes $(%s), whose value comes from valueFrom or envFrom, which the manifest does not show: it may be a switch that makes it run once", found[0].program, unknown[0])
+	vars, envFrom := kubeVars(c.node)
+	for _, w := range commandWords(c.node) {
+		for _, field := range strings.Fields(w.Value) {
+			_, unknown := expandKube(field, vars, envFrom)
+			if len(unknown) == 0 {
+				continue
+			}
+			flag, _, _ := strings.Cut(strings.TrimLeft(field, "-"), "=")
+			for _, p := range found {
+				if strings.HasPrefix(field, "$(") || contains(p.flags, flag) {
+					return fmt.Sprintf("the command line of %s takes $(%s), whose value comes from valueFrom or envFrom, which the manifest does not show: it may be a switch that makes it run once", p.program, unknown[0])
+				}
+			}
+		}
 	}
 	return ""
 }

@@ -15,6 +15,27 @@ import (
 // that talks to the network without an address or port the tool can read (nc $HOST $PORT,
 // curl "$URL") may wait for the app, and leaves the container unproven.
 
+// shellEnv joins an exec handler's words, with $NAME and ${NAME} replaced by the value the
+// container's env gives them inline when a shell runs it: the kubelet runs the handler in
+// the container's environment, and only a shell expands those.
+func shellEnv(c container, words []string) string {
+	text := strings.Join(words, " ")
+	if len(words) == 0 || !isShell(path.Base(words[0])) {
+		return text
+	}
+	vars, _ := kubeVars(c.node)
+	return shellParam.ReplaceAllStringFunc(text, func(ref string) string {
+		m := shellParam.FindStringSubmatch(ref)
+		if v, ok := vars[m[1]+m[2]]; ok && v.known {
+			return v.value
+		}
+		return ref
+	})
+}
+
+// shellParam is a plain parameter expansion: ${NAME} or $NAME.
+var shellParam = regexp.MustCompile(`\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))`)
+
 // netClients are the commands that open a connection to check a port.
 var netClients = map[string]bool{
 	"curl": true, "wget": true, "nc": true, "ncat": true, "netcat": true, "telnet": true,

@@ -29,3 +29,19 @@ func TestCheckAddresses(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCheckAddresses: any command text is read without a panic, and every address it
+// returns has a numeric port or says why it cannot be read.
+func FuzzCheckAddresses(f *testing.F) {
+	for _, s := range []string{"curl -f http://$(hostname -i:8080", "nc -w", "echo > /dev/tcp/a/", "wget http://[::1", "x://", "$(", ":1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, a := range checkAddresses(text) {
+			if a.unread == "" && !isNumber(a.port) {
+				t.Fatalf("%q: address %+v has neither a port nor a reason", text, a)
+			}
+		}
+		expandKube(text, map[string]kubeVar{"A": {value: "$(A)", known: true}}, true)
+	})
+}

@@ -34,7 +34,7 @@ type portNeed struct {
 // startNeeds returns the ports that handler h (a probe, or a lifecycle hook) waits for on
 // the pod's own network: the port of an httpGet, tcpSocket or grpc handler without another
 // host, and the addresses on the pod an exec command connects to (startneeds.go).
-func startNeeds(h *yaml.Node, what string) []portNeed {
+func startNeeds(c container, h *yaml.Node, what string) []portNeed {
 	var needs []portNeed
 	for _, kind := range []string{"httpGet", "tcpSocket", "grpc"} {
 		a := lookup(h, kind)
@@ -53,7 +53,7 @@ func startNeeds(h *yaml.Node, what string) []portNeed {
 		for _, w := range seqItems(cmd) {
 			words = append(words, w.Value)
 		}
-		for _, a := range checkAddresses(strings.Join(words, " ")) {
+		for _, a := range checkAddresses(shellEnv(c, words)) {
 			needs = append(needs, portNeed{what: what + " exec", line: cmd.Line, port: a.port, unread: a.unread})
 		}
 	}
@@ -142,7 +142,7 @@ func (s startOrder) runsBefore(o, c container) bool {
 // When one of them is there, the checks its script makes before its program count too.
 func startNeedsOf(c container) []portNeed {
 	startup, postStart := lookup(c.node, "startupProbe"), lookupPath(c.node, "lifecycle", "postStart")
-	needs := append(startNeeds(startup, "startupProbe"), startNeeds(postStart, "postStart hook")...)
+	needs := append(startNeeds(c, startup, "startupProbe"), startNeeds(c, postStart, "postStart hook")...)
 	needs = append(needs, handlerFileNeeds(c, startup, "startupProbe")...)
 	needs = append(needs, handlerFileNeeds(c, postStart, "postStart hook")...)
 	if startWaits(c) {

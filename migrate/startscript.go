@@ -104,7 +104,7 @@ func firstWord(text string) string {
 // (--startup-probe from-readiness), with its script's checks.
 func readinessAsStartup(c container) []portNeed {
 	readiness := lookup(c.node, "readinessProbe")
-	needs := append(startNeeds(readiness, "readinessProbe"), handlerFileNeeds(c, readiness, "readinessProbe")...)
+	needs := append(startNeeds(c, readiness, "readinessProbe"), handlerFileNeeds(c, readiness, "readinessProbe")...)
 	return append(needs, scriptNeeds(c)...)
 }
 
