@@ -65,6 +65,9 @@ func (c *configRepo) generatedFor(path string, run migrate.ConfigScriptRun) (Gen
 	if g.File == "" {
 		return g, true, fmt.Sprintf("it is a literal of the generator at %s:%d: edit it there by hand", g.Kustomization, g.Line)
 	}
+	if g.Outside {
+		return g, true, fmt.Sprintf("it is generated from %s, outside the folder of %s, which kustomize reads only with --load-restrictor LoadRestrictionsNone", g.Path, g.Kustomization)
+	}
 	if !g.AllNamespaced && g.Namespace != run.Namespace {
 		return g, true, fmt.Sprintf("the ConfigMap %s generated at %s:%d is in another namespace, or in none", run.ConfigMap, g.Kustomization, g.Line)
 	}

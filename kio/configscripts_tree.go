@@ -52,6 +52,29 @@ func (n *configNote) takesPart() bool {
 	return false
 }
 
+// noteConfigUsers records what, in a file that holds no container, names a ConfigMap (a
+// custom resource's configMap reference): its ConfigMap's script is then never edited for
+// another file's workload. whole is the file's content when the scan held it.
+func (r *FileResult) noteConfigUsers(f *os.File, whole []byte, opts migrate.Options) {
+	if whole != nil && !migrate.MayUseConfigMap(whole) {
+		return
+	}
+	data := whole
+	if data == nil {
+		var err error
+		if data, err = readAgain(f); err != nil {
+			return
+		}
+	}
+	for _, d := range yamldoc.Decode(r.Path, data).Docs() {
+		if migrate.MayUseConfigMap(d.Content) {
+			if doc, err := d.Parse(); err == nil && doc != nil {
+				r.addConfigUses(d.Content, doc, opts)
+			}
+		}
+	}
+}
+
 // keepConfigMapText keeps the content of a file that holds no container but the word
 // ConfigMap, which the step reads: whole when the scan held it, else read again from f.
 func (r *FileResult) keepConfigMapText(f *os.File, whole []byte, info os.FileInfo) {
@@ -398,4 +421,7 @@ type GeneratedConfigMap struct {
 	Resources       []string // the workload files built with it, absolute
 	// AllNamespaced: the kustomization sets one namespace for all it builds.
 	AllNamespaced bool
+	// Outside: the file is outside the kustomization's folder, which kustomize reads only
+	// with --load-restrictor LoadRestrictionsNone.
+	Outside bool
 }

@@ -175,7 +175,8 @@ func migrateFile(in Input, opts migrate.Options, buf []byte) FileResult {
 	// Most files of a repository hold no container at all: scan them in chunks and never
 	// hold them whole, so memory does not depend on the largest file.
 	var text yamldoc.ContentScanner
-	found, whole, serr := scanFor(io.TeeReader(f, &text), [2]string{migrate.PrefilterWord, "ConfigMap"}, buf)
+	// "onfigMap": a ConfigMap object, or an object of another kind that names one.
+	found, whole, serr := scanFor(io.TeeReader(f, &text), [2]string{migrate.PrefilterWord, "onfigMap"}, buf)
 	if serr != nil {
 		serr.Path = in.Path
 		return FileResult{Path: in.Path, Err: serr}
@@ -186,7 +187,10 @@ func migrateFile(in Input, opts migrate.Options, buf []byte) FileResult {
 			r.Findings = []migrate.Finding{emptyFinding()}
 		}
 		if found[1] {
-			r.keepConfigMapText(f, whole, info) // a ConfigMap another file's workload may run
+			r.noteConfigUsers(f, whole, opts) // an object that names a ConfigMap a script may be in
+			if whole == nil || bytes.Contains(whole, []byte("ConfigMap")) {
+				r.keepConfigMapText(f, whole, info) // a ConfigMap another file's workload may run
+			}
 		}
 		return r
 	}

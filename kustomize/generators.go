@@ -82,12 +82,17 @@ func (p *Plan) generated(k *Kustomization) []kio.GeneratedConfigMap {
 			if !found {
 				key, file = filepath.Base(f.Value), f.Value
 			}
-			abs := filepath.Join(k.Dir, file)
-			if rel, err := filepath.Rel(k.Dir, abs); err != nil || strings.HasPrefix(rel, "..") || isRemote(file) {
-				continue // outside the kustomization's folder: kustomize refuses it
+			if isRemote(file) {
+				continue
 			}
+			abs := filepath.Join(k.Dir, file)
 			e := gen
 			e.Key, e.File, e.Path, e.Line = key, abs, p.pathOf(abs), f.Line
+			// Outside the kustomization's folder kustomize builds it only without its load
+			// restrictor: listed, so that a file two generators read is never edited, but
+			// not edited itself.
+			rel, err := filepath.Rel(k.Dir, abs)
+			e.Outside = err != nil || strings.HasPrefix(rel, "..")
 			out = append(out, e)
 		}
 	}
