@@ -2,6 +2,7 @@ package migrate
 
 import (
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/sidecar-migrate/sidecar-migrate/migrate/rule"
@@ -30,15 +31,44 @@ func configScripts(m *migration, p *pod) []Proposal {
 		return nil
 	}
 	for _, app := range p.apps {
+		placed := false
 		for _, run := range scriptPaths(app) {
 			cm, key, ok := configMapFile(t.spec, app.node, run)
 			if !ok {
 				continue
 			}
+			placed = true
 			m.report(ruleConfigScript, Warning, t, app.node, app.name, "runs %s, key %q of ConfigMap %s, which this run does not read: if that script stops a sidecar when the work is done (a shutdown call, a kill, a flag file), remove it there by hand once the sidecar is native, since the kubelet then stops it", run, key, cm)
+		}
+		if file := imageScript(app.node); !placed && file != "" {
+			if cms := scriptConfigMaps(t.spec, app.node, file); len(cms) > 0 {
+				m.report(ruleConfigScript, Warning, t, app.node, app.name, "runs %s, which may be a key of ConfigMap %s that it mounts, but this run cannot tell which (a relative path, a variable or subPathExpr): if that script stops a sidecar when the work is done (a shutdown call, a kill, a flag file), remove it there by hand once the sidecar is native, since the kubelet then stops it", file, strings.Join(cms, ", "))
+			}
 		}
 	}
 	return nil
+}
+
+// scriptConfigMaps returns the ConfigMaps container c mounts that the script file it runs
+// may come from: for an absolute path, those whose mounts lie over it; for a relative path
+// or one built from a variable, every ConfigMap it mounts.
+func scriptConfigMaps(spec, c *yaml.Node, file string) []string {
+	var out []string
+	for _, vm := range seqItems(lookup(c, "volumeMounts")) {
+		v := volumeNamed(spec, scalar(vm, "name"))
+		names := []string{scalar(lookup(v, "configMap"), "name")}
+		for _, src := range seqItems(lookupPath(v, "projected", "sources")) {
+			names = append(names, scalar(lookup(src, "configMap"), "name"))
+		}
+		at := path.Clean(scalar(vm, "mountPath"))
+		over := !strings.HasPrefix(file, "/") || strings.Contains(file, "$") || file == at || strings.HasPrefix(file, at+"/") || at == "/"
+		for _, n := range names {
+			if n != "" && over && !slices.Contains(out, n) {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
 }
 
 // hasSidecars reports whether a pod has a sidecar a hidden script could stop: a native one
