@@ -147,6 +147,18 @@ func (o *applyOptions) write(paths []string, s streams) (*applied, error) {
 			return done, werr
 		}
 	}
+	o.rollBackPartners(changes, unwritten, notWritten, done, &sum, s)
+	o.printSummary(s, sum)
+	if err == nil && (sum.Failed > 0 || sum.Interrupted) {
+		err = &exitError{code: exitFailed}
+	}
+	return done, err
+}
+
+// rollBackPartners gives back the files written whose partners were not: the other files of
+// a kustomization root, and the files changed together with one (tiedTo). The summary then
+// counts the files that stay written.
+func (o *applyOptions) rollBackPartners(changes []kio.FileResult, unwritten, notWritten []string, done *applied, sum *summary, s streams) {
 	why := "its kustomization root has a file that could not be written"
 	if sum.Interrupted {
 		why = "the run stopped before every file of its kustomization root was written"
@@ -155,17 +167,12 @@ func (o *applyOptions) write(paths []string, s streams) (*applied, error) {
 	sum.Changed -= o.rollBack(restore, done, why, s)
 	tied := tiedTo(changes, append(unwritten, notWritten...), done.before)
 	sum.Changed -= o.rollBack(tied, done, "a file it was changed together with could not be written", s)
-	sum.Stats = migrate.Stats{} // of the files that stay written
+	sum.Stats = migrate.Stats{}
 	for _, r := range changes {
 		if abs, _ := filepath.Abs(r.Path); done.written(abs) {
 			sum.Stats.Add(r.Stats)
 		}
 	}
-	o.printSummary(s, sum)
-	if err == nil && (sum.Failed > 0 || sum.Interrupted) {
-		err = &exitError{code: exitFailed}
-	}
-	return done, err
 }
 
 // tiedTo returns, of the files written (before holds their content), those that had to be
