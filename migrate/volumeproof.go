@@ -28,6 +28,7 @@ type volumeProof struct {
 	planned map[*yaml.Node]string // script scalar -> its text once the workaround is cut
 	dropped map[*yaml.Node]bool   // nodes the workaround deletes: a wrapper word, an env entry, a container
 	took    map[*yaml.Node]bool   // containers that took part in the workaround
+	env     map[string]string     // while namingField reads a container: its env's values
 }
 
 func newVolumeProof(owner string) volumeProof {
@@ -89,8 +90,9 @@ func (v volumeProof) usesMount(c *yaml.Node, mp string) string {
 		if !planned {
 			text = s.node.Value
 		}
+		env := envValues(c)
 		for _, line := range strings.Split(text, "\n") {
-			if strings.Contains(line, mp) {
+			if strings.Contains(pathText(env, line), mp) {
 				return fmt.Sprintf("its script still uses it once %s is gone (%q)", v.owner, strings.TrimSpace(line))
 			}
 		}
@@ -153,6 +155,7 @@ func (v volumeProof) words(c *yaml.Node) []string {
 // namingField returns the first field of container c, but its volumeMounts, whose text as
 // the workaround leaves it names path: env, workingDir, a hook, a probe, command, args.
 func (v volumeProof) namingField(c, script *yaml.Node, path string) string {
+	v.env = envValues(c)
 	for i := 0; i+1 < len(c.Content); i += 2 {
 		key := c.Content[i].Value
 		if key == "volumeMounts" {
@@ -171,7 +174,7 @@ func (v volumeProof) holdsPath(n, skip *yaml.Node, path string) bool {
 	if n == skip || v.dropped[n] {
 		return false
 	}
-	if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, path) {
+	if n.Kind == yaml.ScalarNode && strings.Contains(pathText(v.env, n.Value), path) {
 		return true
 	}
 	for _, c := range n.Content {
@@ -202,4 +205,54 @@ func workDirs(c *yaml.Node, mp string) ([]string, string) {
 func onOrAbove(dir, mp string) bool {
 	dir, mp = path.Clean(dir), path.Clean(mp)
 	return dir == mp || dir == "/" || strings.HasPrefix(mp, dir+"/") || strings.HasPrefix(dir, mp+"/")
+}
+
+// envValues returns the values a container's env sets inline, by name.
+func envValues(c *yaml.Node) map[string]string {
+	env := map[string]string{}
+	for _, e := range seqItems(lookup(c, "env")) {
+		if v := lookup(e, "value"); v != nil {
+			env[scalar(e, "name")] = v.Value
+		}
+	}
+	return env
+}
+
+// pathText returns s as the paths in it may read once run: the variables env sets expanded
+// ($(NAME) by the kubelet, $NAME and ${NAME} by a shell; twice, for a value made of another)
+// and repeated slashes and ./ segments dropped, so that "$BASE/lifecycle" with BASE=/run, or
+// /run//lifecycle, names /run/lifecycle.
+func pathText(env map[string]string, s string) string {
+	for range 2 {
+		if !strings.Contains(s, "$") {
+			break
+		}
+		for name, value := range env {
+			s = strings.NewReplacer("$("+name+")", value, "${"+name+"}", value).Replace(s)
+			s = replaceShellVar(s, name, value)
+		}
+	}
+	for strings.Contains(s, "//") || strings.Contains(s, "/./") {
+		s = strings.ReplaceAll(strings.ReplaceAll(s, "//", "/"), "/./", "/")
+	}
+	return s
+}
+
+// replaceShellVar replaces $name where the name ends there (not $NAMEX).
+func replaceShellVar(s, name, value string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "$"+name)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		end := i + 1 + len(name)
+		if end < len(s) && (s[end] == '_' || s[end] >= '0' && s[end] <= '9' || s[end] >= 'a' && s[end] <= 'z' || s[end] >= 'A' && s[end] <= 'Z') {
+			b.WriteString(s[:end])
+		} else {
+			b.WriteString(s[:i] + value)
+		}
+		s = s[end:]
+	}
 }
