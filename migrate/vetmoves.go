@@ -25,6 +25,10 @@ func (m *migration) vetMoves(t podTemplate, containers, inits, moving []containe
 			m.report(ruleOneShot, Info, t, c.node, c.name, "not moved: %s, so it is not a sidecar", reason)
 			continue
 		}
+		if reason := stopThroughVariable(t, c, containers); reason != "" && t.strict() {
+			m.report(ruleSelfTerminating, Warning, t, c.node, c.name, "not moved: a native sidecar that exits is restarted, and %s", reason)
+			continue
+		}
 		if rule := podFailureRule(t, c); rule != "" {
 			m.report(rulePodFailurePolicy, Warning, t, c.node, c.name, "not moved: the Job's %s; a native sidecar is restarted whatever its exit code and its exit never fails the pod, so that rule would no longer act on it; change the rule first, then move it", rule)
 			continue
