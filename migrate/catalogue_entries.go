@@ -131,7 +131,7 @@ var builtinRunsOnce = []runsOnce{
 	{program: "Promtail", rules: []string{"image-promtail"}, binaries: []string{"promtail"},
 		flags: []string{"check-syntax"}},
 	{program: "consul-template", rules: []string{"image-consul-template"}, binaries: []string{"consul-template"},
-		flags: []string{"once"}},
+		flags: []string{"once"}, configSetting: "once", configFlags: []string{"config"}},
 	{program: "the Vault agent", rules: []string{"image-vault-agent", "image-vault-proxy"}, binaries: []string{"vault"},
 		subcommands: vaultRequests, flags: []string{"exit-after-auth"}, configSetting: "exit_after_auth", configFlags: []string{"config"}},
 	{program: "git-sync", rules: []string{"image-git-sync"}, binaries: []string{"git-sync"},
