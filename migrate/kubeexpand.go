@@ -124,6 +124,33 @@ func unseenProgram(n *yaml.Node, words []*yaml.Node) *unproven {
 // subcommand or a switch that makes it run once, and so may the value of one of its
 // one-shot flags (--one-time=$(V)); a $(VAR) inside another flag's value (--address=$(IP))
 // is only that value.
+// unseenShellVars returns the variables a shell word takes ($NAME, ${NAME}) whose values
+// the document does not show: set by valueFrom, or possibly by envFrom.
+func unseenShellVars(word string, vars map[string]kubeVar, envFrom bool) []string {
+	var out []string
+	for _, m := range shellVarRef.FindAllStringSubmatch(word, -1) {
+		name := m[1]
+		if v, ok := vars[name]; ok && !v.known || !ok && envFrom {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// expandShellVars expands, in a shell script's text, $NAME and ${NAME} of the variables
+// whose values the document shows; the others stay as written.
+func expandShellVars(s string, vars map[string]kubeVar) string {
+	if !strings.Contains(s, "$") {
+		return s
+	}
+	for name, v := range vars {
+		if v.known && name != "" {
+			s = replaceShellVar(strings.ReplaceAll(s, "${"+name+"}", v.value), name, v.value)
+		}
+	}
+	return s
+}
+
 func (c container) unseenArgs() string {
 	found, _ := c.programs()
 	if len(found) == 0 {
@@ -133,13 +160,16 @@ func (c container) unseenArgs() string {
 	for _, w := range commandWords(c.node) {
 		for _, field := range strings.Fields(w.Value) {
 			_, unknown := expandKube(field, vars, envFrom)
+			if shellAt(commandWords(c.node)) >= 0 {
+				unknown = append(unknown, unseenShellVars(field, vars, envFrom)...)
+			}
 			if len(unknown) == 0 {
 				continue
 			}
 			flag, _, _ := strings.Cut(strings.TrimLeft(field, "-"), "=")
 			for _, p := range found {
-				if strings.HasPrefix(field, "$(") || contains(p.flags, flag) {
-					return fmt.Sprintf("the command line of %s takes $(%s), whose value comes from valueFrom or envFrom, which the manifest does not show: it may be a switch that makes it run once", p.program, unknown[0])
+				if strings.HasPrefix(field, "$") || contains(p.flags, flag) {
+					return fmt.Sprintf("the command line of %s takes %s, whose value comes from valueFrom or envFrom, which the manifest does not show: it may be a switch that makes it run once", p.program, "$("+unknown[0]+")")
 				}
 			}
 		}

@@ -117,10 +117,14 @@ func readContainer(n *yaml.Node) container {
 	c := container{node: n, name: scalar(n, "name"), image: scalar(n, "image"), restartPolicy: scalar(n, "restartPolicy"), env: map[string]string{}}
 	// Read as the kubelet runs it: $(VAR) expanded from the container's env (kubeexpand.go).
 	values, _ := expandedCommand(n)
+	vars, _ := kubeVars(n)
+	shell := shellAt(commandWords(n)) >= 0
 	for _, v := range values {
+		if shell { // and the shell expands $NAME and ${NAME}
+			v = expandShellVars(v, vars)
+		}
 		c.words = append(c.words, strings.Fields(v)...)
 	}
-	vars, _ := kubeVars(n)
 	for name, v := range vars {
 		c.env[name] = v.value
 	}
