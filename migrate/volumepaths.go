@@ -240,29 +240,8 @@ func (w *dirWalk) path(word string, redirect bool) {
 
 // literalPrefix returns the literal text a word starts with, before any expansion.
 func literalPrefix(word *syntax.Word) string {
-	if word == nil {
-		return ""
-	}
-	var b strings.Builder
-	for _, p := range word.Parts {
-		switch p := p.(type) {
-		case *syntax.Lit:
-			b.WriteString(p.Value)
-		case *syntax.SglQuoted:
-			b.WriteString(p.Value)
-		case *syntax.DblQuoted:
-			for _, q := range p.Parts {
-				lit, ok := q.(*syntax.Lit)
-				if !ok {
-					return b.String()
-				}
-				b.WriteString(lit.Value)
-			}
-		default:
-			return b.String()
-		}
-	}
-	return b.String()
+	s, _ := shell.LiteralPrefix(word)
+	return s
 }
 
 // reachedFrom returns the directory (of dirs, or, for image, any parent of mp) from which

@@ -51,8 +51,17 @@ func LeadingCall(st *syntax.Stmt) *syntax.CallExpr {
 // WordText returns the literal value of a word, quotes removed, or "" when it expands
 // anything.
 func WordText(w *syntax.Word) string {
+	if s, whole := LiteralPrefix(w); whole {
+		return s
+	}
+	return ""
+}
+
+// LiteralPrefix returns the literal text a word starts with, quotes removed, before any
+// expansion, and whether that is the whole word.
+func LiteralPrefix(w *syntax.Word) (string, bool) {
 	if w == nil {
-		return ""
+		return "", true
 	}
 	var b strings.Builder
 	for _, p := range w.Parts {
@@ -65,15 +74,15 @@ func WordText(w *syntax.Word) string {
 			for _, q := range p.Parts {
 				lit, ok := q.(*syntax.Lit)
 				if !ok {
-					return ""
+					return b.String(), false
 				}
 				b.WriteString(lit.Value)
 			}
 		default:
-			return ""
+			return b.String(), false
 		}
 	}
-	return b.String()
+	return b.String(), true
 }
 
 // HasArg reports whether one of args is, as WordText reads it, one of values.
