@@ -46,7 +46,7 @@ func (s startOrder) initDependency(c container, inits []container) string {
 		}
 		for _, vm := range seqItems(lookup(c.node, "volumeMounts")) {
 			vol := scalar(vm, "name")
-			if !s.apiVolume(vol) && mountsWritable(in.node, vol) {
+			if !s.apiVolume(vol) && s.mountsStorageWritable(in.node, vol) {
 				return fmt.Sprintf("the init container %s, which mounts volume %s writable, as it does (line %d)", in.name, vol, vm.Line)
 			}
 		}

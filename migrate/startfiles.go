@@ -65,7 +65,10 @@ func handlerFileNeeds(c container, h *yaml.Node, what string) []portNeed {
 	if cmd == nil {
 		return nil
 	}
-	return fileNeeds(c, strings.Join(wordValues(seqItems(cmd)), " "), what+" exec", cmd.Line, c.namesFile)
+	// The kubelet expands $(VAR) in an exec handler's command from the container's env.
+	vars, envFrom := kubeVars(c.node)
+	text, _ := expandKube(strings.Join(wordValues(seqItems(cmd)), " "), vars, envFrom)
+	return fileNeeds(c, text, what+" exec", cmd.Line, c.namesFile)
 }
 
 // scriptFileNeeds returns the files that the loops of c's script wait for before its final
@@ -99,7 +102,7 @@ func (s startOrder) blockedFile(c container, n portNeed) string {
 		}
 	}
 	for _, o := range append(append(staying, s.moving...), s.inits...) {
-		if o.node == c.node || !mountsWritable(o.node, n.volume) || s.doneOrRunning(o, c) {
+		if o.node == c.node || !s.mountsStorageWritable(o.node, n.volume) || s.doneOrRunning(o, c) {
 			continue
 		}
 		return fmt.Sprintf("its %s (line %d) reads %s on volume %s, which %s mounts and may write, and %s does not run before %s starts", n.what, n.line, n.file, n.volume, o.name, o.name, c.name)
@@ -131,12 +134,38 @@ func (s startOrder) apiVolume(name string) bool {
 	return false
 }
 
-// mountsWritable reports whether container c mounts volume name without readOnly.
-func mountsWritable(c *yaml.Node, name string) bool {
+// mountsStorageWritable reports whether container c mounts, without readOnly, volume name or
+// another volume of the pod on the same storage (one persistentVolumeClaim, or hostPaths one
+// inside the other): what it writes there, the volume name shows too.
+func (s startOrder) mountsStorageWritable(c *yaml.Node, name string) bool {
 	for _, vm := range seqItems(lookup(c, "volumeMounts")) {
-		if scalar(vm, "name") == name && scalar(vm, "readOnly") != "true" {
+		if other := scalar(vm, "name"); !boolField(vm, "readOnly") && (other == name || s.sameStorage(other, name)) {
 			return true
 		}
 	}
 	return false
+}
+
+// sameStorage reports whether two volumes of the pod are one persistentVolumeClaim, or
+// hostPaths one inside the other.
+func (s startOrder) sameStorage(a, b string) bool {
+	va, vb := s.volume(a), s.volume(b)
+	if claim := scalar(lookup(va, "persistentVolumeClaim"), "claimName"); claim != "" {
+		return claim == scalar(lookup(vb, "persistentVolumeClaim"), "claimName")
+	}
+	pa, pb := scalar(lookup(va, "hostPath"), "path"), scalar(lookup(vb, "hostPath"), "path")
+	if pa == "" || pb == "" {
+		return false
+	}
+	pa, pb = path.Clean(pa), path.Clean(pb)
+	return pa == pb || strings.HasPrefix(pa, pb+"/") || strings.HasPrefix(pb, pa+"/") || pa == "/" || pb == "/"
+}
+
+func (s startOrder) volume(name string) *yaml.Node {
+	for _, v := range seqItems(lookup(s.spec, "volumes")) {
+		if scalar(v, "name") == name {
+			return v
+		}
+	}
+	return nil
 }
