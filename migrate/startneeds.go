@@ -91,6 +91,11 @@ func checkAddresses(text string) []address {
 			own = append(own, a)
 		}
 	}
+	for _, opt := range []string{"--resolve", "--connect-to"} {
+		if strings.Contains(text, opt) {
+			own = append(own, address{unread: "its " + opt + " may point a name at the pod itself"})
+		}
+	}
 	if len(out) == 0 {
 		if client := netClientIn(text); client != "" {
 			own = append(own, address{unread: "runs " + client + " with no address and port this tool can read"})
@@ -216,6 +221,7 @@ func isRemote(host string) bool {
 		a = a.Unmap()
 		return !a.IsLoopback() && !a.IsUnspecified()
 	}
-	// 127.1 and 2130706433 are loopback to the C resolver: a number is not a name.
-	return strings.Trim(h, "0123456789.") != ""
+	// 127.1, 2130706433 and 0x7f000001 are loopback to the C resolver: a number, decimal,
+	// octal or hex, is not a name.
+	return strings.Trim(h, "0123456789.") != "" && !(h[0] >= '0' && h[0] <= '9' && strings.Trim(h, "0123456789abcdefx.") == "")
 }
