@@ -4,10 +4,7 @@ import (
 	"bytes"
 	"os"
 	"regexp"
-	"runtime"
 	"strings"
-	"sync"
-	"sync/atomic"
 )
 
 // A kustomization whose only transformations are patches that name their objects reaches,
@@ -68,28 +65,19 @@ func (r *repo) prefetch(res []*instance, may func(*instance, []byte) bool) []fet
 		}
 		todo = append(todo, i)
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(todo)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for t := int(next.Add(1)) - 1; t < len(todo); t = int(next.Add(1)) - 1 {
-				i := todo[t]
-				data, err := os.ReadFile(res[i].file)
-				switch {
-				case err != nil:
-					out[i] = fetched{holds: true, read: read{err: err}} // expand reports it
-				case may == nil || may(res[i], data):
-					out[i].holds = true
-					if !cached[i] {
-						out[i].read = workloadsOf(res[i].file, data, r.opts)
-					}
-				}
+	onEveryCore(len(todo), func(t int) {
+		i := todo[t]
+		data, err := os.ReadFile(res[i].file)
+		switch {
+		case err != nil:
+			out[i] = fetched{holds: true, read: read{err: err}} // expand reports it
+		case may == nil || may(res[i], data):
+			out[i].holds = true
+			if !cached[i] {
+				out[i].read = workloadsOf(res[i].file, data, r.opts)
 			}
-		}()
-	}
-	wg.Wait()
+		}
+	})()
 	return out
 }
 

@@ -23,19 +23,9 @@ type parsed struct {
 // patches, and returns them by folder once fn, run beside them, has returned.
 func preload(files []string, fn func()) map[string]parsed {
 	out := make([]parsed, len(files))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(files)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1)) - 1; i < len(files); i = int(next.Add(1)) - 1 {
-				out[i] = parseFile(files[i])
-			}
-		}()
-	}
+	wait := onEveryCore(len(files), func(i int) { out[i] = parseFile(files[i]) })
 	fn()
-	wg.Wait()
+	wait()
 	byDir := make(map[string]parsed, len(files))
 	for i, f := range files {
 		byDir[filepath.Dir(f)] = out[i]
@@ -57,4 +47,21 @@ func parseFile(file string) parsed {
 		p.load()
 	}
 	return parsed{k: k}
+}
+
+// onEveryCore calls f for each of 0..n-1 with a worker per core, and returns the function that
+// waits for them all.
+func onEveryCore(n int, f func(i int)) (wait func()) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				f(i)
+			}
+		}()
+	}
+	return wg.Wait
 }
