@@ -67,7 +67,7 @@ func (r *FileResult) noteConfigUsers(f *os.File, whole []byte, opts migrate.Opti
 		}
 	}
 	for _, d := range yamldoc.Decode(r.Path, data).Docs() {
-		if migrate.MayUseConfigMap(d.Content) {
+		if migrate.MayUseConfigMap(d.Content) && !migrate.IsDefinition(d.Content) {
 			if doc, err := d.Parse(); err == nil && doc != nil {
 				r.addConfigUses(d.Content, doc, opts)
 			}

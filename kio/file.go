@@ -81,7 +81,7 @@ func migrateText(t *yamldoc.Text, data []byte, opts migrate.Options) (r FileResu
 		index++
 		// Most documents of a repository are not workloads: skip them before any parsing.
 		if !migrate.MayApply(d.Content) {
-			if migrate.MayNameContainers(d.Content) || migrate.MayUseConfigMap(d.Content) {
+			if migrate.MayNameContainers(d.Content) || migrate.MayUseConfigMap(d.Content) && !migrate.IsDefinition(d.Content) {
 				r.collectRefs(d, opts)
 			}
 			return nil, nil
