@@ -3,6 +3,7 @@ package kio
 import (
 	"github.com/sidecar-migrate/sidecar-migrate/kio/udiff"
 	"github.com/sidecar-migrate/sidecar-migrate/kio/yamldoc"
+	"github.com/sidecar-migrate/sidecar-migrate/migrate"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -94,4 +95,33 @@ func ParseDocuments(path string, data []byte) ([]Document, error) {
 		}
 	}
 	return docs, nil
+}
+
+// ParseWorkloads parses the documents of a YAML or JSON file that may hold a pod
+// (migrate.MayApply), as the migration does, and returns every document of the file in
+// order, those it did not parse and those without content with a nil Node. An install file
+// of definitions and a few Deployments costs the parse of the Deployments alone. Its indices
+// count every document, unlike those of ParseDocuments and EditBytes.
+func ParseWorkloads(path string, data []byte) ([]Document, error) {
+	t, err := yamldoc.Read(path, data)
+	if err != nil {
+		return nil, err
+	}
+	docs := t.Docs()
+	out := make([]Document, len(docs))
+	for i, d := range docs {
+		out[i].Line = d.Line
+		if !migrate.MayApply(d.Content) {
+			continue
+		}
+		doc, err := d.Parse()
+		if err != nil {
+			err.Path = path
+			return nil, err
+		}
+		if doc != nil {
+			out[i].Node = doc.Content[0]
+		}
+	}
+	return out, nil
 }
