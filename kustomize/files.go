@@ -32,7 +32,7 @@ func (p *Plan) load(file string) {
 	data, err := os.ReadFile(file)
 	if err == nil {
 		c.data = data
-		c.before, err = kio.ParseDocuments(file, data)
+		c.before, err = kio.ParseWorkloads(file, data)
 	}
 	c.err = err
 }
@@ -72,7 +72,7 @@ func (p *Plan) afterNode(w *Workload) (*yaml.Node, error) {
 		case !r.Changed():
 			c.after = c.before // the same bytes: the same documents, which the plan only reads
 		default:
-			c.after, err = kio.ParseDocuments(w.File, r.After)
+			c.after, err = kio.ParseWorkloads(w.File, r.After)
 		}
 		c.afterErr = err
 	}

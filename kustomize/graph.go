@@ -17,7 +17,7 @@ import (
 // Workload is one object of a resource file that kustomizations reach.
 type Workload struct {
 	File     string // absolute path
-	Doc      int    // index of its document among the file's documents with content
+	Doc      int    // index of its document among all the file's documents (kio.ParseWorkloads)
 	Item     int    // index in a List's items, or -1
 	Line     int
 	Resource migrate.Resource
@@ -158,12 +158,15 @@ func workloadsOf(file string, data []byte, opts migrate.Options) read {
 	if !bytes.Contains(data, []byte("containers")) {
 		return read{} // no pod spec, as the migration itself tells before parsing
 	}
-	docs, err := kio.ParseDocuments(file, data)
+	docs, err := kio.ParseWorkloads(file, data)
 	if err != nil {
 		return read{err: err}
 	}
 	var ws []*Workload
 	for i, d := range docs {
+		if d.Node == nil {
+			continue // holds no pod, as the migration tells before parsing
+		}
 		add := func(n *yaml.Node, item int) {
 			if n.Kind != yaml.MappingNode || str(n, "kind") == "" || len(migrate.PodSpecs(n, opts)) == 0 {
 				return
