@@ -88,7 +88,7 @@ type migration struct {
 	held    map[string]*unproven
 	natived []*yaml.Node
 	// origin maps the nodes being edited to the document's own (decision.go).
-	origin map[*yaml.Node]*yaml.Node
+	origin *origins
 	// controllers are the containers that looked like sidecars but stop others.
 	controllers map[*yaml.Node]bool
 	// quitCallers counts the calls to /quitquitquit in the current pod as it was read.
