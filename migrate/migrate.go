@@ -108,6 +108,7 @@ type container struct {
 	node          *yaml.Node
 	name          string
 	image         string
+	repo          string   // repository(image), read once: every image rule matches on it
 	words         []string // command and args split on white space, shell scripts included
 	env           map[string]string
 	restartPolicy string
@@ -115,6 +116,7 @@ type container struct {
 
 func readContainer(n *yaml.Node) container {
 	c := container{node: n, name: scalar(n, "name"), image: scalar(n, "image"), restartPolicy: scalar(n, "restartPolicy")}
+	c.repo = repository(c.image)
 	words := commandWords(n)
 	if plainEnv(n, words) {
 		// No $ to expand: the env is read as written (a read costs one map, sized).
