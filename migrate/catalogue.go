@@ -131,17 +131,33 @@ func matchRepo(repo, want string) bool {
 	if !strings.Contains(want, "*") {
 		return false
 	}
-	n := strings.Count(want, "/") + 1
-	segs := strings.Split(repo, "/")
-	if len(segs) < n {
+	tail, ok := lastSegments(repo, strings.Count(want, "/")+1)
+	if !ok {
 		return false
 	}
-	ok, _ := path.Match(want, strings.Join(segs[len(segs)-n:], "/"))
+	ok, _ = path.Match(want, tail)
 	return ok
 }
 
+// lastSegments returns the last n segments of a slash-separated path, and false when it has
+// fewer.
+func lastSegments(s string, n int) (string, bool) {
+	end := len(s)
+	for k := 0; k < n; k++ {
+		i := strings.LastIndexByte(s[:end], '/')
+		if i < 0 {
+			return s, k == n-1
+		}
+		end = i
+	}
+	return s[end+1:], true
+}
+
 func (r imageRule) match(c container) bool {
-	repo := repository(c.image)
+	repo := c.repo
+	if repo == "" {
+		repo = repository(c.image)
+	}
 	for _, want := range r.repos {
 		if matchRepo(repo, want) {
 			for _, a := range r.needArgs {

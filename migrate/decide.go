@@ -36,7 +36,7 @@ func (m *migration) settle(root *yaml.Node, t podTemplate) {
 		// Only the object that holds the template is copied: copying a whole List for each
 		// of its items would make a List of n Jobs cost n² node copies.
 		trial := migration{opts: m.opts, catalogue: m.catalogue, held: held, aliases: m.aliases, refused: m.refused}
-		copied, from := cloneMapped(obj)
+		copied, copies := cloneMapped(obj)
 		in := findPodTemplates(copied, prefix, m.opts)
 		ct, ok := templateAt(in, t.path)
 		if !ok {
@@ -55,7 +55,7 @@ func (m *migration) settle(root *yaml.Node, t podTemplate) {
 			}
 		}
 		if !grew && len(in) == 1 {
-			m.adopt(obj, copied, from, &trial)
+			m.adopt(obj, copied, copies, &trial)
 			return
 		}
 		if !grew {
@@ -65,15 +65,15 @@ func (m *migration) settle(root *yaml.Node, t podTemplate) {
 	m.template(t)
 }
 
-// adopt makes the trial's copy of obj the outcome: it takes obj's place, its nodes trace
-// back to the nodes the decision copied, and the trial's findings and moves are the
-// migration's.
-func (m *migration) adopt(obj, copied *yaml.Node, from map[*yaml.Node]*yaml.Node, trial *migration) {
+// adopt makes the trial's copy of obj the outcome: it takes obj's place, its nodes (copies
+// maps each node of obj to its copy) trace back to the nodes the decision copied, and the
+// trial's findings and moves are the migration's.
+func (m *migration) adopt(obj, copied *yaml.Node, copies map[*yaml.Node]*yaml.Node, trial *migration) {
 	*obj = *copied
 	if m.origin != nil {
-		for c, was := range from {
-			if o := m.origin[was]; o != nil {
-				m.origin[c] = o
+		for was, c := range copies {
+			if o := m.origin.of(was); o != nil {
+				m.origin.set(c, o)
 			}
 		}
 	}
@@ -113,8 +113,8 @@ func templateAt(templates []podTemplate, path string) (podTemplate, bool) {
 	return podTemplate{}, false
 }
 
-// cloneMapped copies a YAML tree deeply, and returns with the copy the node each node of
-// the copy was copied from; aliases point to the copies of their anchors. The copies and
+// cloneMapped copies a YAML tree deeply, and returns with the copy the copy of each node
+// (origins turns it round when needed); aliases point to the copies of their anchors. The copies and
 // their content lists are cut from two arrays, and the maps sized, from a count of the
 // tree: a workload is copied for every decision, and copying node by node was a good part
 // of the run.
@@ -123,7 +123,6 @@ func cloneMapped(n *yaml.Node) (*yaml.Node, map[*yaml.Node]*yaml.Node) {
 	slab := make([]yaml.Node, nodes)
 	contents := make([]*yaml.Node, items)
 	copies := make(map[*yaml.Node]*yaml.Node, nodes)
-	origin := make(map[*yaml.Node]*yaml.Node, nodes)
 	var walk func(*yaml.Node) *yaml.Node
 	walk = func(n *yaml.Node) *yaml.Node {
 		if n == nil {
@@ -135,7 +134,7 @@ func cloneMapped(n *yaml.Node) (*yaml.Node, map[*yaml.Node]*yaml.Node) {
 		c := &slab[0]
 		slab = slab[1:]
 		*c = *n
-		copies[n], origin[c] = c, n
+		copies[n] = c
 		c.Content, contents = contents[:len(n.Content):len(n.Content)], contents[len(n.Content):]
 		for i, x := range n.Content {
 			c.Content[i] = walk(x)
@@ -152,7 +151,7 @@ func cloneMapped(n *yaml.Node) (*yaml.Node, map[*yaml.Node]*yaml.Node) {
 			}
 		}
 	}
-	return out, origin
+	return out, copies
 }
 
 // countTree counts the nodes of a tree and the items of their content lists, a node in two

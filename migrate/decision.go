@@ -15,9 +15,9 @@ import (
 // Decision is what Migrate decided for one document, ready to apply to it.
 type Decision struct {
 	Result
-	doc    *yaml.Node                // the document decided on
-	edited *yaml.Node                // the copy of doc, migrated
-	origin map[*yaml.Node]*yaml.Node // a node of the copy -> the node of doc it copies
+	doc    *yaml.Node // the document decided on
+	edited *yaml.Node // the copy of doc, migrated
+	origin *origins   // a node of the copy -> the node of doc it copies
 }
 
 // Decide decides the migration of doc without editing it.
@@ -29,7 +29,9 @@ func Decide(doc *yaml.RNode, opts Options) Decision {
 		d.Result = migrateTree(root, nil, opts, nil) // nothing to edit: no copy needed
 		return d
 	}
-	d.edited, d.origin = cloneMapped(n)
+	var copies map[*yaml.Node]*yaml.Node
+	d.edited, copies = cloneMapped(n)
+	d.origin = &origins{copies: copies}
 	d.Result = migrateTree(documentRoot(d.edited), root, opts, d.origin)
 	return d
 }
@@ -45,13 +47,13 @@ func (d Decision) Apply(doc *yaml.RNode) {
 	if doc.YNode() != d.doc {
 		panic("migrate: a decision applied to another document")
 	}
-	placed := make(map[*yaml.Node]*yaml.Node, len(d.origin)) // sized: growing it cost more than filling it
+	placed := make(map[*yaml.Node]*yaml.Node, len(d.origin.copies)) // sized: growing it cost more than filling it
 	var put func(c *yaml.Node) *yaml.Node
 	put = func(c *yaml.Node) *yaml.Node {
 		if t, ok := placed[c]; ok {
 			return t
 		}
-		t := d.origin[c]
+		t := d.origin.of(c)
 		if t == nil {
 			t = c // a node the migration made
 		}
@@ -61,7 +63,7 @@ func (d Decision) Apply(doc *yaml.RNode) {
 			content[i] = put(x)
 		}
 		alias := c.Alias
-		if o := d.origin[alias]; o != nil {
+		if o := d.origin.of(alias); o != nil {
 			alias = o
 		}
 		*t = *c
@@ -81,7 +83,7 @@ func documentRoot(n *yaml.Node) *yaml.Node {
 // migrateTree migrates root in place; before is the same tree unedited, for the final
 // check (nil when root holds no pod template), and origin maps the nodes of root to those
 // of before, to be kept up to date when a node is replaced by a copy.
-func migrateTree(root, before *yaml.Node, opts Options, origin map[*yaml.Node]*yaml.Node) Result {
+func migrateTree(root, before *yaml.Node, opts Options, origin *origins) Result {
 	var r Result
 	m := migration{opts: opts, catalogue: newCatalogue(opts), origin: origin, aliases: indexAliases(root)}
 	templates, shared := findPodTemplates(root, "", opts), findShared(root)

@@ -23,9 +23,10 @@ type kubeVar struct {
 // kubeVars returns the variables of container n, each env value expanded as the kubelet
 // expands it, and whether envFrom may set others.
 func kubeVars(n *yaml.Node) (vars map[string]kubeVar, envFrom bool) {
-	vars = map[string]kubeVar{}
+	env := seqItems(lookup(n, "env"))
+	vars = make(map[string]kubeVar, len(env))
 	envFrom = lookup(n, "envFrom") != nil
-	for _, e := range seqItems(lookup(n, "env")) {
+	for _, e := range env {
 		name := scalar(e, "name")
 		if lookup(e, "valueFrom") != nil {
 			vars[name] = kubeVar{}

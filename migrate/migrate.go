@@ -88,7 +88,7 @@ type migration struct {
 	held    map[string]*unproven
 	natived []*yaml.Node
 	// origin maps the nodes being edited to the document's own (decision.go).
-	origin map[*yaml.Node]*yaml.Node
+	origin *origins
 	// controllers are the containers that looked like sidecars but stop others.
 	controllers map[*yaml.Node]bool
 	// quitCallers counts the calls to /quitquitquit in the current pod as it was read.
@@ -108,27 +108,63 @@ type container struct {
 	node          *yaml.Node
 	name          string
 	image         string
+	repo          string   // repository(image), read once: every image rule matches on it
 	words         []string // command and args split on white space, shell scripts included
 	env           map[string]string
 	restartPolicy string
 }
 
 func readContainer(n *yaml.Node) container {
-	c := container{node: n, name: scalar(n, "name"), image: scalar(n, "image"), restartPolicy: scalar(n, "restartPolicy"), env: map[string]string{}}
+	c := container{node: n, name: scalar(n, "name"), image: scalar(n, "image"), restartPolicy: scalar(n, "restartPolicy")}
+	c.repo = repository(c.image)
+	words := commandWords(n)
+	if plainEnv(n, words) {
+		// No $ to expand: the env is read as written (a read costs one map, sized).
+		env := seqItems(lookup(n, "env"))
+		c.env = make(map[string]string, len(env))
+		for _, e := range env {
+			v := ""
+			if lookup(e, "valueFrom") == nil {
+				v = scalar(e, "value")
+			}
+			c.env[scalar(e, "name")] = v
+		}
+		for _, w := range words {
+			c.words = append(c.words, strings.Fields(w.Value)...)
+		}
+		return c
+	}
 	// Read as the kubelet runs it: $(VAR) expanded from the container's env (kubeexpand.go).
-	values, _ := expandedCommand(n)
-	vars, _ := kubeVars(n)
-	shell := shellAt(commandWords(n)) >= 0
-	for _, v := range values {
+	vars, envFrom := kubeVars(n)
+	shell := shellAt(words) >= 0
+	for _, w := range words {
+		v, _ := expandKube(w.Value, vars, envFrom)
 		if shell { // and the shell expands $NAME and ${NAME}
 			v = expandShellVars(v, vars)
 		}
 		c.words = append(c.words, strings.Fields(v)...)
 	}
+	c.env = make(map[string]string, len(vars))
 	for name, v := range vars {
 		c.env[name] = v.value
 	}
 	return c
+}
+
+// plainEnv reports whether neither the command words nor the env values of container n
+// hold a $, so that nothing in them expands.
+func plainEnv(n *yaml.Node, words []*yaml.Node) bool {
+	for _, w := range words {
+		if strings.Contains(w.Value, "$") {
+			return false
+		}
+	}
+	for _, e := range seqItems(lookup(n, "env")) {
+		if strings.Contains(scalar(e, "value"), "$") {
+			return false
+		}
+	}
+	return true
 }
 
 // hasWord reports whether w is one of the words of the command line, as is or as the base
