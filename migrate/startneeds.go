@@ -54,15 +54,31 @@ var hostPort = regexp.MustCompile(`(?:^|[\s'"=@,(])(\[[0-9A-Fa-f:.]*\]|\$\{?\w+\
 // devTCPAddr finds bash's /dev/tcp/HOST/PORT and /dev/udp/HOST/PORT.
 var devTCPAddr = regexp.MustCompile(`/dev/(?:tcp|udp)/([^/\s'"]+)/(\S+?)(?:$|[\s'";)&|])`)
 
-// address is one address a check names: its port, or why it cannot be read.
+// address is one address a check names: its port, or why it cannot be read. byName: its
+// host is a DNS name that only the pod's own names (addressself.go) can show is the pod.
 type address struct {
 	host, port, unread string
+	byName             bool
 }
 
 // checkAddresses returns the addresses on the pod's own network that text (a check's
 // command line, shell variables of known value substituted) connects to, and why one
 // cannot be read.
 func checkAddresses(text string) []address {
+	own, _ := addressesIn(text)
+	return own
+}
+
+// checkAddressesNamed returns checkAddresses(text) and, byName, the addresses whose host
+// is a DNS name that is not a loopback name: the pod's spec may still make it the pod's own.
+func checkAddressesNamed(text string) []address {
+	own, named := addressesIn(text)
+	return append(own, named...)
+}
+
+// addressesIn returns the addresses text connects to that are on the pod's own network,
+// and those whose host is a name the pod's spec may resolve to the pod.
+func addressesIn(text string) (own, named []address) {
 	var out []address
 	rest := text
 	for _, u := range urlsIn(text) {
@@ -82,13 +98,16 @@ func checkAddresses(text string) []address {
 			out = append(out, ncAddress(words[i+1:]))
 		}
 	}
-	var own []address
 	for _, a := range out {
 		if a.unread == "" && !isNumber(a.port) {
 			a.unread = "its port " + a.port + " is not a number the document shows"
 		}
-		if a.unread != "" || !isRemote(a.host) {
+		switch {
+		case a.unread != "" || !isRemote(a.host):
 			own = append(own, a)
+		case isHostName(a.host):
+			a.byName = true
+			named = append(named, a)
 		}
 	}
 	for _, opt := range []string{"--resolve", "--connect-to"} {
@@ -101,7 +120,7 @@ func checkAddresses(text string) []address {
 			own = append(own, address{unread: "runs " + client + " with no address and port this tool can read"})
 		}
 	}
-	return own
+	return own, named
 }
 
 // netClientIn returns the first network client that text runs, or "".

@@ -29,6 +29,9 @@ type portNeed struct {
 	unread string
 	// file is a file it reads on volume, a volume another container may write (startfiles.go).
 	file, volume string
+	// host is the DNS name it reaches, when only the pod's own names can show that it is the
+	// pod (addressself.go); "" for an address on the pod.
+	host string
 }
 
 // startNeeds returns the ports that handler h (a probe, or a lifecycle hook) waits for on
@@ -41,11 +44,12 @@ func startNeeds(c container, h *yaml.Node, what string) []portNeed {
 		if a == nil {
 			continue
 		}
-		if host := scalar(a, "host"); host != "" && isRemote(host) {
+		host := scalar(a, "host")
+		if host != "" && isRemote(host) && !isHostName(host) {
 			continue
 		}
 		if p := scalar(a, "port"); p != "" {
-			needs = append(needs, portNeed{what: what + " " + kind, line: a.Line, port: p})
+			needs = append(needs, addressNeed(what+" "+kind, a.Line, address{host: host, port: p, byName: host != "" && isRemote(host)}))
 		}
 	}
 	if cmd := lookupPath(h, "exec", "command"); cmd != nil {
@@ -53,8 +57,8 @@ func startNeeds(c container, h *yaml.Node, what string) []portNeed {
 		for _, w := range seqItems(cmd) {
 			words = append(words, w.Value)
 		}
-		for _, a := range checkAddresses(shellEnv(c, words)) {
-			needs = append(needs, portNeed{what: what + " exec", line: cmd.Line, port: a.port, unread: a.unread})
+		for _, a := range checkAddressesNamed(shellEnv(c, words)) {
+			needs = append(needs, addressNeed(what+" exec", cmd.Line, a))
 		}
 	}
 	return needs
@@ -81,6 +85,9 @@ func (s startOrder) blocked(c container, n portNeed) string {
 		return ""
 	}
 	waits := fmt.Sprintf("its %s (line %d) waits for port %s", n.what, n.line, n.port)
+	if n.host != "" {
+		waits += " on " + n.host
+	}
 	if !isNumber(n.port) {
 		// The kubelet looks a handler's port name up among the container's own ports only.
 		return fmt.Sprintf("%s, a name that none of its own ports has (%s), so it can never succeed", waits, portNamers(append(append([]container{}, s.containers...), s.inits...), c, n.port))
@@ -153,7 +160,8 @@ func startNeedsOf(c container) []portNeed {
 
 // firstBlock returns why one of needs could keep c from ever starting, or "".
 func (s startOrder) firstBlock(c container, needs []portNeed) string {
-	for _, n := range needs {
+	self := podSelfNames(s.spec)
+	for _, n := range onPod(needs, self) {
 		if why := s.blocked(c, n); why != "" {
 			return why
 		}
@@ -190,17 +198,18 @@ func (m *migration) orderByStartNeeds(t podTemplate, moving []container, why []e
 	var order []container
 	var orderWhy []evidence
 	placed := map[*yaml.Node]bool{}
+	self := podSelfNames(t.spec)
 	for len(order) < len(moving) {
 		progress := false
 		for i, c := range moving {
 			if placed[c.node] {
 				continue
 			}
-			if waitsForMoving(c, moving, placed) {
+			if waitsForMoving(c, moving, placed, self) {
 				continue
 			}
 			if first := movedPast(moving, placed, i); first != "" {
-				m.report(ruleStartDependency, Info, t, c.node, c.name, "placed after %s in initContainers: %s", first, waitReason(c, moving))
+				m.report(ruleStartDependency, Info, t, c.node, c.name, "placed after %s in initContainers: %s", first, waitReason(c, moving, self))
 			}
 			order, orderWhy = append(order, c), append(orderWhy, why[i])
 			placed[c.node] = true
@@ -220,8 +229,8 @@ func (m *migration) orderByStartNeeds(t podTemplate, moving []container, why []e
 }
 
 // waitsForMoving reports whether c waits for the port of a moving container not placed yet.
-func waitsForMoving(c container, moving []container, placed map[*yaml.Node]bool) bool {
-	for _, n := range startNeedsOf(c) {
+func waitsForMoving(c container, moving []container, placed map[*yaml.Node]bool, self map[string]string) bool {
+	for _, n := range onPod(startNeedsOf(c), self) {
 		if servesPort(c, n.port) {
 			continue
 		}
@@ -247,8 +256,8 @@ func movedPast(moving []container, placed map[*yaml.Node]bool, i int) string {
 }
 
 // waitReason says which port of another moving container c waits for.
-func waitReason(c container, moving []container) string {
-	for _, n := range startNeedsOf(c) {
+func waitReason(c container, moving []container, self map[string]string) string {
+	for _, n := range onPod(startNeedsOf(c), self) {
 		for _, o := range moving {
 			if o.node != c.node && !servesPort(c, n.port) && declaresPort(o, n.port) {
 				return fmt.Sprintf("its %s (line %d) waits for port %s, which %s declares, so it can start only once %s runs", n.what, n.line, n.port, o.name, o.name)

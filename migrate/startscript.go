@@ -34,8 +34,8 @@ func scriptNeeds(c container) []portNeed {
 			}
 		}
 		var needs []portNeed
-		for _, a := range checkAddresses(strings.Join(words, " ")) {
-			needs = append(needs, portNeed{what: "command " + path.Base(values[0]), line: commandWords(c.node)[0].Line, port: a.port, unread: a.unread})
+		for _, a := range checkAddressesNamed(strings.Join(words, " ")) {
+			needs = append(needs, addressNeed("command "+path.Base(values[0]), commandWords(c.node)[0].Line, a))
 		}
 		return needs
 	}
@@ -64,15 +64,15 @@ func scriptNeeds(c container) []portNeed {
 			if !netClients[name] && !strings.Contains(text, "/dev/tcp/") && !strings.Contains(text, "/dev/udp/") {
 				return true
 			}
-			for _, a := range checkAddresses(text) {
-				needs = append(needs, portNeed{what: "script's " + firstWord(text), line: scriptLine(s, call), port: a.port, unread: a.unread})
+			for _, a := range checkAddressesNamed(text) {
+				needs = append(needs, addressNeed("script's "+firstWord(text), scriptLine(s, call), a))
 			}
 			return true
 		})
 		for _, r := range redirsIn(st) {
 			text := s.node.Value[r.Pos().Offset():r.End().Offset()]
-			for _, a := range checkAddresses(text) {
-				needs = append(needs, portNeed{what: "script's redirection", line: scriptLine(s, r), port: a.port, unread: a.unread})
+			for _, a := range checkAddressesNamed(text) {
+				needs = append(needs, addressNeed("script's redirection", scriptLine(s, r), a))
 			}
 		}
 	}
