@@ -14,10 +14,18 @@ import (
 // Out of reach of a document: a Service's name whose endpoints are this pod, and a bare
 // Pod's or a StatefulSet's pod name as its hostname without spec.hostname.
 
-// podSelfNames returns the names that the pod spec resolves to the pod itself, lower case,
-// each with the field that makes it so.
-func podSelfNames(spec *yaml.Node) map[string]string {
+// selfNames are the names a pod spec resolves to the pod itself, lower case, each with the
+// field that makes it so; domain is its hostname.subdomain, whose longer forms
+// (hostname.subdomain.NAMESPACE.svc.cluster.local) are the pod too.
+type selfNames struct {
+	names  map[string]string
+	domain string
+}
+
+// podSelfNames returns the names that the pod spec resolves to the pod itself.
+func podSelfNames(spec *yaml.Node) selfNames {
 	names := map[string]string{}
+	var domain string
 	for _, a := range seqItems(lookup(spec, "hostAliases")) {
 		ip, err := netip.ParseAddr(scalar(a, "ip"))
 		if err != nil || !ip.Unmap().IsLoopback() && !ip.Unmap().IsUnspecified() {
@@ -30,10 +38,11 @@ func podSelfNames(spec *yaml.Node) map[string]string {
 	if h := hostKey(scalar(spec, "hostname")); h != "" {
 		names[h] = "the pod's own spec.hostname"
 		if sub := hostKey(scalar(spec, "subdomain")); sub != "" {
-			names[h+"."+sub] = "the pod's own spec.hostname and spec.subdomain"
+			domain = h + "." + sub
+			names[domain] = "the pod's own spec.hostname and spec.subdomain"
 		}
 	}
-	return names
+	return selfNames{names: names, domain: domain}
 }
 
 // hostKey is a host name as names compare: lower case, without a final dot.
@@ -41,15 +50,13 @@ func hostKey(h string) string { return strings.TrimSuffix(strings.ToLower(string
 
 // selfName returns why host is one of the pod's own names, or "": one of names, or a longer
 // name of the pod's hostname.subdomain (hostname.subdomain.NAMESPACE.svc.cluster.local).
-func selfName(host string, names map[string]string) string {
+func selfName(host string, self selfNames) string {
 	h := hostKey(host)
-	if why, ok := names[h]; ok {
+	if why, ok := self.names[h]; ok {
 		return why
 	}
-	for n, why := range names {
-		if strings.Contains(why, "subdomain") && strings.HasPrefix(h, n+".") {
-			return why
-		}
+	if self.domain != "" && strings.HasPrefix(h, self.domain+".") {
+		return self.names[self.domain]
 	}
 	return ""
 }
@@ -60,7 +67,7 @@ func isHostName(host string) bool {
 	if _, err := netip.ParseAddr(h); err == nil || h == "" {
 		return false
 	}
-	return strings.Trim(h, "0123456789.") != "" && !(h[0] >= '0' && h[0] <= '9' && strings.Trim(strings.ToLower(h), "0123456789abcdefx.") == "")
+	return !numericHost(h)
 }
 
 // addressNeed is the need of a check that reaches address a.
@@ -74,7 +81,7 @@ func addressNeed(what string, line int, a address) portNeed {
 
 // onPod returns the needs on the pod's own network: those reaching a name only when the
 // name is one of the pod's own (names), which the need then says.
-func onPod(needs []portNeed, names map[string]string) []portNeed {
+func onPod(needs []portNeed, names selfNames) []portNeed {
 	var out []portNeed
 	for _, n := range needs {
 		if n.host != "" {

@@ -24,12 +24,14 @@ func MayNameContainers(content []byte) bool {
 
 // IsDefinition reports whether a document, as text, is a CustomResourceDefinition: its
 // first two lines of content are its apiVersion in apiextensions.k8s.io and its kind, in
-// either order, each whole at the left margin, and the next line that is not blank starts at
-// the margin too. Nothing before the first line of content can make a line part of another
-// node, and a plain scalar ends at a line at the margin (an indented one would continue
-// it), so both are keys of the document's root mapping, with those values. A definition holds schemas, never a pod, a use
-// of a ConfigMap or a container's name, and is often the largest document of a repository
-// (a megabyte of schema that mentions containers everywhere): it need not be parsed.
+// either order, each whole at the left margin, and the next line that is not blank starts
+// at the margin too. Nothing before the first line of content can make a line part of
+// another node, and a plain scalar ends at a line at the margin (an indented one would
+// continue it), so both are keys of the document's root mapping, with those values. A
+// definition holds schemas, never a pod, a use of a ConfigMap or a container's name, and is
+// often the largest document of a repository (a megabyte of schema that mentions containers
+// everywhere): it need not be parsed. content is one document: a file's first document
+// says nothing of the others.
 func IsDefinition(content []byte) bool {
 	var api, kind bool
 	for n := 0; n < 2; n++ {

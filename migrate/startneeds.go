@@ -240,7 +240,13 @@ func isRemote(host string) bool {
 		a = a.Unmap()
 		return !a.IsLoopback() && !a.IsUnspecified()
 	}
-	// 127.1, 2130706433 and 0x7f000001 are loopback to the C resolver: a number, decimal,
-	// octal or hex, is not a name.
-	return strings.Trim(h, "0123456789.") != "" && !(h[0] >= '0' && h[0] <= '9' && strings.Trim(h, "0123456789abcdefx.") == "")
+	return !numericHost(h)
+}
+
+// numericHost reports whether h is a number, decimal, octal or hex, as 127.1, 2130706433
+// and 0x7f000001 are: the C resolver reads it as an address (those three are loopback), so
+// it is not a name.
+func numericHost(h string) bool {
+	return strings.Trim(h, "0123456789.") == "" ||
+		h[0] >= '0' && h[0] <= '9' && strings.Trim(strings.ToLower(h), "0123456789abcdefx.") == ""
 }

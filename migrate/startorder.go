@@ -229,7 +229,7 @@ func (m *migration) orderByStartNeeds(t podTemplate, moving []container, why []e
 }
 
 // waitsForMoving reports whether c waits for the port of a moving container not placed yet.
-func waitsForMoving(c container, moving []container, placed map[*yaml.Node]bool, self map[string]string) bool {
+func waitsForMoving(c container, moving []container, placed map[*yaml.Node]bool, self selfNames) bool {
 	for _, n := range onPod(startNeedsOf(c), self) {
 		if servesPort(c, n.port) {
 			continue
@@ -256,7 +256,7 @@ func movedPast(moving []container, placed map[*yaml.Node]bool, i int) string {
 }
 
 // waitReason says which port of another moving container c waits for.
-func waitReason(c container, moving []container, self map[string]string) string {
+func waitReason(c container, moving []container, self selfNames) string {
 	for _, n := range onPod(startNeedsOf(c), self) {
 		for _, o := range moving {
 			if o.node != c.node && !servesPort(c, n.port) && declaresPort(o, n.port) {
