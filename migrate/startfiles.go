@@ -112,10 +112,18 @@ func (s startOrder) blockedFile(c container, n portNeed) string {
 		}
 	}
 	for _, o := range append(append(staying, s.moving...), s.inits...) {
-		if o.node == c.node || !s.mountsStorageWritable(o.node, n.volume) || s.doneOrRunning(o, c) {
+		if o.node == c.node || s.doneOrRunning(o, c) {
 			continue
 		}
-		why := fmt.Sprintf("its %s (line %d) reads %s on volume %s, which %s mounts and may write, and %s does not run before %s starts", n.what, n.line, n.file, n.volume, o.name, o.name, c.name)
+		by := s.writableMount(o.node, n.volume)
+		if by == "" {
+			continue
+		}
+		mounts := o.name + " mounts"
+		if by != n.volume {
+			mounts += " (as volume " + by + ", the same storage)"
+		}
+		why := fmt.Sprintf("its %s (line %d) reads %s on volume %s, which %s and may write, and %s does not run before %s starts", n.what, n.line, n.file, n.volume, mounts, o.name, c.name)
 		if n.own != "" {
 			why += fmt.Sprintf(" (its own %s %s, which does not show that %s writes it before the check)", n.own, n.file, c.name)
 		}
@@ -152,12 +160,18 @@ func (s startOrder) apiVolume(name string) bool {
 // another volume of the pod on the same storage (one persistentVolumeClaim, or hostPaths one
 // inside the other): what it writes there, the volume name shows too.
 func (s startOrder) mountsStorageWritable(c *yaml.Node, name string) bool {
+	return s.writableMount(c, name) != ""
+}
+
+// writableMount returns the volume by which c mounts, without readOnly, volume name or
+// another volume on the same storage, or "".
+func (s startOrder) writableMount(c *yaml.Node, name string) string {
 	for _, vm := range seqItems(lookup(c, "volumeMounts")) {
 		if other := scalar(vm, "name"); !boolField(vm, "readOnly") && (other == name || s.sameStorage(other, name)) {
-			return true
+			return other
 		}
 	}
-	return false
+	return ""
 }
 
 // sameStorage reports whether two volumes of the pod are one persistentVolumeClaim, or
