@@ -16,9 +16,10 @@ import (
 // the probe would wait for ever. Volumes the API fills (configMap, secret, downwardAPI,
 // projected) are no container's output. That the sidecar's own command names the file, or
 // its script writes it somewhere, does not show who writes it first, or at all, before the
-// check (until [ -f /shared/ready ]; do sleep 1; done; exec proxy names it and only waits):
-// such a file is marked as the sidecar's own, and held all the same while a later container
-// may write its storage. When none may, moving changes nothing whoever writes it: the
+// check (until [ -f /shared/ready ]; do sleep 1; done; exec proxy names it and only waits),
+// nor that what it writes is what the check waits for (test -s after a touch): such a file
+// is marked as the sidecar's own, and held all the same while a later container may write
+// its storage. When none may, moving changes nothing whoever writes it: the
 // writers left (the sidecar, a native sidecar before it, an init container) run before the
 // check as they did.
 
@@ -125,7 +126,8 @@ func (s startOrder) blockedFile(c container, n portNeed) string {
 		}
 		why := fmt.Sprintf("its %s (line %d) reads %s on volume %s, which %s and may write, and %s does not run before %s starts", n.what, n.line, n.file, n.volume, mounts, o.name, c.name)
 		if n.own != "" {
-			why += fmt.Sprintf(" (its own %s %s, which does not show that %s writes it before the check)", n.own, n.file, c.name)
+			// Even a write of its own may not be what the check waits for (test -s after a touch).
+			why += fmt.Sprintf(" (its own %s %s too, which does not show that the check can pass before %s starts)", n.own, n.file, o.name)
 		}
 		return why
 	}

@@ -27,7 +27,7 @@ type portNeed struct {
 	line   int
 	port   string // a number, or a port's name
 	unread string
-	// file is a file it reads on volume, a volume another container may write (startfiles.go);
+	// file is a file it reads on volume, a volume it mounts (startfiles.go);
 	// own says how the container shows the file as its own, if it does: its command "names"
 	// it, its script "writes" it.
 	file, volume, own string
