@@ -12,9 +12,16 @@ import (
 
 // A startupProbe or postStart hook may wait for a file instead of a port
 // (test -f /shared/app.conf, until [ -f ... ]): when the file is on a volume that a container
-// starting later mounts and may write, and the sidecar's own command does not name it, the
-// file may be that container's output, and native the probe would wait for ever. Volumes
-// the API fills (configMap, secret, downwardAPI, projected) are no container's output.
+// starting later mounts and may write, the file may be that container's output, and native
+// the probe would wait for ever. Volumes the API fills (configMap, secret, downwardAPI,
+// projected) are no container's output. That the sidecar's own command names the file, or
+// its script writes it somewhere, does not show who writes it first, or at all, before the
+// check (until [ -f /shared/ready ]; do sleep 1; done; exec proxy names it and only waits),
+// nor that what it writes is what the check waits for (test -s after a touch): such a file
+// is marked as the sidecar's own, and held all the same while a later container may write
+// its storage. When none may, moving changes nothing whoever writes it: the
+// writers left (the sidecar, a native sidecar before it, an init container) run before the
+// check as they did.
 
 // absPath finds the absolute paths a command names.
 var absPath = regexp.MustCompile(`(?:^|[\s'"=:(<>\[])(/[A-Za-z0-9_.@%+,/-]+)`)
@@ -22,15 +29,19 @@ var absPath = regexp.MustCompile(`(?:^|[\s'"=:(<>\[])(/[A-Za-z0-9_.@%+,/-]+)`)
 // apiVolumes are the volume sources whose content the kubelet writes from the API.
 var apiVolumes = []string{"configMap", "secret", "downwardAPI", "projected"}
 
-// fileNeeds returns the files that text (a check's command) reads on a volume c mounts that
-// another container may write, but those that own says are c's: one portNeed each, with
-// file and volume set.
-func fileNeeds(c container, text, what string, line int, own func(string) bool) []portNeed {
+// fileNeeds returns the files that text (a check's command) reads on a volume c mounts: one
+// portNeed each, with file and volume set, and own set to how c shows the file (its command
+// "names" it, its script "writes" it) for those that own reports.
+func fileNeeds(c container, text, what string, line int, own func(string) bool, how string) []portNeed {
 	var needs []portNeed
 	for _, m := range absPath.FindAllStringSubmatch(text, -1) {
 		file := path.Clean(m[1])
-		if vol := mountedVolume(c.node, file); vol != "" && !own(file) {
-			needs = append(needs, portNeed{what: what, line: line, file: file, volume: vol})
+		if vol := mountedVolume(c.node, file); vol != "" {
+			n := portNeed{what: what, line: line, file: file, volume: vol}
+			if own(file) {
+				n.own = how
+			}
+			needs = append(needs, n)
 		}
 	}
 	return needs
@@ -48,8 +59,8 @@ func mountedVolume(c *yaml.Node, file string) string {
 	return vol
 }
 
-// namesFile reports whether c's own command line names file: it is then taken to be c's
-// own output (consul-template -template=in:/shared/app.conf).
+// namesFile reports whether c's own command line names file (consul-template
+// -template=in:/shared/app.conf): it may be c's output, or a file c only reads or waits for.
 func (c container) namesFile(file string) bool {
 	for _, w := range c.words {
 		if strings.Contains(w, file) {
@@ -68,7 +79,7 @@ func handlerFileNeeds(c container, h *yaml.Node, what string) []portNeed {
 	// The kubelet expands $(VAR) in an exec handler's command from the container's env.
 	vars, envFrom := kubeVars(c.node)
 	text, _ := expandKube(strings.Join(wordValues(seqItems(cmd)), " "), vars, envFrom)
-	return fileNeeds(c, text, what+" exec", cmd.Line, c.namesFile)
+	return fileNeeds(c, text, what+" exec", cmd.Line, c.namesFile, "command names")
 }
 
 // scriptFileNeeds returns the files that the loops of c's script wait for before its final
@@ -80,7 +91,7 @@ func scriptFileNeeds(c container, before []*syntax.Stmt, s *shellScript) []portN
 			if w, ok := n.(*syntax.WhileClause); ok {
 				for _, cond := range w.Cond {
 					text := s.node.Value[cond.Pos().Offset():cond.End().Offset()]
-					needs = append(needs, fileNeeds(c, text, "script's wait loop", scriptLine(s, cond), c.writes)...)
+					needs = append(needs, fileNeeds(c, text, "script's wait loop", scriptLine(s, cond), c.writes, "script writes")...)
 				}
 			}
 			return true
@@ -102,10 +113,23 @@ func (s startOrder) blockedFile(c container, n portNeed) string {
 		}
 	}
 	for _, o := range append(append(staying, s.moving...), s.inits...) {
-		if o.node == c.node || !s.mountsStorageWritable(o.node, n.volume) || s.doneOrRunning(o, c) {
+		if o.node == c.node || s.doneOrRunning(o, c) {
 			continue
 		}
-		return fmt.Sprintf("its %s (line %d) reads %s on volume %s, which %s mounts and may write, and %s does not run before %s starts", n.what, n.line, n.file, n.volume, o.name, o.name, c.name)
+		by := s.writableMount(o.node, n.volume)
+		if by == "" {
+			continue
+		}
+		mounts := o.name + " mounts"
+		if by != n.volume {
+			mounts += " (as volume " + by + ", the same storage)"
+		}
+		why := fmt.Sprintf("its %s (line %d) reads %s on volume %s, which %s and may write, and %s does not run before %s starts", n.what, n.line, n.file, n.volume, mounts, o.name, c.name)
+		if n.own != "" {
+			// Even a write of its own may not be what the check waits for (test -s after a touch).
+			why += fmt.Sprintf(" (its own %s %s too, which does not show that the check can pass before %s starts)", n.own, n.file, o.name)
+		}
+		return why
 	}
 	return ""
 }
@@ -138,12 +162,18 @@ func (s startOrder) apiVolume(name string) bool {
 // another volume of the pod on the same storage (one persistentVolumeClaim, or hostPaths one
 // inside the other): what it writes there, the volume name shows too.
 func (s startOrder) mountsStorageWritable(c *yaml.Node, name string) bool {
+	return s.writableMount(c, name) != ""
+}
+
+// writableMount returns the volume by which c mounts, without readOnly, volume name or
+// another volume on the same storage, or "".
+func (s startOrder) writableMount(c *yaml.Node, name string) string {
 	for _, vm := range seqItems(lookup(c, "volumeMounts")) {
 		if other := scalar(vm, "name"); !boolField(vm, "readOnly") && (other == name || s.sameStorage(other, name)) {
-			return true
+			return other
 		}
 	}
-	return false
+	return ""
 }
 
 // sameStorage reports whether two volumes of the pod are one persistentVolumeClaim, or

@@ -27,8 +27,10 @@ type portNeed struct {
 	line   int
 	port   string // a number, or a port's name
 	unread string
-	// file is a file it reads on volume, a volume another container may write (startfiles.go).
-	file, volume string
+	// file is a file it reads on volume, a volume it mounts (startfiles.go);
+	// own says how the container shows the file as its own, if it does: its command "names"
+	// it, its script "writes" it.
+	file, volume, own string
 	// host is the DNS name it reaches, when only the pod's own names can show that it is the
 	// pod (addressself.go); "" for an address on the pod.
 	host string
