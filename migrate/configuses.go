@@ -232,7 +232,11 @@ func (w *nameWalk) field(k string, v, m *yaml.Node) {
 	case k == "name" && scalar(m, "kind") != "" && scalar(m, "kind") != "ConfigMap":
 		return // {kind: Role, name: NAME}
 	}
-	w.path = append(w.path, k)
+	if strings.ContainsAny(k, "./ []") { // an annotation's key
+		w.path = append(w.path, "["+strconv.Quote(k)+"]")
+	} else {
+		w.path = append(w.path, k)
+	}
 	if otherKindRefs[k] {
 		w.value(withoutName(v))
 	} else {
