@@ -165,7 +165,8 @@ func podConfigMapUses(t podTemplate) []ConfigMapUse {
 //     envFrom, configMapKeyRef) and the local names of the spec (containers, volumes,
 //     volume mounts, ports, env vars), which name nothing outside the pod;
 //   - a reference that says it is to an object of another kind ({kind: Role, name: NAME},
-//     a Secret's or a claim's name, serviceAccountName and the like).
+//     a Secret's or a claim's name, serviceAccountName and the like);
+//   - the last-applied-configuration annotation, kubectl's copy of the object itself.
 // Anything else counts: a false use only leaves a script unedited, with its reason.
 
 // ConfigMapNameUses returns the places of a document that name one of names by a plain
@@ -275,13 +276,15 @@ func (w *nameWalk) value(v *yaml.Node) {
 }
 
 // notConfigMapKeys are the keys whose value never names a ConfigMap: label sets and label
-// selectors, and the names of objects of other kinds.
+// selectors, the names of objects of other kinds, and a copy of the object.
 var notConfigMapKeys = map[string]bool{
 	"labels": true, "selector": true, "matchLabels": true, "matchExpressions": true,
 	"podSelector": true, "namespaceSelector": true, "labelSelector": true, "nodeSelector": true,
 	"serviceAccountName": true, "serviceAccount": true, "priorityClassName": true,
 	"runtimeClassName": true, "schedulerName": true, "storageClassName": true,
 	"ingressClassName": true, "secretName": true, "claimName": true, "nodeName": true,
+	// kubectl apply's copy of the object itself, whose references are read where they are.
+	"kubectl.kubernetes.io/last-applied-configuration": true,
 }
 
 // otherKindRefs are the keys of a reference to an object of another kind: the name of a
