@@ -283,6 +283,7 @@ var notConfigMapKeys = map[string]bool{
 	"serviceAccountName": true, "serviceAccount": true, "priorityClassName": true,
 	"runtimeClassName": true, "schedulerName": true, "storageClassName": true,
 	"ingressClassName": true, "secretName": true, "claimName": true, "nodeName": true,
+	"serviceName": true,
 	// kubectl apply's copy of the object itself, whose references are read where they are.
 	"kubectl.kubernetes.io/last-applied-configuration": true,
 }
@@ -292,6 +293,7 @@ var notConfigMapKeys = map[string]bool{
 var otherKindRefs = map[string]bool{
 	"secret": true, "secretRef": true, "secretKeyRef": true, "imagePullSecrets": true,
 	"persistentVolumeClaim": true, "serviceAccountRef": true,
+	"service": true, "backendRefs": true, // an Ingress's or a route's Service
 }
 
 // withoutName returns v with the name of its mapping, or of each mapping of its list, left

@@ -72,6 +72,14 @@ items:
           configMap: {name: job-scripts}
         - name: s
           secret: {secretName: job-scripts}
+- apiVersion: networking.k8s.io/v1
+  kind: Ingress
+  metadata: {name: web}
+  spec:
+    rules:
+    - http:
+        paths:
+        - backend: {service: {name: job-scripts, port: {number: 80}}}
 - kind: Kustomization
   metadata: {name: k}
   patches:
