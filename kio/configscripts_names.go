@@ -2,7 +2,9 @@ package kio
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 
@@ -61,7 +63,9 @@ func (c *configRepo) addNameUses() {
 		}
 		if data == nil {
 			var err error
-			if data, err = os.ReadFile(f.path); err != nil {
+			if data, err = os.ReadFile(f.path); errors.Is(err, fs.ErrNotExist) {
+				continue // a file the run reports missing names nothing
+			} else if err != nil {
 				for name := range names {
 					c.uses = append(c.uses, migrate.ConfigMapUse{ConfigMap: name, File: f.path, Unread: true})
 				}
