@@ -167,13 +167,15 @@ func podConfigMapUses(t podTemplate) []ConfigMapUse {
 //   - a reference that says it is to an object of another kind ({kind: Role, name: NAME},
 //     a Secret's or a claim's name, serviceAccountName and the like);
 //   - the last-applied-configuration annotation, kubectl's copy of the object itself.
-// Anything else counts: a false use only leaves a script unedited, with its reason.
+// Anything else counts: a false use only leaves a script unedited, with its reason. A name
+// is matched as written: one that a tool changes on the way (a kustomize overlay's
+// namePrefix, a generator's hash) is matched where it is written unchanged.
 
 // ConfigMapNameUses returns the places of a document that name one of names by a plain
 // value, outside those listed above. A ConfigMap document does not use itself: its own name
 // is left out of its walk. A value names a ConfigMap when it is the name, or holds it as a
-// word (between spaces, commas, semicolons, quotes or =), alone or after one slash
-// (NAMESPACE/NAME, configmap/NAME).
+// word (between spaces, commas, semicolons, quotes, =, brackets or shell operators), alone
+// or after one slash (NAMESPACE/NAME, configmap/NAME).
 func ConfigMapNameUses(doc *yaml.Node, names map[string]bool, opts Options) []ConfigMapUse {
 	root := documentRoot(doc)
 	w := nameWalk{names: names, skip: map[*yaml.Node]bool{}}
@@ -375,7 +377,7 @@ func namedIn(value string, names map[string]bool) string {
 }
 
 func isWordBreak(r rune) bool {
-	return unicode.IsSpace(r) || strings.ContainsRune(",;='\"`", r)
+	return unicode.IsSpace(r) || strings.ContainsRune(",;='\"`()[]{}<>|&$", r)
 }
 
 // fieldPath joins the keys and indexes of a walk: "rules[0].resourceNames[0]".

@@ -16,6 +16,8 @@ func TestNamedIn(t *testing.T) {
 		"ops/job-scripts":                      true,
 		"configmap/job-scripts":                true,
 		`{"name": "job-scripts"}`:              true, // JSON in a value: quoted, a word
+		"cm=$(kubectl get cm job-scripts)":     true,
+		"[job-scripts]":                        true,
 		"job-scripts-old":                      false,
 		"old-job-scripts":                      false,
 		"/etc/job-scripts":                     false, // a path, not a name
