@@ -20,21 +20,23 @@ import (
 // holds one of the names are parsed for it; a run with no edit pending searches nothing.
 
 // runFile is a file of the run, searched at its end for the names of the ConfigMaps whose
-// script an edit is pending for: held[held] (-1 when emitted), data its content when it is
-// not on disk to be read again (standard input), else nil.
+// script an edit is pending for: held[held], or (-1) emitted. A run records one per file,
+// so it is kept small: the content of a file that is not on disk to be read again
+// (standard input) is in configRepo.texts.
 type runFile struct {
 	path string
 	held int
-	data []byte
 }
 
 // addFile records a file of the run, emitted or held at index at.
 func (c *configRepo) addFile(r FileResult, at int) {
-	f := runFile{path: r.Path, held: at}
 	if r.Info == nil && r.Before != nil {
-		f.data = r.Before
+		if c.texts == nil {
+			c.texts = map[int][]byte{}
+		}
+		c.texts[len(c.files)] = r.Before
 	}
-	c.files = append(c.files, f)
+	c.files = append(c.files, runFile{path: r.Path, held: at})
 }
 
 // addNameUses adds to the uses of the run what, in its files, names a ConfigMap by a plain
@@ -56,8 +58,8 @@ func (c *configRepo) addNameUses() {
 	if len(names) == 0 {
 		return
 	}
-	for _, f := range c.files {
-		data := f.data
+	for i, f := range c.files {
+		data := c.texts[i]
 		if data == nil && f.held >= 0 {
 			data = c.held[f.held].Before
 		}
@@ -77,7 +79,7 @@ func (c *configRepo) addNameUses() {
 			c.uses = append(c.uses, u)
 		}
 	}
-	c.files = nil
+	c.files, c.texts = nil, nil
 }
 
 // nameUses returns what, in the documents of a file's data, names one of names by a plain

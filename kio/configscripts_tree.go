@@ -162,7 +162,8 @@ type configRepo struct {
 	// generated are the ConfigMaps the planner builds from files; the results of the files
 	// edited come last.
 	generated []GeneratedConfigMap
-	files     []runFile // every file of the run, searched for names at its end (nameUses)
+	files     []runFile      // every file of the run, searched for names at its end (nameUses)
+	texts     map[int][]byte // the content of the files not on disk, by index in files
 }
 
 // configMapAt is a ConfigMap of the run: in held[held], or (-1) in a file already emitted.
