@@ -168,8 +168,8 @@ func podConfigMapUses(t podTemplate) []ConfigMapUse {
 //     a Secret's or a claim's name, serviceAccountName and the like);
 //   - the last-applied-configuration annotation, kubectl's copy of the object itself.
 // Anything else counts: a false use only leaves a script unedited, with its reason. A name
-// is matched as written: one that a tool changes on the way (a kustomize overlay's
-// namePrefix, a generator's hash) is matched where it is written unchanged.
+// is matched as written: an object that names the ConfigMap by the name a tool gives it on
+// the way (prod-NAME, after a kustomize overlay's namePrefix) is not seen.
 
 // ConfigMapNameUses returns the places of a document that name one of names by a plain
 // value, outside those listed above. A ConfigMap document does not use itself: its own name
