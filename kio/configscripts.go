@@ -22,6 +22,8 @@ func (r *FileResult) configScripts(opts migrate.Options, moved []docMoves) {
 	if !ok || len(runs) == 0 {
 		return
 	}
+	// Anything else of the file that names the ConfigMap by a plain value may read it too.
+	r.configUses = append(r.configUses, nameUses(r.Path, r.After, runNames(runs), opts)...)
 	unedited := r.snapshot()
 	e := r.editConfigMaps(runs, r.configUses, opts)
 	// The scripts read are no longer unread: drop the workloads' warnings that said so; the

@@ -85,7 +85,7 @@ func (c *configRepo) editGenerated(files map[string]*scriptFile, order []string)
 	var out []FileResult
 	for _, f := range order {
 		t := files[f]
-		r, read, why := editScriptFile(t.gen, t.runs, c.uses, c.opts)
+		r, read, why := editScriptFile(t.gen, t.runs, notGenerator(c.uses), c.opts)
 		for j, run := range t.runs {
 			if read[j] {
 				c.held[t.from[j]].Findings = dropUnread(c.held[t.from[j]].Findings, t.runs[j:j+1], map[int]bool{0: true})

@@ -102,7 +102,7 @@ func (p *listScripts) readWorkloads(l *ResourceList, names map[string]bool) ([]i
 			return !slices.ContainsFunc(into[w.index], func(n string) bool { return len(users[n]) < 2 })
 		})
 	}
-	ok := l.peek(func(chunk []byte) bool { return migrate.MayUseConfigMap(chunk) && namesAny(chunk, names) },
+	ok := l.peek(func(chunk []byte) bool { return namesAny(chunk, names) },
 		func(i int, item *yaml.RNode) {
 			uses := usesOf(item, names, p.opts)
 			p.uses = append(p.uses, uses...)
@@ -151,10 +151,12 @@ func namesAny(text []byte, names map[string]bool) bool {
 	return false
 }
 
-// usesOf returns what, in item, sees one of the ConfigMaps named.
+// usesOf returns what, in item, sees one of the ConfigMaps named, or names it by a plain
+// value (migrate.ConfigMapNameUses).
 func usesOf(item *yaml.RNode, names map[string]bool, opts migrate.Options) []migrate.ConfigMapUse {
 	uses := migrate.ConfigMapUses(item.YNode(), opts)
-	return slices.DeleteFunc(uses, func(u migrate.ConfigMapUse) bool { return !names[u.ConfigMap] })
+	uses = slices.DeleteFunc(uses, func(u migrate.ConfigMapUse) bool { return !names[u.ConfigMap] })
+	return append(uses, migrate.ConfigMapNameUses(item.YNode(), names, opts)...)
 }
 
 // edit reads the scripts of the runs in maps, as one file's step does (editConfigMaps), and

@@ -162,6 +162,8 @@ type configRepo struct {
 	// generated are the ConfigMaps the planner builds from files; the results of the files
 	// edited come last.
 	generated []GeneratedConfigMap
+	files     []runFile      // every file of the run, searched for names at its end (nameUses)
+	texts     map[int][]byte // the content of the files not on disk, by index in files
 }
 
 // configMapAt is a ConfigMap of the run: in held[held], or (-1) in a file already emitted.
@@ -196,6 +198,7 @@ func (c *configRepo) add(r FileResult, emit func(FileResult)) {
 	if c.holding {
 		at = len(c.held)
 	}
+	c.addFile(r, at)
 	if n != nil {
 		for _, cm := range n.maps {
 			c.addMap(r.Path, at, cm)
@@ -222,6 +225,7 @@ func (c *configRepo) add(r FileResult, emit func(FileResult)) {
 func (c *configRepo) flush(complete bool, emit func(FileResult)) {
 	var scripts []FileResult
 	if complete {
+		c.addNameUses()
 		scripts = c.edit()
 	}
 	for _, r := range c.held {
@@ -248,7 +252,7 @@ func (c *configRepo) unlessUsedElsewhere(r FileResult, complete bool) FileResult
 				continue
 			}
 			unedited := r.edited.unedited
-			noteUnread(unedited.Findings, run, fmt.Sprintf("its ConfigMap, in this file, was left as it is: it is also used by %s, which the edit would change too", u))
+			noteUnread(unedited.Findings, run, "its ConfigMap, in this file, was left as it is: "+u.Reason())
 			return unedited
 		}
 	}

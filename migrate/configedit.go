@@ -123,7 +123,7 @@ func EditConfigScripts(doc *yaml.Node, runs []ConfigScriptRun, uses []ConfigMapU
 			why = "it is immutable (immutable: true), so the cluster refuses a change of its data: give the edited script a ConfigMap of a new name"
 		}
 		if u, ok := r.otherUse(uses); ok && why == "" {
-			why = "it is also used by " + u.String() + ", which the edit would change too"
+			why = u.Reason()
 		}
 		text, res, ok, redo := "", Result{}, false, false
 		if why == "" {
