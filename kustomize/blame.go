@@ -118,11 +118,14 @@ func blameOp(pt *Patch, file string, docs []kio.Document, why string) (string, i
 	}
 	for _, n := range ops(docs) {
 		op := readOp(n)
-		if !strings.Contains(why, op.Op+" "+op.Path+" ") {
+		if !strings.Contains(why, op.Op+" "+op.Path+" ") && (op.From == "" || !strings.Contains(why, op.Op+" from "+op.From+":")) {
 			continue
 		}
 		if name := str(op.Value, "name"); name != "" && strings.Contains(op.Path, "ontainers/") {
 			return file, at(n), fmt.Sprintf("this %s adds the container %s at %s", op.Op, name, op.Path)
+		}
+		if strings.Contains(why, op.Op+" from "+op.From+":") {
+			return file, at(n), fmt.Sprintf("this %s cannot follow the migration (from %s)", op.Op, op.From)
 		}
 		return file, at(n), fmt.Sprintf("this %s cannot follow the migration (%s)", op.Op, op.Path)
 	}
