@@ -121,7 +121,7 @@ func blameOp(pt *Patch, file string, docs []kio.Document, why string) (string, i
 		if !strings.Contains(why, op.Op+" "+op.Path+" ") && (op.From == "" || !strings.Contains(why, op.Op+" from "+op.From+":")) {
 			continue
 		}
-		if name := str(op.Value, "name"); name != "" && strings.Contains(op.Path, "ontainers/") {
+		if name := str(op.Value, "name"); name != "" && strings.Contains(op.Path, "ontainers/") && (op.Op == "add" || op.Op == "replace") {
 			return file, at(n), fmt.Sprintf("this %s adds the container %s at %s", op.Op, name, op.Path)
 		}
 		if strings.Contains(why, op.Op+" from "+op.From+":") {
