@@ -199,3 +199,17 @@ func (s startOrder) volume(name string) *yaml.Node {
 	}
 	return nil
 }
+
+// blockedToken returns why the number n.port, written in c's exec check, may be a port that a
+// container starting after c serves, or "": a later container declares it, and c does not.
+func (s startOrder) blockedToken(c container, n portNeed) string {
+	if servesPort(c, n.port) {
+		return ""
+	}
+	for _, o := range append(append([]container{}, s.containers...), s.inits...) {
+		if o.node != c.node && !s.doneOrRunning(o, c) && declaresPort(o, n.port) {
+			return fmt.Sprintf("its %s (line %d) names %s, a port that %s declares, and %s starts only once %s has passed it", n.what, n.line, n.port, o.name, o.name, c.name)
+		}
+	}
+	return ""
+}
