@@ -163,6 +163,7 @@ func startNeedsOf(c container) []portNeed {
 	needs = append(needs, handlerFileNeeds(c, postStart, "postStart hook")...)
 	if startWaits(c) {
 		needs = append(needs, scriptNeeds(c)...)
+		needs = append(needs, programFileNeeds(c)...)
 	}
 	return needs
 }
