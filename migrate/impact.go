@@ -86,8 +86,9 @@ func (m *migration) impact(t podTemplate, containers, moving []container) {
 		case blocked != "":
 			m.report(ruleStartDependency, Warning, t, c.node, c.name, "no startupProbe added from its readinessProbe: as a startupProbe, %s; the app now starts once the sidecar has started, not once it is ready", blocked)
 		case m.opts.StartupProbe == StartupFromReadiness && readiness != nil:
-			if m.fix(ruleStartupProbe, t, c.node, c.name, "startupProbe added with the readinessProbe's handler, so the app starts once the sidecar is ready") {
-				addStartupProbe(c.node, readiness)
+			probe, changed := startupFromReadiness(readiness)
+			if m.fix(ruleStartupProbe, t, c.node, c.name, "startupProbe added with the readinessProbe's handler, so the app starts once the sidecar is ready%s", changed) {
+				addStartupProbe(c.node, probe)
 			}
 		case c.name == "istio-proxy" || repository(c.image) == "istio/proxyv2":
 			m.report(ruleIstioProbe, Warning, t, c.node, c.name, "no startupProbe: the app may start before the proxy is ready; Istio's native injection uses httpGet /healthz/ready on port 15021")
@@ -123,12 +124,69 @@ func istioStatusListsProxy(status string) bool {
 	return false
 }
 
-// addStartupProbe inserts startupProbe right after readinessProbe, with the same handler and
-// timings. The node is shared: the output writes the readiness probe's lines twice.
-func addStartupProbe(c, readiness *yaml.Node) {
+// addStartupProbe inserts startupProbe right after readinessProbe. When probe is the
+// readiness probe's node, the node is shared: the output writes its lines twice.
+func addStartupProbe(c, probe *yaml.Node) {
 	at := indexOfKey(c, "readinessProbe") + 2
 	key := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "startupProbe"}
-	c.Content = append(c.Content[:at], append([]*yaml.Node{key, readiness}, c.Content[at:]...)...)
+	c.Content = append(c.Content[:at], append([]*yaml.Node{key, probe}, c.Content[at:]...)...)
+}
+
+// minStartupFailures is the failureThreshold a startupProbe derived from a readinessProbe has
+// at least: the Kubernetes default.
+const minStartupFailures = 3
+
+// startupFromReadiness returns the startupProbe that --startup-probe from-readiness adds: the
+// readiness probe as written (the same node) when it is valid and roomy as one, else a copy
+// of its handler and timings with what changed said in changed. The API server rejects a
+// startupProbe whose successThreshold is not 1, so it is left out (1 is the default). A
+// readinessProbe's failures only take the pod out of its Services, a startupProbe's restart
+// the sidecar: with a failureThreshold below the default 3 (1: the first check that comes
+// too early) a sidecar that starts slowly would be restarted before it could start, so the
+// copy fails only after 3 checks, the readiness probe's period and timeout kept. Any other
+// field is one a readinessProbe and a startupProbe share (the handler, initialDelaySeconds,
+// timeoutSeconds, periodSeconds; terminationGracePeriodSeconds, which the API server rejects
+// on a readinessProbe, is copied as written and rejected there first).
+func startupFromReadiness(readiness *yaml.Node) (*yaml.Node, string) {
+	probe := readiness
+	if probe.Kind == yaml.AliasNode && probe.Alias != nil {
+		probe = probe.Alias
+	}
+	if probe.Kind != yaml.MappingNode {
+		return readiness, ""
+	}
+	var changes []string
+	out := &yaml.Node{Kind: yaml.MappingNode, Tag: probe.Tag, Style: probe.Style}
+	for i := 0; i+1 < len(probe.Content); i += 2 {
+		k, v := freshCopy(probe.Content[i]), freshCopy(probe.Content[i+1])
+		switch n, err := strconv.Atoi(v.Value); {
+		case k.Value == "successThreshold" && (err != nil || n != 1):
+			changes = append(changes, fmt.Sprintf("without its successThreshold %s (a startupProbe's must be 1, the default)", v.Value))
+			continue
+		case k.Value == "failureThreshold" && (err != nil || n < minStartupFailures):
+			changes = append(changes, fmt.Sprintf("with failureThreshold %d, not its %s (a failed startupProbe restarts the sidecar: the Kubernetes default gives it room to start)", minStartupFailures, v.Value))
+			v = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(minStartupFailures)}
+		}
+		out.Content = append(out.Content, k, v)
+	}
+	if len(changes) == 0 {
+		return readiness, ""
+	}
+	return out, "; " + strings.Join(changes, ", ")
+}
+
+// freshCopy returns a deep copy of n made of new nodes (no position, anchor or comments),
+// which the output writes in the document's style: the copy of a probe, once edited, is not
+// the readiness probe's lines.
+func freshCopy(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		return freshCopy(n.Alias)
+	}
+	c := &yaml.Node{Kind: n.Kind, Style: n.Style, Tag: n.Tag, Value: n.Value}
+	for _, item := range n.Content {
+		c.Content = append(c.Content, freshCopy(item))
+	}
+	return c
 }
 
 // meshNative adds, or suggests, the native-sidecar annotation of a mesh that injects its

@@ -199,3 +199,65 @@ func (s startOrder) volume(name string) *yaml.Node {
 	}
 	return nil
 }
+
+// blockedToken returns why the number n.port, written in c's exec check, may be a port that a
+// container starting after c serves, or "": a later container declares it, and c does not.
+func (s startOrder) blockedToken(c container, n portNeed) string {
+	if servesPort(c, n.port) {
+		return ""
+	}
+	for _, o := range append(append([]container{}, s.containers...), s.inits...) {
+		if o.node != c.node && !s.doneOrRunning(o, c) && declaresPort(o, n.port) {
+			return fmt.Sprintf("its %s (line %d) names %s, a port that %s declares, and %s starts only once %s has passed it", n.what, n.line, n.port, o.name, o.name, c.name)
+		}
+	}
+	return ""
+}
+
+// programFileNeeds returns the files that c's own command line and env name on a volume it
+// mounts (envoy -c /shared/envoy.yaml): its program may need one to start. They count when
+// c has a startupProbe or postStart hook (startNeedsOf): a program that waits for the file,
+// or fails without it, never passes them while the writer waits for them. Without either,
+// the kubelet starts the next container once it sees the sidecar running: a program that
+// waits for its file (tail -F of the app's log, kubexit's graveyard) runs, and is moved. One
+// that exits at once for want of its file may be seen exited and restarted with back-off
+// before the next container starts; a document does not tell the two apart, and holding
+// every sidecar that reads a file the app writes would hold the log shippers, so that case
+// is left moved (README says so). A file its script writes is marked its own, and held all
+// the same while a later container may write its storage (blockedFile).
+func programFileNeeds(c container) []portNeed {
+	words := commandWords(c.node)
+	if len(words) == 0 && len(c.env) == 0 {
+		return nil
+	}
+	var needs []portNeed
+	if len(words) > 0 {
+		needs = fileNeeds(c, strings.Join(c.words, " "), "command line", words[0].Line, c.writes, "script writes")
+	}
+	for _, e := range seqItems(lookup(c.node, "env")) {
+		name := scalar(e, "name")
+		if v := c.env[name]; v != "" {
+			needs = append(needs, fileNeeds(c, v, "env "+name, e.Line, c.writes, "script writes")...)
+		}
+	}
+	// A mount's own path (OUTPUT_CERTS=/var/lib/istio/data, the mountPath) is there as soon
+	// as the container starts: the kubelet mounts it. What the program reads in it, unnamed,
+	// a document does not show.
+	var out []portNeed
+	for _, n := range needs {
+		if !isMountPath(c.node, n.file) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// isMountPath reports whether file is the mountPath of one of c's volume mounts.
+func isMountPath(c *yaml.Node, file string) bool {
+	for _, vm := range seqItems(lookup(c, "volumeMounts")) {
+		if path.Clean(scalar(vm, "mountPath")) == file {
+			return true
+		}
+	}
+	return false
+}

@@ -1,6 +1,7 @@
 package migrate
 
 import (
+	"mvdan.cc/sh/v3/syntax"
 	"net/netip"
 	"path"
 	"regexp"
@@ -79,25 +80,7 @@ func checkAddressesNamed(text string) []address {
 // addressesIn returns the addresses text connects to that are on the pod's own network,
 // and those whose host is a name the pod's spec may resolve to the pod.
 func addressesIn(text string) (own, named []address) {
-	var out []address
-	rest := text
-	for _, u := range urlsIn(text) {
-		out = append(out, u.addr)
-		rest = strings.Replace(rest, u.text, " ", 1)
-	}
-	for _, m := range devTCPAddr.FindAllStringSubmatch(rest, -1) {
-		out = append(out, address{host: m[1], port: m[2]})
-		rest = strings.Replace(rest, m[0], " ", 1)
-	}
-	for _, m := range hostPort.FindAllStringSubmatch(rest, -1) {
-		out = append(out, address{host: m[1], port: m[2]})
-	}
-	words := strings.Fields(rest)
-	for i, w := range words {
-		if n := path.Base(w); n == "nc" || n == "ncat" || n == "netcat" || n == "telnet" {
-			out = append(out, ncAddress(words[i+1:]))
-		}
-	}
+	out := allAddresses(text)
 	for _, a := range out {
 		if a.unread == "" && !isNumber(a.port) {
 			a.unread = "its port " + a.port + " is not a number the document shows"
@@ -121,6 +104,30 @@ func addressesIn(text string) (own, named []address) {
 		}
 	}
 	return own, named
+}
+
+// allAddresses returns every address text names, remote ones included.
+func allAddresses(text string) []address {
+	var out []address
+	rest := text
+	for _, u := range urlsIn(text) {
+		out = append(out, u.addr)
+		rest = strings.Replace(rest, u.text, " ", 1)
+	}
+	for _, m := range devTCPAddr.FindAllStringSubmatch(rest, -1) {
+		out = append(out, address{host: m[1], port: m[2]})
+		rest = strings.Replace(rest, m[0], " ", 1)
+	}
+	for _, m := range hostPort.FindAllStringSubmatch(rest, -1) {
+		out = append(out, address{host: m[1], port: m[2]})
+	}
+	words := strings.Fields(rest)
+	for i, w := range words {
+		if n := path.Base(w); n == "nc" || n == "ncat" || n == "netcat" || n == "telnet" {
+			out = append(out, ncAddress(words[i+1:]))
+		}
+	}
+	return out
 }
 
 // netClientIn returns the first network client that text runs, or "".
@@ -249,4 +256,123 @@ func isRemote(host string) bool {
 func numericHost(h string) bool {
 	return strings.Trim(h, "0123456789.") == "" ||
 		h[0] >= '0' && h[0] <= '9' && strings.Trim(strings.ToLower(h), "0123456789abcdefx.") == ""
+}
+
+// An exec check is read only as far as its programs are known. A program that is not a
+// network client whose address the tool reads, nor one known to check the container's own
+// state only (test, cat, pgrep...), may connect anywhere: an interpreter running inline code
+// (python3 -c "socket.create_connection(...)"), a database client (psql -p 8080), a binary
+// of the image (/bin/check-ready). Such a check leaves the container unproven. And any
+// number written in an exec check that is a port a container starting later declares may be
+// that port, whatever the program: it holds too.
+
+// localChecks are programs that read the container's own state and open no connection.
+var localChecks = map[string]bool{
+	"test": true, "[": true, "[[": true, "true": true, "false": true, ":": true, "cat": true,
+	"ls": true, "stat": true, "grep": true, "egrep": true, "fgrep": true, "pgrep": true,
+	"pidof": true, "ps": true, "kill": true, "sleep": true, "echo": true, "printf": true,
+	"exit": true, "head": true, "tail": true, "wc": true, "find": true, "date": true,
+	"touch": true, "rm": true, "mkdir": true, "readlink": true, "cmp": true, "diff": true,
+	"hostname": true, "id": true, "whoami": true, "uname": true,
+}
+
+// digitRun is a number written in a check.
+var digitRun = regexp.MustCompile(`\d+`)
+
+// execCheckNeeds returns the needs of an exec check's words beyond its addresses: why it
+// cannot be read when it runs a program the tool does not know, and each number in it.
+func execCheckNeeds(words []string, what string, line int) []portNeed {
+	var needs []portNeed
+	if why := unreadProgram(words); why != "" {
+		needs = append(needs, portNeed{what: what, line: line, unread: why})
+	}
+	seen := map[string]bool{}
+	for _, a := range allAddresses(strings.Join(words, " ")) {
+		seen[a.port] = true // an address read: its port is checked as the address's
+	}
+	if port := selfWaitPort(words); port != "" {
+		seen[port] = true
+		needs = append(needs, portNeed{what: what, line: line, port: port})
+	}
+	for _, w := range words {
+		for _, d := range digitRun.FindAllString(w, -1) {
+			if d = strings.TrimLeft(d, "0"); d != "" && len(d) <= 5 && !seen[d] {
+				seen[d] = true
+				needs = append(needs, portNeed{what: what, line: line, port: d, token: true})
+			}
+		}
+	}
+	return needs
+}
+
+// unreadProgram returns why an exec check's programs cannot be read, or "": each program it
+// runs, in a shell's script too, is a network client or a local check.
+func unreadProgram(words []string) string {
+	if len(words) == 0 {
+		return ""
+	}
+	if name := path.Base(words[0]); !isShell(name) {
+		if name == "pilot-agent" && (len(words) < 2 || words[1] != "wait") {
+			return unknownProgram(name + " " + strings.Join(words[1:2], ""))
+		}
+		return unknownProgram(name)
+	}
+	script := ""
+	for i, w := range words[1:] {
+		if strings.HasPrefix(w, "-") && strings.Contains(w, "c") && i+2 < len(words) {
+			script = words[i+2]
+			break
+		}
+	}
+	f, err := syntax.NewParser().Parse(strings.NewReader(script), "")
+	if err != nil {
+		return "runs a script this tool cannot parse"
+	}
+	why := ""
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if call, ok := n.(*syntax.CallExpr); ok && why == "" && len(call.Args) > 0 {
+			name := call.Args[0].Lit()
+			if name == "" {
+				why = "runs a program whose name this tool cannot read"
+			} else {
+				why = unknownProgram(path.Base(name))
+			}
+		}
+		return why == ""
+	})
+	return why
+}
+
+// unknownProgram says that program name is not read, or "" when it is a network client (its
+// addresses are read) or a local check.
+func unknownProgram(name string) string {
+	if netClients[name] || localChecks[name] || selfWaiters[name] != "" {
+		return ""
+	}
+	return "runs " + name + ", a program whose connections this tool cannot read (an interpreter's inline code, a client it does not know, a binary of the image)"
+}
+
+// selfWaiters are the mesh programs that wait for their own proxy's readiness port (by
+// default this one): linkerd-await (--port) and pilot-agent wait (--url, read as an address).
+var selfWaiters = map[string]string{"linkerd-await": "4191", "pilot-agent": "15021"}
+
+// selfWaitPort returns the port that a self waiter's exec check waits for, or "".
+func selfWaitPort(words []string) string {
+	if len(words) == 0 {
+		return ""
+	}
+	name := path.Base(words[0])
+	port := selfWaiters[name]
+	if port == "" || name == "pilot-agent" && (len(words) < 2 || words[1] != "wait") {
+		return ""
+	}
+	for _, w := range words {
+		if v, ok := strings.CutPrefix(w, "--port="); ok && name == "linkerd-await" {
+			port = v
+		}
+		if strings.HasPrefix(w, "--url") {
+			return "" // the URL is read as an address
+		}
+	}
+	return port
 }

@@ -31,6 +31,9 @@ type portNeed struct {
 	// own says how the container shows the file as its own, if it does: its command "names"
 	// it, its script "writes" it.
 	file, volume, own string
+	// token: port is a number written in an exec check, which holds only when a container
+	// that starts later declares it (startneeds.go).
+	token bool
 	// host is the DNS name it reaches, when only the pod's own names can show that it is the
 	// pod (addressself.go); "" for an address on the pod.
 	host string
@@ -62,6 +65,7 @@ func startNeeds(c container, h *yaml.Node, what string) []portNeed {
 		for _, a := range checkAddressesNamed(shellEnv(c, words)) {
 			needs = append(needs, addressNeed(what+" exec", cmd.Line, a))
 		}
+		needs = append(needs, execCheckNeeds(words, what+" exec", cmd.Line)...)
 	}
 	return needs
 }
@@ -79,6 +83,9 @@ type startOrder struct {
 func (s startOrder) blocked(c container, n portNeed) string {
 	if n.file != "" {
 		return s.blockedFile(c, n)
+	}
+	if n.token {
+		return s.blockedToken(c, n)
 	}
 	if n.unread != "" {
 		return fmt.Sprintf("its %s (line %d) %s, so it may wait for a container that starts after it", n.what, n.line, n.unread)
@@ -156,6 +163,7 @@ func startNeedsOf(c container) []portNeed {
 	needs = append(needs, handlerFileNeeds(c, postStart, "postStart hook")...)
 	if startWaits(c) {
 		needs = append(needs, scriptNeeds(c)...)
+		needs = append(needs, programFileNeeds(c)...)
 	}
 	return needs
 }
