@@ -71,8 +71,12 @@ func flagChange(w string) errexitChange {
 
 // setsErrexit says how a top-level statement changes errexit: a plain set (set -e, set +e,
 // set -o errexit, set +o errexit, set -xe), or unknown when it holds a set, source or eval
-// the tool does not follow (in a function, a subshell, a list, an if).
+// the tool does not follow (in a function, a subshell, a list, an if). A statement run in
+// the background (set -e &) runs in a subshell and changes nothing.
 func setsErrexit(st *syntax.Stmt) errexitChange {
+	if st.Background {
+		return errexitKept // it runs in a subshell: the script's options stay as they are
+	}
 	if call, name := shell.CallName(st); name == "set" && !st.Negated && len(st.Redirs) == 0 {
 		return setArgs(call.Args[1:])
 	}

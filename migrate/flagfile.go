@@ -303,16 +303,25 @@ func (p *flagPlan) plan(containers []container) {
 	}
 }
 
+// flagEdit is the edit of one script that uses the flag, as its statements are read: what
+// goes whatever the script is, and what goes only from a watcher.
+type flagEdit struct {
+	cuts     []shell.Cut
+	replaced map[*syntax.Stmt]string
+	// backgrounds are the statements run with &; helpers the statements of a watcher's
+	// vocabulary ($! saved, wait, kill, sleep), which a watcher loses with its loop and an
+	// app keeps: its wait holds the script until its processes end.
+	backgrounds, helpers []int
+	watcher, writer      bool
+	lastKept             int // the last statement kept whatever the script is
+}
+
 // edit returns the script without the workaround, and whether it was the watcher.
 func (p *flagPlan) edit(s *shellScript) (string, bool, string) {
 	text := s.node.Value
-	var cuts []shell.Cut
-	replaced := map[*syntax.Stmt]string{}
-	var background *syntax.Stmt
-	var sleeps []*syntax.Stmt
-	watcher, lastKept := false, -1
+	e := &flagEdit{replaced: map[*syntax.Stmt]string{}, lastKept: -1}
 	funcs := shell.FuncDecls(s.file)
-	gone, problem := p.flagFuncs(text, s.file, funcs, &cuts, replaced)
+	gone, problem := p.flagFuncs(text, s.file, funcs, &e.cuts, e.replaced)
 	if problem != "" {
 		return "", false, problem
 	}
@@ -320,63 +329,94 @@ func (p *flagPlan) edit(s *shellScript) (string, bool, string) {
 	if problem != "" {
 		return "", false, problem
 	}
-	cuts = append(cuts, status...)
+	e.cuts, e.writer = append(e.cuts, status...), writer
 	for i, st := range s.file.Stmts {
-		src := text[st.Pos().Offset():st.End().Offset()]
-		call, name := shell.CallName(st)
-		switch {
-		case shell.Covered(st, status):
-			// the exit-code protocol beside the flag (exitcode.go)
-		case st.Cmd != nil && funcs[shell.FuncName(st)] == st:
-			// a function declaration: flagFuncs dealt with it
-		case gone[strings.TrimSuffix(strings.TrimSpace(trapHandler(text, st)), ";")]:
-			cuts = append(cuts, shell.StmtCut(text, st)) // trap FUNC EXIT, FUNC gone
-		case strings.Contains(src, p.flag):
-			bin, chain := st.Cmd.(*syntax.BinaryCmd)
-			switch {
-			case writtenFlag(text, st, funcs) == p.flag:
-				writer = true
-				cuts = append(cuts, shell.StmtCut(text, st))
-			case chain && bin.Op == syntax.AndStmt && writtenFlag(text, bin.Y, funcs) == p.flag && !strings.Contains(text[bin.X.Pos().Offset():bin.X.End().Offset()], p.flag):
-				// "run && touch FLAG" keeps "run".
-				writer = true
-				cuts = append(cuts, shell.Cut{From: int(bin.X.End().Offset()), To: int(st.End().Offset())})
-				replaced[st] = shell.Print(bin.X)
-				lastKept = i
-			case testsFile(src, p.flag) || name == "exit":
-				// A loop or test on the flag, or `exit $(cat FLAG)` that mirrors an exit code.
-				watcher = true
-				cuts = append(cuts, shell.StmtCut(text, st))
-			default:
-				return "", false, "it uses " + p.flag + " in a way this tool does not recognise: " + firstLine(src)
-			}
-		case st.Background && call != nil:
-			if background != nil {
-				return "", false, "it starts more than one process in the background"
-			}
-			background = st
-			lastKept = i
-		case call != nil && len(call.Args) == 0 && len(call.Assigns) == 1 && strings.Contains(src, "$!"),
-			name == "wait", name == "kill":
-			cuts = append(cuts, shell.StmtCut(text, st))
-		case name == "sleep":
-			sleeps = append(sleeps, st) // a watcher's delay before the kill
-		default:
-			lastKept = i
+		if problem := p.readStmt(e, text, i, st, funcs, gone, status); problem != "" {
+			return "", false, problem
 		}
 	}
-	if watcher && writer {
+	if e.watcher && e.writer {
 		return "", true, "it both writes and tests " + p.flag
 	}
-	if watcher {
-		for _, st := range sleeps {
-			cuts = append(cuts, shell.StmtCut(text, st))
+	if !e.watcher {
+		for _, i := range append(e.helpers, e.backgrounds...) {
+			e.lastKept = max(e.lastKept, i)
 		}
+		return p.writerEdit(s, e.cuts, e.replaced, e.lastKept, funcs)
 	}
-	if !watcher {
-		return p.writerEdit(s, cuts, replaced, lastKept, funcs)
+	if len(e.backgrounds) > 1 {
+		return "", true, "it starts more than one process in the background"
 	}
-	return p.watcherEdit(s, cuts, replaced, background, lastKept)
+	var background *syntax.Stmt
+	if len(e.backgrounds) == 1 {
+		background = s.file.Stmts[e.backgrounds[0]]
+		e.lastKept = max(e.lastKept, e.backgrounds[0])
+	}
+	for _, i := range e.helpers {
+		e.cuts = append(e.cuts, shell.StmtCut(text, s.file.Stmts[i]))
+	}
+	return p.watcherEdit(s, e.cuts, e.replaced, background, e.lastKept)
+}
+
+// readStmt reads the i-th top-level statement of a script into e; problem says why the
+// script cannot be edited.
+func (p *flagPlan) readStmt(e *flagEdit, text string, i int, st *syntax.Stmt, funcs map[string]*syntax.Stmt, gone map[string]bool, status []shell.Cut) string {
+	src := text[st.Pos().Offset():st.End().Offset()]
+	call, name := shell.CallName(st)
+	switch {
+	case shell.Covered(st, status):
+		// the exit-code protocol beside the flag (exitcode.go)
+	case st.Cmd != nil && funcs[shell.FuncName(st)] == st:
+		// a function declaration: flagFuncs dealt with it
+	case gone[strings.TrimSuffix(strings.TrimSpace(trapHandler(text, st)), ";")]:
+		e.cuts = append(e.cuts, shell.StmtCut(text, st)) // trap FUNC EXIT, FUNC gone
+	case strings.Contains(src, p.flag):
+		return p.readFlagStmt(e, text, i, st, funcs)
+	case st.Background && call != nil:
+		e.backgrounds = append(e.backgrounds, i)
+	case call != nil && len(call.Args) == 0 && len(call.Assigns) == 1 && strings.Contains(src, "$!"),
+		name == "wait", name == "kill", name == "sleep":
+		e.helpers = append(e.helpers, i)
+	default:
+		e.lastKept = i
+	}
+	return ""
+}
+
+// readFlagStmt reads a statement that names the flag: it writes it (alone, at the end of an
+// && list, in an EXIT trap) or tests it.
+func (p *flagPlan) readFlagStmt(e *flagEdit, text string, i int, st *syntax.Stmt, funcs map[string]*syntax.Stmt) string {
+	src := text[st.Pos().Offset():st.End().Offset()]
+	_, name := shell.CallName(st)
+	bin, chain := st.Cmd.(*syntax.BinaryCmd)
+	switch {
+	case name == "trap" && trapHandler(text, st) != "":
+		cut, printed, problem := p.trapFlagCut(text, st)
+		if problem != "" {
+			return problem
+		}
+		e.writer = true
+		e.cuts = append(e.cuts, cut)
+		if printed != "" {
+			e.replaced[st] = printed
+		}
+	case writtenFlag(text, st, funcs) == p.flag:
+		e.writer = true
+		e.cuts = append(e.cuts, shell.StmtCut(text, st))
+	case chain && bin.Op == syntax.AndStmt && writtenFlag(text, bin.Y, funcs) == p.flag && !strings.Contains(text[bin.X.Pos().Offset():bin.X.End().Offset()], p.flag):
+		// "run && touch FLAG" keeps "run".
+		e.writer = true
+		e.cuts = append(e.cuts, shell.Cut{From: int(bin.X.End().Offset()), To: int(st.End().Offset())})
+		e.replaced[st] = shell.Print(bin.X)
+		e.lastKept = i
+	case testsFile(src, p.flag) || name == "exit":
+		// A loop or test on the flag, or `exit $(cat FLAG)` that mirrors an exit code.
+		e.watcher = true
+		e.cuts = append(e.cuts, shell.StmtCut(text, st))
+	default:
+		return "it uses " + p.flag + " in a way this tool does not recognise: " + firstLine(src)
+	}
+	return ""
 }
 
 // writerEdit returns the app's script without the flag's writing, which must be at the end
@@ -386,7 +426,11 @@ func (p *flagPlan) writerEdit(s *shellScript, cuts []shell.Cut, replaced map[*sy
 	for i, st := range s.file.Stmts {
 		if shell.Covered(st, cuts) && i < lastKept && funcs[shell.FuncName(st)] != st {
 			if call, name := shell.CallName(st); !(call != nil && name == "trap") {
-				return "", false, "the flag is written before the script's last command; the sidecar is stopped early on purpose"
+				last := firstLine(shell.Print(s.file.Stmts[lastKept]))
+				if writtenAfter(text, st, funcs) != p.flag {
+					return "", false, fmt.Sprintf("%q, which goes with the workaround, runs before the script's last command, %q", firstLine(shell.Print(st)), last)
+				}
+				return "", false, fmt.Sprintf("the flag is written before the script's last command, %q: the sidecar is stopped early on purpose", last)
 			}
 		}
 	}

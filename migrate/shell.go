@@ -116,6 +116,10 @@ func statusChange(s *shellScript, cuts []shell.Cut) string {
 				return "" // a failure of it ended the script before the workaround ran
 			}
 			now := firstLine(shell.Print(stmts[i]))
+			if stmts[i].Background {
+				// `cmd &` returns 0 at once, whatever cmd does later.
+				return fmt.Sprintf("the script now ends with %q, run in the background: it returns 0 at once, so the script exits 0 whatever that process does (the removed %q returned 0 unless it failed itself)", now, firstLine(shell.Print(last)))
+			}
 			return fmt.Sprintf("the script now exits with the status of %q, not of the removed %q: a failure of %q that was hidden now fails the Job; end the script with || true if that is not wanted",
 				now, firstLine(shell.Print(last)), now)
 		}

@@ -62,7 +62,7 @@ func TestEditedScriptsKeepStatements(t *testing.T) {
 				got = append(got, printed(st))
 			}
 			for _, st := range before.file.Stmts {
-				if len(got) > 0 && keptAs(st)[got[0]] {
+				if len(got) > 0 && (keptAs(st)[got[0]] || trapKeptAs(st, got[0])) {
 					got = got[1:]
 					continue
 				}
@@ -164,6 +164,47 @@ func keptAs(s *syntax.Stmt) map[string]bool {
 		call.Args = args
 	}
 	return forms
+}
+
+// trapKeptAs reports whether edited, a printed statement, is the trap s whose string
+// handler lost statements at its end, each a workaround's (a flag written): the same
+// trap words but the handler, whose statements are the first ones of s's.
+func trapKeptAs(s *syntax.Stmt, edited string) bool {
+	f, err := shell.Parse(edited)
+	if err != nil || len(f.Stmts) != 1 {
+		return false
+	}
+	was, now := trapStmts(s), trapStmts(f.Stmts[0])
+	if len(now) == 0 || len(now) >= len(was) {
+		return false
+	}
+	a, b := s.Cmd.(*syntax.CallExpr).Args, f.Stmts[0].Cmd.(*syntax.CallExpr).Args
+	if len(a) != len(b) || shell.Print(a[0]) != shell.Print(b[0]) || shell.Print(a[2]) != shell.Print(b[2]) {
+		return false
+	}
+	for i, st := range was {
+		if i < len(now) && printed(now[i]) != printed(st) || i >= len(now) && !hackMarker.MatchString(shell.Print(st)) {
+			return false
+		}
+	}
+	return true
+}
+
+// trapStmts returns the statements of the string handler of `trap STRING SIGNAL`, or nil.
+func trapStmts(s *syntax.Stmt) []*syntax.Stmt {
+	call, name := shell.CallName(s)
+	if name != "trap" || len(call.Args) != 3 {
+		return nil
+	}
+	handler, _, ok := trapString(call.Args[1])
+	if !ok {
+		return nil
+	}
+	f, err := shell.Parse(handler)
+	if err != nil {
+		return nil
+	}
+	return f.Stmts
 }
 
 // containersOf returns the container entries of a manifest, by name.
