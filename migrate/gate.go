@@ -54,6 +54,10 @@ var endingCommands = map[string]string{
 	"pgrep": "looks for another process", "pidof": "looks for another process",
 }
 
+// tailEnds says why tail without -f, -F or --follow is no sidecar: it prints the end of the
+// file and exits.
+const tailEnds = "prints the end of the file and exits (no -f, -F or --follow); follow it with tail -F"
+
 // setupCommands prepare a container's program and return: allowed before the final one.
 var setupCommands = map[string]bool{
 	"": true, "export": true, "set": true, "mkdir": true, "cp": true, "mv": true, "ln": true,
@@ -95,6 +99,8 @@ func longLived(c *yaml.Node) *unproven {
 		return &unproven{what: strings.Join(wordValues(words), " "), line: at.Line, why: "ends after a time; run the sidecar's program"}
 	case setupCommands[prog] && prog != "sleep":
 		return &unproven{what: strings.Join(wordValues(words), " "), line: at.Line, why: "returns at once; run the sidecar's program"}
+	case prog == "tail" && !followFlag(wordValues(words[1:])):
+		return &unproven{what: strings.Join(wordValues(words), " "), line: at.Line, why: tailEnds}
 	}
 	return nil
 }
@@ -331,6 +337,8 @@ func finalProgram(st *syntax.Stmt) string {
 				return ""
 			}
 			return "ends after a time; a native sidecar that exits is restarted"
+		case name == "tail" && !followFlag(words[len(words)-len(args)+1:]):
+			return tailEnds
 		case setupCommands[name]:
 			return "returns at once, so the container exits; run the sidecar's program last"
 		case isShell(name) || name == "source" || name == ".":
