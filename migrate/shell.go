@@ -50,7 +50,11 @@ func containerScript(c *yaml.Node) *shellScript {
 			return nil // a script file, not -c
 		}
 		if !strings.HasPrefix(w, "--") && strings.Contains(w, "c") && i+1 < len(words) {
-			s := &shellScript{node: words[i+1], words: words[:i+2], positional: i+2 < len(words), seqs: seqs, container: c}
+			at := scriptOperand(words, i+1)
+			if at >= len(words) {
+				return nil
+			}
+			s := &shellScript{node: words[at], words: words[:at+1], positional: at+1 < len(words), seqs: seqs, container: c}
 			if f, err := shell.Parse(s.node.Value); err == nil {
 				s.file = f
 			} else {
@@ -60,6 +64,24 @@ func containerScript(c *yaml.Node) *shellScript {
 		}
 	}
 	return nil
+}
+
+// scriptOperand returns the index of the script among words, from the word after -c: POSIX
+// sh (dash, bash too) takes options after -c as well (sh -c -x SCRIPT, sh -c -o errexit
+// SCRIPT), and the script is the first word that is not one, or follows --.
+func scriptOperand(words []*yaml.Node, from int) int {
+	for i := from; i < len(words); i++ {
+		w := words[i].Value
+		switch {
+		case w == "--" || w == "-":
+			return i + 1
+		case len(w) < 2 || (w[0] != '-' && w[0] != '+') || strings.HasPrefix(w, "--"):
+			return i
+		case strings.HasSuffix(w, "o"):
+			i++ // -o NAME, +o NAME
+		}
+	}
+	return len(words)
 }
 
 // shellAt returns the index of the shell among the words of a command: sh, bash, ash, dash
