@@ -83,6 +83,9 @@ func longLived(c *yaml.Node) *unproven {
 	words = expandedNodes(c, words) // as the kubelet runs it
 	prog := path.Base(words[0].Value)
 	at := words[0]
+	if why := behindWrapper(wordValues(words)); why != "" {
+		return &unproven{what: firstLine(strings.Join(wordValues(words), " ")), line: at.Line, why: why}
+	}
 	if why := programProblem(wordValues(words)); why != "" {
 		return &unproven{what: firstLine(strings.Join(wordValues(words), " ")), line: at.Line, why: why}
 	}
@@ -326,6 +329,9 @@ func finalProgram(st *syntax.Stmt) string {
 			args = args[1:]
 			name = path.Base(args[0].Lit())
 			problem = programProblem(words[1:])
+		}
+		if problem == "" {
+			problem = behindWrapper(words[len(words)-len(args):])
 		}
 		switch {
 		case problem != "":
