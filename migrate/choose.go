@@ -1,5 +1,7 @@
 package migrate
 
+import "sigs.k8s.io/kustomize/kyaml/yaml"
+
 // podFacts are what the choice of each container of a pod reads about the pod.
 type podFacts struct {
 	listed, kept, native    map[string]bool // the sidecars and keep annotations; the init containers
@@ -16,6 +18,7 @@ func (m *migration) choose(t podTemplate, c container, f podFacts) (evidence, bo
 	e = m.withContext(c, e, f.listed)
 	stopWhat, stopWhy := m.keptStop(f.stops, c)
 	markWhat, markWhy := m.terminatorKept(t, c)
+	restartWhy := restartBlock(c.node, m.opts.KubeVersion)
 	switch {
 	case !found:
 		m.hintMiss(t, c)
@@ -33,6 +36,9 @@ func (m *migration) choose(t podTemplate, c container, f podFacts) (evidence, bo
 		m.report(ruleBadContainers, Warning, t, c.node, c.name, "not moved: it uses YAML anchors or aliases, which would break when moved")
 	case f.istioOptOut == "false" && (e.rule.ID == "image-istio-proxy" || c.name == "istio-proxy"):
 		m.report(ruleMeshOptOut, Warning, t, c.node, c.name, "not moved: sidecar.istio.io/nativeSidecar is \"false\"; remove that annotation first if native sidecars are wanted")
+	case restartWhy != "":
+		m.policyHeld[c.node] = true
+		m.report(ruleRegularPolicy, Warning, t, c.node, c.name, "not moved: %s", restartWhy)
 	case f.keepsFlag && m.flags != nil && m.flags.watchers[c.node]:
 		m.report(ruleHackKept, Warning, t, c.node, c.name, "not moved: it stops itself when %s appears, and a native sidecar that exits is restarted; the workaround stays (%s)", m.flags.flag, flagKept(m.opts, m.flags))
 	case f.keepsKubexit && m.kubexit.used && c.env["KUBEXIT_DEATH_DEPS"] != "":
@@ -64,6 +70,7 @@ func (m *migration) planPod(t podTemplate, containers, inits, all []container, l
 	kubexit := &m.kubexit
 	stops := planStops(t.spec, containers, all)
 	m.flags, m.stopped, m.terminatorListed = nil, nil, terminatorListed(t)
+	m.policyHeld = map[*yaml.Node]bool{}
 	m.quitCallers = quitCallers(t.spec) // before anything is removed (switches.go)
 	m.linkerdCallers = linkerdCallers(t.spec)
 	if t.runToCompletion {

@@ -78,6 +78,7 @@ type migration struct {
 	flags           *flagPlan             // the exit-flag workaround of the current pod, if any
 	kubexit         kubexitPlan           // the removal of kubexit from the current pod
 	stopped         map[*yaml.Node]string // containers the app stops, in a run-to-completion pod
+	policyHeld      map[*yaml.Node]bool   // sidecars of the current pod kept for their restart settings
 	// terminatorListed maps the containers a sidecar-terminator annotation lists to it.
 	terminatorListed map[string]string
 	ignored          map[string]string // rule ids silenced on the current workload, with their reasons
@@ -510,6 +511,10 @@ func (m *migration) checkInit(t podTemplate, inits []container, listed map[strin
 			m.reportHeld(t, c)
 			continue
 		}
+		if why := restartBlock(c.node, m.opts.KubeVersion); why != "" && (listed[c.name] || c.neverExits()) {
+			m.report(ruleInitLongRun, Warning, t, c.node, c.name, "a long-running sidecar as a plain init container keeps the Pod in Init, and restartPolicy: Always is not added: %s", why)
+			continue
+		}
 		if listed[c.name] || c.neverExits() {
 			why := "its command never exits"
 			if listed[c.name] {
@@ -546,7 +551,7 @@ func doublesAsInit(c container, e evidence) bool {
 // checkRegular reports restartPolicy on containers that stay in containers.
 func (m *migration) checkRegular(t podTemplate, containers, moving []container) {
 	for _, c := range containers {
-		if c.restartPolicy == "" || containsNode(moving, c.node) {
+		if c.restartPolicy == "" || containsNode(moving, c.node) || m.policyHeld[c.node] {
 			continue
 		}
 		m.report(ruleRegularPolicy, Warning, t, c.node, c.name, "restartPolicy %q on a regular container is invalid before Kubernetes 1.35 and a per-container restart rule from 1.35", c.restartPolicy)

@@ -35,7 +35,7 @@ var (
 	ruleDuplicateName = Rule{ID: "duplicate-name", Matches: "two containers with the same name", Summary: "Container names must be unique in a pod; the pod is left alone."}
 	ruleBadContainers = Rule{ID: "invalid-containers", Matches: "containers that is not a list of mappings, each with a name and no key set twice", Summary: "The pod template cannot be read; it is left alone."}
 	ruleInitPolicy    = Rule{ID: "init-restart-policy", Matches: "initContainers entry with restartPolicy other than Always", Summary: "Rejected before Kubernetes 1.35, and a different feature from 1.35."}
-	ruleRegularPolicy = Rule{ID: "regular-restart-policy", Matches: "restartPolicy on a container that stays in containers", Summary: "Invalid before Kubernetes 1.35, and a different feature from 1.35."}
+	ruleRegularPolicy = Rule{ID: "regular-restart-policy", Matches: "restartPolicy on a container that stays in containers; restart settings that keep a sidecar there", Summary: "Invalid before Kubernetes 1.35, and a different feature from 1.35; a sidecar whose restartPolicy is not Always (or null), or that has restartPolicyRules, is not moved: Always would change them."}
 	ruleInitProbes    = Rule{ID: "init-probes", Matches: "probes or lifecycle on a plain init container", Summary: "Plain init containers reject probes and lifecycle hooks."}
 	ruleInitLongRun   = Rule{ID: "init-long-running", Matches: "a long-running sidecar image in initContainers without restartPolicy: Always", Summary: "The Pod would hang in Init; fixed only on strong evidence."}
 	ruleMeshOptOut    = Rule{ID: "mesh-native-opt-out", Matches: "annotation sidecar.istio.io/nativeSidecar: \"false\"", Summary: "The mesh was told to keep its proxy in containers; the proxy is left there."}
