@@ -196,14 +196,16 @@ func kubexitVolumes(t podTemplate, proof volumeProof, graveyards map[string]bool
 }
 
 // readyFirst reports whether every container named in deps (comma-separated) is ready
-// before the app starts once native: it has a startupProbe, or gets one from its
-// readinessProbe (--startup-probe from-readiness).
+// before the app starts once native: it has a startupProbe, it has no readinessProbe (it is
+// ready once started), or it gets a startupProbe from its readinessProbe
+// (--startup-probe from-readiness).
 func (m *migration) readyFirst(all []container, deps string) bool {
 	for _, name := range strings.Split(deps, ",") {
 		ready := false
 		for _, c := range all {
 			if c.name == strings.TrimSpace(name) {
-				ready = lookup(c.node, "startupProbe") != nil || (m.opts.StartupProbe == StartupFromReadiness && lookup(c.node, "readinessProbe") != nil)
+				// Without a readinessProbe a container is ready once started.
+				ready = lookup(c.node, "startupProbe") != nil || lookup(c.node, "readinessProbe") == nil || m.opts.StartupProbe == StartupFromReadiness
 			}
 		}
 		if !ready {
@@ -277,4 +279,55 @@ func volumeEdits(spec *yaml.Node, name string) []Edit {
 		}
 	}
 	return edits
+}
+
+// birthDepStays says why removing kubexit would let a container start before a container it
+// waits for (KUBEXIT_BIRTH_DEPS), or "": each dependency must be a native sidecar once the
+// pod is migrated, placed before the container that waits for it, since only then does the
+// kubelet start it first.
+func birthDepStays(all, inits, moving []container, placement Placement) string {
+	sidecars := append([]container{}, inits...)
+	if placement == BeforeInit {
+		sidecars = append(append([]container{}, moving...), inits...)
+	} else {
+		sidecars = append(sidecars, moving...)
+	}
+	moved := map[string]bool{}
+	for _, c := range moving {
+		moved[c.name] = true
+	}
+	position := map[string]int{} // the place among the native sidecars; absent: regular
+	for i, c := range sidecars {
+		if moved[c.name] || scalar(c.node, "restartPolicy") == "Always" {
+			position[c.name] = i
+		}
+	}
+	for _, c := range all {
+		for _, dep := range strings.Split(c.env["KUBEXIT_BIRTH_DEPS"], ",") {
+			dep = strings.TrimSpace(dep)
+			if dep == "" {
+				continue
+			}
+			at, native := position[dep]
+			mine, waiterNative := position[c.name]
+			switch {
+			case !native && !hasContainer(all, dep):
+				return "container " + c.name + " waits for " + dep + " with KUBEXIT_BIRTH_DEPS, and the pod has no container " + dep
+			case !native:
+				return "container " + c.name + " waits for " + dep + " with KUBEXIT_BIRTH_DEPS, and " + dep + " does not become a native sidecar, so nothing else would make it start first"
+			case waiterNative && mine < at:
+				return "container " + c.name + " waits for " + dep + " with KUBEXIT_BIRTH_DEPS, and as native sidecars " + c.name + " would start first"
+			}
+		}
+	}
+	return ""
+}
+
+func hasContainer(all []container, name string) bool {
+	for _, c := range all {
+		if c.name == name {
+			return true
+		}
+	}
+	return false
 }

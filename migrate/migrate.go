@@ -367,6 +367,29 @@ func (m *migration) template(t podTemplate) {
 
 	all := append(append([]container{}, containers...), inits...)
 	f := m.planPod(t, containers, inits, all, listed, kept)
+	found, silenced := len(m.findings), len(m.silenced)
+	moving, moveWhy := m.chooseMoves(t, containers, inits, f)
+	if m.kubexit.used && !f.keepsKubexit {
+		// kubexit goes only if what it waited for still starts first; the choice, made
+		// while it was to go, is made again with it staying, as if that had been known.
+		if why := birthDepStays(all, inits, moving, m.opts.Placement); why != "" {
+			m.findings, m.silenced = m.findings[:found], m.silenced[:silenced]
+			m.kubexit.problem, f.keepsKubexit = why, true
+			moving, moveWhy = m.chooseMoves(t, containers, inits, f)
+		}
+	}
+	m.runFamilies(&pod{t: t, moving: moving, all: all, apps: containers}, earlyFamilies)
+	if len(moving) == 0 {
+		m.checkRegular(t, containers, nil)
+		m.runFamilies(&pod{t: t, natives: nativeAfter(inits, nil), all: all, apps: containers}, families)
+		return
+	}
+	m.move(t, containers, inits, all, moving, moveWhy)
+}
+
+// chooseMoves returns the containers of pod t that move, with their evidence, reporting
+// why each other one stays.
+func (m *migration) chooseMoves(t podTemplate, containers, inits []container, f podFacts) ([]container, []evidence) {
 	var moving []container
 	var moveWhy []evidence
 	for _, c := range containers {
@@ -382,18 +405,12 @@ func (m *migration) template(t podTemplate) {
 	case len(moving) == 0:
 	case len(containers) == 1:
 		m.report(ruleSingle, Info, t, moving[0].node, moving[0].name, "not moved: it is the only container, so it is the app (%s)", moveWhy[0].reason)
-		moving = nil
+		return nil, nil
 	case len(moving) == len(containers):
-		m.report(ruleNoApp, Warning, t, containersNode, "", "nothing moved: every container looks like a sidecar and one must stay as the app; name the sidecars in %s", AnnotationSidecars)
-		moving = nil
+		m.report(ruleNoApp, Warning, t, lookup(t.spec, "containers"), "", "nothing moved: every container looks like a sidecar and one must stay as the app; name the sidecars in %s", AnnotationSidecars)
+		return nil, nil
 	}
-	m.runFamilies(&pod{t: t, moving: moving, all: all, apps: containers}, earlyFamilies)
-	if len(moving) == 0 {
-		m.checkRegular(t, containers, nil)
-		m.runFamilies(&pod{t: t, natives: nativeAfter(inits, nil), all: all, apps: containers}, families)
-		return
-	}
-	m.move(t, containers, inits, all, moving, moveWhy)
+	return moving, moveWhy
 }
 
 // kubexitKept says why kubexit stays in a pod.
