@@ -438,6 +438,12 @@ func stopsContainer(other, c container, pod []container, shared bool) *unproven 
 	}
 	s := containerScript(other.node)
 	if s == nil {
+		// A command this tool does not read as a script (behind sudo, a file it runs) may
+		// still name the stop endpoint in its words.
+		words := commandWords(other.node)
+		if call, port := stopEndpointCall(&shellScript{node: &yaml.Node{Value: strings.Join(wordValues(words), " ")}}, c); call != "" {
+			return &unproven{call, words[0].Line, "calls its stop endpoint on port " + port + " in a command this tool does not read; remove the call"}
+		}
 		return nil
 	}
 	text := s.node.Value

@@ -32,7 +32,7 @@ func pid1Notes(spec *yaml.Node) []Note {
 	}
 	for _, c := range append(running, seqItems(lookup(spec, "containers"))...) {
 		s := containerScript(c)
-		if s == nil || s.file == nil || len(s.file.Stmts) == 0 || handlesTerm(s.file) && waits(s.file) {
+		if s == nil || s.file == nil || len(s.file.Stmts) == 0 || handlesTerm(s.file) && waits(s.file) || behindInit(commandWords(c)) {
 			continue
 		}
 		last := s.file.Stmts[len(s.file.Stmts)-1]
@@ -80,4 +80,16 @@ func waits(f *syntax.File) bool {
 		return !found
 	})
 	return found
+}
+
+// behindInit reports whether a command runs its shell behind an init (tini, dumb-init,
+// catatonit), which is PID 1 in the shell's place and passes SIGTERM on.
+func behindInit(words []*yaml.Node) bool {
+	for _, w := range words[:max(shellAt(words), 0)] {
+		switch path.Base(w.Value) {
+		case "tini", "dumb-init", "catatonit":
+			return true
+		}
+	}
+	return false
 }

@@ -85,23 +85,17 @@ func scriptOperand(words []*yaml.Node, from int) int {
 }
 
 // shellAt returns the index of the shell among the words of a command: sh, bash, ash, dash
-// (any path), after env (its flags and VAR=value assignments) or busybox; -1 when the
-// command does not run a shell.
+// (any path), after the wrappers that run it as their program (env, tini, busybox, gosu:
+// gate_wrappers.go), so that a script behind them is read like any other; -1 when the
+// command does not run a shell, or runs it through a wrapper that is not read through.
 func shellAt(words []*yaml.Node) int {
-	i := 0
-	if i < len(words) && path.Base(words[i].Value) == "env" {
-		for i++; i < len(words) && (strings.HasPrefix(words[i].Value, "-") || strings.Contains(words[i].Value, "=")); i++ {
-		}
-	}
-	if i < len(words) && path.Base(words[i].Value) == "busybox" {
-		i++
-	}
-	if i >= len(words) {
+	program, _, why := readThrough(wordValues(words))
+	if why != "" || len(program) == 0 {
 		return -1
 	}
-	switch path.Base(words[i].Value) {
+	switch path.Base(program[0]) {
 	case "sh", "bash", "ash", "dash":
-		return i
+		return len(words) - len(program)
 	}
 	return -1
 }
