@@ -102,13 +102,6 @@ func stops(m *migration, p *pod) []Proposal {
 		}
 		out = append(out, prop)
 	}
-	for i := range out {
-		if out[i].Releases.ProcessNamespace {
-			for _, a := range apps {
-				out[i].Releases.Ptrace = append(out[i].Releases.Ptrace, a.name)
-			}
-		}
-	}
 	return out
 }
 
@@ -443,19 +436,26 @@ func execAwaitProposal(t podTemplate, st *appStop, natives []container) (Proposa
 		Releases: Releases{Containers: releasedBy([]*appStop{st})}, Workarounds: 1}, nil
 }
 
-// processTools are the commands that reach other containers' processes.
-var processTools = []string{"kill", "pkill", "pgrep", "pidof", "killall", "ps", "top", "nsenter", "strace", "gdb"}
+// processTools are the commands that reach other containers' processes through the shared
+// process namespace: signals, process listings, debuggers, tracers, profilers and attachers.
+var processTools = map[string]bool{
+	"kill": true, "pkill": true, "pgrep": true, "pidof": true, "killall": true, "skill": true,
+	"ps": true, "top": true, "htop": true, "pstree": true, "pmap": true, "pwdx": true, "lsof": true, "fuser": true,
+	"nsenter": true, "strace": true, "ltrace": true, "gdb": true, "gcore": true, "pstack": true, "dlv": true,
+	"perf": true, "bpftrace": true, "py-spy": true, "rbspy": true,
+	"jcmd": true, "jstack": true, "jmap": true, "jinfo": true, "jstat": true, "jps": true, "jattach": true,
+	"asprof": true, "profiler.sh": true,
+}
 
 // processNamespace proposes to remove shareProcessNamespace once an accepted proposal
-// released it (the kills of sidecars, a workaround container), with the SYS_PTRACE
-// capability of the containers that used it, when the manifest shows every container's
-// command and none of them uses other containers' processes; otherwise it says why it stays.
+// released it (the kills of sidecars, a workaround container), when the manifest shows every
+// container's command and none of them uses other containers' processes; otherwise it says
+// why it stays. SYS_PTRACE stays either way: it also lets a container attach to its own
+// processes (py-spy, gdb, perf, a JVM's jcmd), which the manifest cannot rule out.
 func processNamespace(m *migration, p *pod) []Proposal {
 	released := false
-	var ptrace []string
 	for _, a := range p.accepted {
 		released = released || a.Releases.ProcessNamespace
-		ptrace = append(ptrace, a.Releases.Ptrace...)
 	}
 	t := p.t
 	at := lookup(t.spec, "shareProcessNamespace")
@@ -470,38 +470,35 @@ func processNamespace(m *migration, p *pod) []Proposal {
 			continue
 		}
 		for _, w := range readContainer(c).words {
-			for _, tool := range processTools {
-				if path.Base(strings.TrimLeft(w, "$(`\"'")) == tool || strings.Contains(w, "/proc/") {
-					why = "container " + name + " still uses " + w
-				}
+			if processTools[path.Base(strings.TrimLeft(w, "$(`\"'"))] || strings.Contains(w, "/proc/") {
+				why = "container " + name + " still uses " + w
 			}
 		}
 	}
 	if why != "" {
-		m.report(ruleProcessNamespace, Info, t, at, "", "shareProcessNamespace: true stays: %s; remove it (and SYS_PTRACE) if nothing needs the shared process namespace", why)
+		m.report(ruleProcessNamespace, Info, t, at, "", "shareProcessNamespace: true stays: %s; remove it if nothing needs the shared process namespace", why)
 		return nil
 	}
-	edits := []Edit{{Path: inSpec(key("shareProcessNamespace")), Op: OpDelete}}
-	done := map[string]bool{}
-	for _, name := range ptrace {
-		if done[name] {
-			continue
-		}
-		done[name] = true
-		for _, c := range containerNodes(t.spec) {
-			if scalar(c, "name") != name {
-				continue
-			}
-			for _, item := range seqItems(lookupPath(c, "securityContext", "capabilities", "add")) {
-				if strings.TrimPrefix(item.Value, "CAP_") == "SYS_PTRACE" {
-					edits = append(edits, edit(t, item, Edit{Op: OpDelete, Prune: true}))
-				}
+	return []Proposal{{Rule: ruleProcessNamespace, Line: at.Line, Column: at.Column,
+		Message: "shareProcessNamespace removed: it served only to kill the sidecar; each container's program is now PID 1 of its own container, so one that ignores SIGTERM as PID 1 ends at the grace period",
+		Edits:   []Edit{{Path: inSpec(key("shareProcessNamespace")), Op: OpDelete}},
+		Also:    append(ptraceNotes(t.spec), pid1Notes(t.spec)...)}}
+}
+
+// ptraceNotes says, for each container that adds SYS_PTRACE, that the capability stays once
+// the process namespace is not shared.
+func ptraceNotes(spec *yaml.Node) []Note {
+	var notes []Note
+	for _, c := range containerNodes(spec) {
+		name := scalar(c, "name")
+		for _, item := range seqItems(lookupPath(c, "securityContext", "capabilities", "add")) {
+			if strings.TrimPrefix(strings.ToUpper(item.Value), "CAP_") == "SYS_PTRACE" {
+				notes = append(notes, Note{Rule: ruleProcessNamespace, Severity: Info, Container: name, Line: item.Line, Column: item.Column,
+					Message: fmt.Sprintf("%s stays: it was likely added to reach another container's process, such as the sidecar's, through the shared process namespace, which is removed; remove it if nothing in container %s attaches to a process (py-spy, gdb, perf, strace, jcmd)", item.Value, name)})
 			}
 		}
 	}
-	return []Proposal{{Rule: ruleProcessNamespace, Line: at.Line, Column: at.Column,
-		Message: "shareProcessNamespace removed, with SYS_PTRACE: it served only to kill the sidecar; each container's program is now PID 1 of its own container, so one that ignores SIGTERM as PID 1 ends at the grace period",
-		Edits:   edits, Also: pid1Notes(t.spec)}}
+	return notes
 }
 
 // knownStopPort reports whether port is a shutdown endpoint that c, a known sidecar, serves:

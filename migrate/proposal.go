@@ -88,7 +88,6 @@ type Releases struct {
 	Containers       []string
 	Volumes          []string
 	ProcessNamespace bool
-	Ptrace           []string // containers whose SYS_PTRACE served only what it removes
 }
 
 // Op is what an Edit does to its node.
