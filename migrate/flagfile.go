@@ -98,11 +98,35 @@ func planFlagFile(containers []container, spec *yaml.Node) *flagPlan {
 			p := newFlagPlan(flag, mounts[path.Dir(flag)])
 			p.hiddenWriter = true
 			if p.plan(containers); !p.gate {
+				if why := unreadWriter(spec, containers, c); why != "" && p.problem == "" {
+					p.problem = why
+				}
 				return p
 			}
 		}
 	}
 	return nil
+}
+
+// unreadWriter says which container other than the watcher runs a script that the manifest
+// does not show (a ConfigMap's key, a script of its image), or "": that script may be the
+// flag's writer, and one that writes it before its end stops the sidecar early on purpose,
+// which the removal cannot tell (an inline writer is checked by writtenAfter).
+func unreadWriter(spec *yaml.Node, containers []container, watcher container) string {
+	for _, c := range containers {
+		if c.node == watcher.node {
+			continue
+		}
+		for _, run := range scriptPaths(c) {
+			if cm, key, ok := configMapFile(spec, c.node, run); ok {
+				return "container " + c.name + " runs key " + key + " of ConfigMap " + cm + ", which may write the flag before its end, where the sidecar was stopped early on purpose; this step does not read it"
+			}
+		}
+		if file := imageScript(c.node); file != "" {
+			return "container " + c.name + " runs " + file + ", a script of its image that may write the flag before its end, where the sidecar was stopped early on purpose; this tool cannot read it"
+		}
+	}
+	return ""
 }
 
 // testedByAnother reports whether a container other than writer tests for the file in its
