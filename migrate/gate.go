@@ -507,5 +507,9 @@ func proveLifetime(spec *yaml.Node, meta []*yaml.Node, c *yaml.Node) *unproven {
 	if u := longLived(c); u != nil {
 		return u
 	}
+	if _, with := programArgumentEnds(c); with != "" {
+		words := commandWords(c)
+		return &unproven{what: firstLine(strings.Join(wordValues(words), " ")), line: words[0].Line, why: "runs once with " + with + "; keep it in containers, or run the program with the arguments that keep it running"}
+	}
 	return stoppedByOthers(spec, meta, readContainer(c))
 }

@@ -180,7 +180,8 @@ func (c container) hasWord(w string) bool {
 }
 
 // oneShot returns why the container plainly runs once and exits, or "": a one-shot word on
-// any command line, or what makes its catalogued program exit (builtinRunsOnce).
+// any command line, what makes its catalogued program exit (builtinRunsOnce), or an argument
+// on which any program exits (argumentEnds).
 func (c container) oneShot() string {
 	for i, w := range c.words {
 		flag, value, hasValue := strings.Cut(strings.TrimLeft(w, "-"), "=")
@@ -201,7 +202,13 @@ func (c container) oneShot() string {
 			return "it syncs once (" + k + ")"
 		}
 	}
-	return c.programRunsOnce()
+	if why := c.programRunsOnce(); why != "" {
+		return why
+	}
+	if prog, with := programArgumentEnds(c.node); with != "" {
+		return prog + " runs once with " + with
+	}
+	return ""
 }
 
 // followsFile reports whether the command streams a file with tail -f or -F.

@@ -29,7 +29,7 @@ var (
 	ruleKeep          = Rule{ID: "annotation-keep", Matches: "annotation " + AnnotationKeep, Summary: "The workload asked to keep this container where it is."}
 	ruleSingle        = Rule{ID: "single-container", Matches: "a pod template with one container", Summary: "The only container is the app, whatever it looks like."}
 	ruleNoApp         = Rule{ID: "no-app-left", Matches: "every container looks like a sidecar", Summary: "Moving them all would leave no app container, so none is moved."}
-	ruleOneShot       = Rule{ID: "one-shot-command", Matches: "a command that runs once (validate, -exit-after-auth, --one-time, migrate, backup)", Summary: "A container that exits on its own is not a sidecar."}
+	ruleOneShot       = Rule{ID: "one-shot-command", Matches: "a command that runs once (validate, -exit-after-auth, --one-time, migrate, backup; a program whose first argument is version, --version, help, --help, validate, check or --dry-run)", Summary: "A container that exits on its own is not a sidecar."}
 	ruleNoImage       = Rule{ID: "no-image", Matches: "a container without image", Summary: "An override stub for an injector, not a container to move."}
 	ruleAlreadyNative = Rule{ID: "already-native", Matches: "a container name already in initContainers", Summary: "The pod already runs this container as an init container; nothing is duplicated."}
 	ruleDuplicateName = Rule{ID: "duplicate-name", Matches: "two containers with the same name", Summary: "Container names must be unique in a pod; the pod is left alone."}
