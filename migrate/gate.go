@@ -81,31 +81,46 @@ func longLived(c *yaml.Node) *unproven {
 		return u
 	}
 	words = expandedNodes(c, words) // as the kubelet runs it
-	prog := path.Base(words[0].Value)
-	at := words[0]
-	if why := behindWrapper(wordValues(words)); why != "" {
-		return &unproven{what: firstLine(strings.Join(wordValues(words), " ")), line: at.Line, why: why}
+	u := &unproven{what: firstLine(strings.Join(wordValues(words), " ")), line: words[0].Line}
+	program, wrapper, why := readThrough(wordValues(words))
+	if why != "" {
+		u.why = why
+		return u
 	}
-	if why := programProblem(wordValues(words)); why != "" {
-		return &unproven{what: firstLine(strings.Join(wordValues(words), " ")), line: at.Line, why: why}
+	if u.why = programProblem(program); u.why == "" {
+		u.why = programEnds(program, wrapper, false)
 	}
-	switch {
-	case prog == "busybox" && len(words) > 1 && isShell(path.Base(words[1].Value)):
-		return &unproven{what: strings.Join(wordValues(words), " "), line: at.Line, why: "runs a shell this tool cannot read; write the script with -c"}
-	case isShell(prog):
-		return &unproven{what: strings.Join(wordValues(words), " "), line: at.Line, why: "runs a shell script this tool cannot read (a file, or no -c); run the program directly"}
-	case prog == "linkerd-await" && hasWordValue(words, "--shutdown", "-S"):
-		return &unproven{what: "linkerd-await --shutdown", line: at.Line, why: "shuts the proxy down and exits when its command ends; drop --shutdown"}
-	case endingWrappers[prog] != "":
-		return &unproven{what: prog, line: at.Line, why: endingWrappers[prog] + "; run the program without it"}
-	case prog == "sleep" && !(len(words) == 2 && words[1].Value == "infinity"):
-		return &unproven{what: strings.Join(wordValues(words), " "), line: at.Line, why: "ends after a time; run the sidecar's program"}
-	case setupCommands[prog] && prog != "sleep":
-		return &unproven{what: strings.Join(wordValues(words), " "), line: at.Line, why: "returns at once; run the sidecar's program"}
-	case prog == "tail" && !followFlag(wordValues(words[1:])):
-		return &unproven{what: strings.Join(wordValues(words), " "), line: at.Line, why: tailEnds}
+	if u.why != "" {
+		return u
 	}
 	return nil
+}
+
+// programEnds returns why a program, the wrappers in front of it read through, may end or
+// cannot be read, or "": in exec form, or as a script's last command (inScript).
+func programEnds(program []string, wrapper string, inScript bool) string {
+	behind := ""
+	if wrapper != "" {
+		behind = " (behind " + wrapper + ")"
+	}
+	prog, args := path.Base(program[0]), program[1:]
+	switch {
+	case prog == "linkerd-await" && (contains(args, "--shutdown") || contains(args, "-S")):
+		return "shuts the proxy down and exits when its command ends; drop --shutdown"
+	case endingWrappers[prog] != "":
+		return endingWrappers[prog] + behind + "; run the program without it"
+	case prog == "sleep" && !(len(args) == 1 && args[0] == "infinity"):
+		return "ends after a time" + behind + "; run the sidecar's program"
+	case prog == "tail" && !followFlag(args):
+		return tailEnds
+	case setupCommands[prog] && prog != "sleep":
+		return "returns at once" + behind + ", so the container exits; run the sidecar's program"
+	case isShell(prog) && inScript:
+		return "runs another script this tool cannot read" + behind + "; run the program directly"
+	case isShell(prog):
+		return "runs a shell script this tool cannot read (a file, or no -c)" + behind + "; run the program directly"
+	}
+	return ""
 }
 
 func isShell(name string) bool {
@@ -321,38 +336,31 @@ func finalProgram(st *syntax.Stmt) string {
 		for i, a := range args {
 			words[i] = shell.WordText(a)
 		}
-		problem := inlineProblem(words)
 		if name == "exec" {
 			if len(args) < 2 {
 				return "only redirects the shell; run the program with exec"
 			}
-			args = args[1:]
-			name = path.Base(args[0].Lit())
-			problem = programProblem(words[1:])
-		}
-		if problem == "" {
-			problem = behindWrapper(words[len(words)-len(args):])
+			args, words, name = args[1:], words[1:], path.Base(args[1].Lit())
 		}
 		switch {
-		case problem != "":
-			return problem
+		case inlineProblem(words) != "":
+			return inlineProblem(words)
 		case name == "":
 			return "is not a literal program; run the sidecar's program by name"
-		case name == "sleep":
-			if len(args) == 2 && shell.WordText(args[1]) == "infinity" {
-				return ""
-			}
-			return "ends after a time; a native sidecar that exits is restarted"
-		case name == "tail" && !followFlag(words[len(words)-len(args)+1:]):
-			return tailEnds
-		case setupCommands[name]:
-			return "returns at once, so the container exits; run the sidecar's program last"
-		case isShell(name) || name == "source" || name == ".":
+		case name == "source" || name == ".":
 			return "runs another script this tool cannot read; run the program directly"
-		case name == "linkerd-await" && shell.HasArg(args, "--shutdown", "-S"):
-			return "shuts the proxy down and exits when its command ends; drop --shutdown"
 		}
-		return ""
+		program, wrapper, why := readThrough(words)
+		switch {
+		case why != "":
+			return why
+		case len(args) < len(call.Args) || wrapper != "":
+			// A program named by exec or a wrapper cannot be a builtin or an assignment.
+			if why := programProblem(program); why != "" {
+				return why
+			}
+		}
+		return programEnds(program, wrapper, true)
 	}
 	return "is not a simple command; run one program (exec)"
 }

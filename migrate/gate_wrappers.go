@@ -113,26 +113,3 @@ func appletThen(args []string) int {
 	}
 	return 0
 }
-
-// behindWrapper returns why a command whose program runs behind wrappers may end, or "":
-// the wrapped program is read as an exec-form command would be.
-func behindWrapper(words []string) string {
-	program, wrapper, why := readThrough(words)
-	if why != "" || wrapper == "" {
-		return why
-	}
-	prog := path.Base(program[0])
-	switch {
-	case isShell(prog):
-		return "runs a shell through " + wrapper + ", whose script this tool reads only as the container's own command; run the shell directly"
-	case endingWrappers[prog] != "":
-		return endingWrappers[prog] + " (behind " + wrapper + "); run the program without it"
-	case prog == "sleep" && !(len(program) == 2 && program[1] == "infinity"):
-		return "ends after a time (behind " + wrapper + "); run the sidecar's program"
-	case prog == "tail" && !followFlag(program[1:]):
-		return tailEnds
-	case setupCommands[prog] && prog != "sleep":
-		return "returns at once (behind " + wrapper + "); run the sidecar's program"
-	}
-	return programProblem(program)
-}
