@@ -176,19 +176,52 @@ func (s startOrder) writableMount(c *yaml.Node, name string) string {
 	return ""
 }
 
-// sameStorage reports whether two volumes of the pod are one persistentVolumeClaim, or
-// hostPaths one inside the other.
+// sameStorage reports whether two volumes of the pod may be one storage: one
+// persistentVolumeClaim, hostPaths one inside the other, network shares of one server with
+// one folder inside the other, or a claim and a network share (the claim may be bound to
+// it). Where a share's identity is not read (cephfs, csi, ...), two of one kind may be one.
 func (s startOrder) sameStorage(a, b string) bool {
 	va, vb := s.volume(a), s.volume(b)
 	if claim := scalar(lookup(va, "persistentVolumeClaim"), "claimName"); claim != "" {
-		return claim == scalar(lookup(vb, "persistentVolumeClaim"), "claimName")
+		if other := scalar(lookup(vb, "persistentVolumeClaim"), "claimName"); other != "" {
+			return claim == other
+		}
+		return networkShare(vb) != ""
 	}
-	pa, pb := scalar(lookup(va, "hostPath"), "path"), scalar(lookup(vb, "hostPath"), "path")
-	if pa == "" || pb == "" {
+	if pa, pb := scalar(lookup(va, "hostPath"), "path"), scalar(lookup(vb, "hostPath"), "path"); pa != "" && pb != "" {
+		return nested(pa, pb)
+	}
+	ka, kb := networkShare(va), networkShare(vb)
+	switch {
+	case ka == "" || kb == "":
+		return ka != "" && lookup(vb, "persistentVolumeClaim") != nil || kb != "" && lookup(va, "persistentVolumeClaim") != nil
+	case ka != kb:
 		return false
+	case ka == "nfs":
+		na, nb := lookup(va, "nfs"), lookup(vb, "nfs")
+		return strings.EqualFold(scalar(na, "server"), scalar(nb, "server")) && nested(scalar(na, "path"), scalar(nb, "path"))
 	}
-	pa, pb = path.Clean(pa), path.Clean(pb)
-	return pa == pb || strings.HasPrefix(pa, pb+"/") || strings.HasPrefix(pb, pa+"/") || pa == "/" || pb == "/"
+	return true
+}
+
+// networkShares are the inline volume sources that reach storage outside the node, which
+// other pods and other volumes may reach too.
+var networkShares = []string{"nfs", "cephfs", "glusterfs", "azureFile", "csi", "iscsi", "rbd", "fc", "flexVolume", "quobyte", "portworxVolume", "storageos", "cinder", "awsElasticBlockStore", "gcePersistentDisk", "azureDisk", "vsphereVolume"}
+
+// networkShare returns the network volume source of v, or "".
+func networkShare(v *yaml.Node) string {
+	for _, k := range networkShares {
+		if lookup(v, k) != nil {
+			return k
+		}
+	}
+	return ""
+}
+
+// nested reports whether two absolute paths are one, or one is inside the other.
+func nested(a, b string) bool {
+	a, b = path.Clean("/"+a), path.Clean("/"+b)
+	return a == b || strings.HasPrefix(a, b+"/") || strings.HasPrefix(b, a+"/") || a == "/" || b == "/"
 }
 
 func (s startOrder) volume(name string) *yaml.Node {
