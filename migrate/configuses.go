@@ -175,7 +175,8 @@ func podConfigMapUses(t podTemplate) []ConfigMapUse {
 // value, outside those listed above. A ConfigMap document does not use itself: its own name
 // is left out of its walk. A value names a ConfigMap when it is the name, or holds it as a
 // word (between spaces, commas, semicolons, quotes, =, brackets or shell operators), alone
-// or after one slash (NAMESPACE/NAME, configmap/NAME).
+// or after one slash (NAMESPACE/NAME, configmap/NAME), as it is or as kustomize may rename
+// it (a namePrefix, a nameSuffix, a generator's hash, joined by "-").
 func ConfigMapNameUses(doc *yaml.Node, names map[string]bool, opts Options) []ConfigMapUse {
 	root := documentRoot(doc)
 	w := nameWalk{names: names, skip: map[*yaml.Node]bool{}}
@@ -368,12 +369,21 @@ func namedIn(value string, names map[string]bool) string {
 			continue
 		}
 		for _, word := range strings.FieldsFunc(value, isWordBreak) {
-			if word == name || strings.Count(word, "/") == 1 && strings.HasSuffix(word, "/"+name) && word[0] != '/' {
+			if strings.Count(word, "/") == 1 && word[0] != '/' {
+				_, word, _ = strings.Cut(word, "/")
+			}
+			if renamed(word, name) {
 				return name
 			}
 		}
 	}
 	return ""
+}
+
+// renamed reports whether word is name, or name as kustomize may rename it: with a
+// namePrefix or nameSuffix ending or starting with "-", or a generator's hash suffix.
+func renamed(word, name string) bool {
+	return word == name || strings.HasSuffix(word, "-"+name) || strings.HasPrefix(word, name+"-") || strings.Contains(word, "-"+name+"-")
 }
 
 func isWordBreak(r rune) bool {

@@ -18,8 +18,11 @@ func TestNamedIn(t *testing.T) {
 		`{"name": "job-scripts"}`:              true, // JSON in a value: quoted, a word
 		"cm=$(kubectl get cm job-scripts)":     true,
 		"[job-scripts]":                        true,
-		"job-scripts-old":                      false,
-		"old-job-scripts":                      false,
+		"job-scripts-old":                      true, // a nameSuffix, a generator's hash
+		"old-job-scripts":                      true, // a namePrefix
+		"prod-job-scripts-7c9f2":               true,
+		"job-scriptsold":                       false,
+		"my-job-script":                        false,
 		"/etc/job-scripts":                     false, // a path, not a name
 		"a/b/job-scripts":                      false,
 		"job-scripts/run.sh":                   false,
