@@ -2,7 +2,6 @@ package migrate
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/sidecar-migrate/sidecar-migrate/migrate/shell"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -202,7 +201,7 @@ func proposedRemovals(t podTemplate, native func(string) bool) removals {
 		diff(n, text)
 	}
 	for _, c := range all {
-		if kx.used && strings.Contains(c.image, "kubexit") {
+		if kx.used && kubexitInstaller(c.node) {
 			r.containers[c.name] = true // the init container that installs kubexit
 		}
 	}

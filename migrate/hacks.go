@@ -51,6 +51,9 @@ func planKubexit(all []container) kubexitPlan {
 		if named || kubexitCommand(c.node) != nil {
 			p.used = true
 		}
+		if why := kubexitEnvUnseen(c); why != "" && (named || kubexitCommand(c.node) != nil) {
+			p.problem = why
+		}
 		if kubexitCommand(c.node) != nil {
 			continue
 		}
@@ -95,7 +98,7 @@ func stripKubexit(s *shellScript) (string, error) {
 		call.Args = args
 	}
 	out, err := applyCuts(s.node.Value, s.file, cuts, replaced)
-	if err == nil && strings.Contains(out, "kubexit") {
+	if err == nil && strings.Contains(strings.ToLower(out), "kubexit") { // KUBEXIT_* set in the script too
 		err = errorf("kubexit is used in a way this tool does not recognise")
 	}
 	return out, err
@@ -161,7 +164,7 @@ func kubexitVolumes(t podTemplate, proof volumeProof, graveyards map[string]bool
 	installs := map[string][]*yaml.Node{} // volume -> the installers that mount it
 	var installers []*yaml.Node
 	for _, ic := range seqItems(lookup(t.spec, "initContainers")) {
-		if strings.Contains(scalar(ic, "image"), "kubexit") {
+		if kubexitInstaller(ic) {
 			installers = append(installers, ic)
 			proof.dropped[ic] = true
 			for _, vm := range seqItems(lookup(ic, "volumeMounts")) {
@@ -330,4 +333,45 @@ func hasContainer(all []container, name string) bool {
 		}
 	}
 	return false
+}
+
+// kubexitInstaller reports whether init container c only installs kubexit: a kubexit image
+// whose command copies the kubexit binary (cp or install, as the command or in its script)
+// to a volume it mounts. Any other init container of such an image may do real work.
+func kubexitInstaller(c *yaml.Node) bool {
+	words := wordValues(commandWords(c))
+	if !strings.Contains(scalar(c, "image"), "kubexit") || scalar(c, "restartPolicy") == "Always" || lookup(c, "volumeMounts") == nil || len(words) == 0 {
+		return false
+	}
+	if s := containerScript(c); s != nil {
+		return s.file != nil && len(s.file.Stmts) == 1 && copiesKubexit(strings.Fields(s.node.Value))
+	}
+	return copiesKubexit(words)
+}
+
+// copiesKubexit reports whether a command is a copy of the kubexit binary.
+func copiesKubexit(words []string) bool {
+	if len(words) < 3 || (path.Base(words[0]) != "cp" && path.Base(words[0]) != "install") {
+		return false
+	}
+	for _, w := range words[1:] {
+		if path.Base(w) == "kubexit" {
+			return true
+		}
+	}
+	return false
+}
+
+// kubexitEnvUnseen says why the kubexit settings of c may not be what the manifest shows
+// (its dependencies from valueFrom, or envFrom, which may set any), or "".
+func kubexitEnvUnseen(c container) string {
+	if lookup(c.node, "envFrom") != nil {
+		return "container " + c.name + " takes env from envFrom, which may set KUBEXIT_* (its dependencies) where this manifest does not show them"
+	}
+	for _, e := range seqItems(lookup(c.node, "env")) {
+		if n := scalar(e, "name"); (n == "KUBEXIT_BIRTH_DEPS" || n == "KUBEXIT_DEATH_DEPS") && lookup(e, "valueFrom") != nil {
+			return "container " + c.name + " takes " + scalar(e, "name") + " from valueFrom, which this manifest does not show"
+		}
+	}
+	return ""
 }

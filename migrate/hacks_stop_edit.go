@@ -439,7 +439,7 @@ func execAwaitProposal(t podTemplate, st *appStop, natives []container) (Proposa
 // processTools are the commands that reach other containers' processes through the shared
 // process namespace: signals, process listings, debuggers, tracers, profilers and attachers.
 var processTools = map[string]bool{
-	"kill": true, "pkill": true, "pgrep": true, "pidof": true, "killall": true, "skill": true,
+	"kill": true, "pkill": true, "pgrep": true, "pidof": true, "killall": true, "skill": true, "renice": true,
 	"ps": true, "top": true, "htop": true, "pstree": true, "pmap": true, "pwdx": true, "lsof": true, "fuser": true,
 	"nsenter": true, "strace": true, "ltrace": true, "gdb": true, "gcore": true, "pstack": true, "dlv": true,
 	"perf": true, "bpftrace": true, "py-spy": true, "rbspy": true,
@@ -469,8 +469,8 @@ func processNamespace(m *migration, p *pod) []Proposal {
 			why = "container " + name + " runs its image's entrypoint, which this manifest does not show"
 			continue
 		}
-		for _, w := range readContainer(c).words {
-			if processTools[path.Base(strings.TrimLeft(w, "$(`\"'"))] || strings.Contains(w, "/proc/") {
+		for _, w := range append(readContainer(c).words, hookWords(c)...) {
+			if processTools[path.Base(strings.TrimLeft(w, "$(`\"'"))] || strings.Contains(w, "/proc") || strings.Contains(w, "psutil") {
 				why = "container " + name + " still uses " + w
 			}
 		}
@@ -536,4 +536,16 @@ func hasFlag(words []string, name string) bool {
 func (m *migration) sidecarByEvidence(t podTemplate, c container) bool {
 	_, ok := m.evidenceFor(c, t.annotationList(AnnotationSidecars))
 	return ok
+}
+
+// hookWords returns the words of the exec commands of c's probes and lifecycle hooks, split
+// at spaces: a probe that runs pgrep needs the shared process namespace as a script does.
+func hookWords(c *yaml.Node) []string {
+	var words []string
+	for _, at := range [][]string{{"livenessProbe"}, {"readinessProbe"}, {"startupProbe"}, {"lifecycle", "postStart"}, {"lifecycle", "preStop"}} {
+		for _, item := range seqItems(lookupPath(lookupPath(c, at...), "exec", "command")) {
+			words = append(words, strings.FieldsFunc(item.Value, isWordBreak)...)
+		}
+	}
+	return words
 }
