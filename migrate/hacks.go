@@ -344,7 +344,18 @@ func kubexitInstaller(c *yaml.Node) bool {
 		return false
 	}
 	if s := containerScript(c); s != nil {
-		return s.file != nil && len(s.file.Stmts) == 1 && copiesKubexit(strings.Fields(s.node.Value))
+		if s.file == nil || len(s.file.Stmts) != 1 {
+			return false
+		}
+		// One plain command: `cp /kubexit /kx/ && /app/migrate` does more than install.
+		call, _ := shell.CallName(s.file.Stmts[0])
+		if call == nil {
+			return false
+		}
+		words = nil
+		for _, a := range call.Args {
+			words = append(words, shell.WordText(a))
+		}
 	}
 	return copiesKubexit(words)
 }
